@@ -1,0 +1,3 @@
+from inboxwatch.cli import main
+
+raise SystemExit(main())

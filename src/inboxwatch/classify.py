@@ -1,0 +1,366 @@
+"""Message → Classification, from the mailbox owner's side as a candidate. Rules with weighted evidence.
+
+Each label has phrase families with weights; headers (automatic replies, bulk mail), the sender's kind
+(applicant-tracking system, job board, scheduling tool, recruiter agency) and calendar structure add or
+veto. Mail where the owner is the interviewer, and business uses of job words ("offer", "regret to
+inform", "interview" in a newsletter) are the hard negatives the rules guard against. Every decision
+keeps the phrases and headers that made it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from inboxwatch import dates
+from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
+from inboxwatch.extract import find_company, find_contact, find_role
+from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
+
+P = re.IGNORECASE
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), P)
+
+
+# (label, weight, pattern): weights are log-odds-like; ≥ 2 is decisive alone, 1 needs company.
+RULES: list[tuple[Label, float, re.Pattern[str]]] = [
+    # --- interview requests
+    (Label.INTERVIEW_REQUEST, 2.5, _rx(
+        r"\b(invite|invitation|like to invite|pleased to invite|happy to invite) you (to|for) (an? |the |your )?"
+        r"(\w+[- ]){0,3}(interview|phone screen|screening call|conversation with)",
+        r"\b(would|'d) (like|love) to (schedule|set up|arrange|book|invite you for) (an? |some |the )?"
+        r"(\w+[- ]){0,3}(interview|phone screen|screen|call|chat|conversation|meeting)",
+        r"\bmove (you )?(forward )?(to|into|with) (the )?(next|first|final|onsite|technical) (round|stage|step)",
+        r"\b(next step|next stage)s? (in|of) (the|our) (process|hiring process|interview process)",
+        r"\bselected (you )?(to|for) (an? )?(interview|phone screen)",
+        r"\b(please|kindly) (use|click|follow) (the|this) (link|button) (below )?to (schedule|book|select|choose|pick)",
+        r"\b(schedule|book|pick|select|choose) (a|your|an) (time|slot|interview( time| slot)?)\b",
+        r"\b(share|send|let (me|us) know|provide) (me |us )?(your|some|a few) (availability|available times|times)",
+        r"\bwhat (times|days) (work|would work|are you available)",
+        r"\binterview (request|invitation)\b",
+    )),
+    (Label.INTERVIEW_REQUEST, 1.2, _rx(
+        r"\b(are|would) you (be )?(available|free|open) (for|to) (an? |a quick )?(\w+ ){0,2}(call|chat|interview|conversation)",
+        r"\bphone screen\b", r"\bcalendly\.com/", r"\bgoodtime\.io\b", r"\bmodernloop\b",
+        r"\bavailability\b",
+    )),
+    # --- interview confirmations
+    (Label.INTERVIEW_CONFIRMED, 3.0, _rx(
+        r"\b(your|the) (\w+ ){0,3}interview (is|has been|was) (confirmed|scheduled|booked|rescheduled|moved|set)",
+        r"\b(confirm(ing|ation of)?|confirmed) (your|the|our) (\w+ ){0,3}(interview|phone screen|video call)",
+        r"\binterview (confirmation|itinerary|schedule|details|reminder)\b",
+        r"\breminder:? (your |upcoming )?(\w+ ){0,3}interview\b",
+        r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
+        r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
+        r"\binterview (has been|was) (re)?scheduled\b",
+        r"\bnew (event|interview) (scheduled|confirmed)\b",
+    )),
+    # --- cancellations
+    (Label.INTERVIEW_CANCELLED, 3.0, _rx(
+        r"\b(interview|phone screen|call)( \w+){0,3} (has been |is |was )?(cancel+ed|postponed|called off)",
+        r"\b(need|have|had) to (cancel|postpone) (your |our |the )?(\w+ ){0,2}(interview|call|phone screen)",
+        r"\bcancel+ed (event|interview)\b",
+    )),
+    # --- assessments
+    (Label.ASSESSMENT, 3.0, _rx(
+        r"\b(coding|technical|online|skills?|cognitive|personality|take[- ]home) (challenge|assessment|exercise|test|assignment|task)\b",
+        r"\b(one[- ]way|recorded|on[- ]demand|asynchronous) video (interview|screen|assessment)",
+        r"\bcomplete (the|this|your|an|our) (\w+ ){0,2}(assessment|challenge|test|exercise)",
+        r"\b(hackerrank|codility|codesignal|hirevue|testgorilla|coderbyte|karat|spark ?hire|willo)\b",
+    )),
+    # --- application received
+    (Label.APPLICATION_RECEIVED, 2.5, _rx(
+        r"\b(thank(s| you)|thanks) for (applying|your application|submitting your application|your interest in (joining|working))",
+        r"\b(we('ve| have)|has been|was|is) (successfully )?(received|submitted)\b.{0,40}\bapplication",
+        r"\bapplication (has been |was )?(received|submitted|confirmed|complete)\b",
+        r"\byour application (was sent|has been sent|to) ",
+        r"\bwe (have )?received your (application|resume|résumé|cv)\b",
+        r"\bapplication (confirmation|acknowledg(e)?ment)\b",
+        r"\bsuccessfully (applied|submitted)\b",
+    )),
+    # --- rejections
+    (Label.REJECTION, 3.0, _rx(
+        r"\b(decided|chosen|elected) (not )?to (move|proceed|go) (forward|ahead) with (other|another|a different) (candidate|applicant)",
+        r"\b(will not|won't|not be|are not|aren't|unable to|cannot) (be )?(moving|move|proceed(ing)?|progress(ing)?) "
+        r"(forward |further )?with your (application|candidacy)",
+        r"\bnot (to )?(move|moving|proceed|proceeding) (forward )?with your (application|candidacy)",
+        r"\b(position|role|vacancy|requisition) (has been|was|is now) (filled|closed|cancel+ed|put on hold)",
+        r"\b(keep|retain|hold) your (resume|résumé|cv|information|details|application) on file",
+        r"\bpursue (other|another) (candidates|applicants)",
+        r"\b(you were|you have) not (been )?(selected|successful)",
+        r"\bnot (been )?selected (to|for) (move|proceed|the next|further|an interview|this)",
+        r"\bunsuccessful\b.{0,40}\b(application|candidacy)",
+        r"\bno longer (under consideration|being considered|considering your)",
+        r"\b(other candidates|another candidate) whose (experience|qualifications|skills|background)",
+        r"\bdecided to (move|go) (forward )?in a different direction",
+        r"\bnot (a|the right) (fit|match) (for|at) this (time|role|position)",
+    )),
+    (Label.REJECTION, 1.0, _rx(r"\bregret to (inform|let you know|tell you)", r"\bunfortunately\b")),
+    # --- offers
+    (Label.OFFER, 3.0, _rx(
+        r"\b(pleased|delighted|happy|excited|thrilled) to (extend|offer|make) (you )?(an |the |a |our )?(formal |official |verbal )?"
+        r"(offer|position|role|job)",
+        r"\b(offer of employment|employment offer|job offer|offer letter|formal offer|verbal offer)\b",
+        r"\b(we'd|we would) like to offer you (the|a|an) (position|role|job)",
+        r"\bextend(ing)? (you )?an offer\b",
+    )),
+    # --- recruiter outreach
+    (Label.RECRUITER_OUTREACH, 2.0, _rx(
+        r"\b(came across|found|saw|reviewed|noticed) your (profile|resume|résumé|cv|background|experience)",
+        r"\b(on behalf of|for) (my|our|a) client\b", r"\bmy client\b",
+        r"\b(are|would) you (be )?(open|interested) (to|in) (hearing|exploring|learning|discussing|a new|new|an?) ",
+        r"\bexciting (new )?(opportunity|role|position)\b",
+        r"\bi('m| am) (a |an )?(\w+ )?(recruiter|headhunter|talent partner|sourcer)\b",
+        r"\b(staffing|recruitment|search) (firm|agency)\b",
+        r"\byour (background|experience|profile) (is|seems|looks) (a )?(great|perfect|strong|good) (fit|match)",
+    )),
+    # --- job alerts and career newsletters
+    (Label.JOB_ALERT, 2.5, _rx(
+        r"\bjob alert\b", r"\bnew jobs? (for you|matching|that match|in )", r"\bjobs? (you may|you might) (be interested|like)",
+        r"\brecommended jobs\b", r"\b(\d+|new) (new )?(jobs|positions|openings|roles) (for|in|near|matching)",
+        r"\bbased on your (profile|search|preferences|job search)", r"\bjobs? (digest|newsletter|roundup)\b",
+        r"\btop (job )?picks for you\b", r"\bunsubscribe from (these|this|job) (alerts?|emails?)",
+    )),
+    # --- automatic replies
+    (Label.AUTO_REPLY, 3.0, _rx(
+        r"^(automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|ooo|abwesenheitsnotiz|"
+        r"réponse automatique|respuesta automática|autosvar)\b",
+        r"\bi (am|will be|'m) (currently )?(out of (the )?office|away from (the office|my desk)|on (annual |parental )?leave|on vacation|on holiday)",
+        r"\bthis is an auto(matic|mated)[- ]?(reply|response|message)",
+        r"\b(limited|no) access to (my )?e-?mail\b",
+    )),
+]
+
+# Where the owner is the interviewer or coordinator, or "interview" is about something else.
+INTERVIEWER_SIDE = _rx(
+    r"\binterview (panel|kit|feedback|scorecard|debrief|loop for)\b",
+    r"\b(submit|complete|leave) (your )?(interview )?(feedback|scorecard)",
+    r"\byou('re| are| have been) (on|added to|scheduled (to|for)) (the )?(interview|panel|interview panel)",
+    r"\b(please|can you|could you) (interview|meet with) (the |our |this )?candidate",
+    r"\bcandidate(s)?:\s", r"\binterviewers?:\s", r"\b(as|the) interviewer\b",
+    r"\bexit interview\b", r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
+    r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
+)
+NOT_A_JOB_OFFER = _rx(
+    r"\b\d+ ?% off\b", r"\b(special|limited[- ]time|exclusive|holiday|promotional) offer", r"\boffer (ends|expires)",
+    r"\bfree shipping\b", r"\b(coupon|discount|promo code)\b", r"\bunable to offer\b",
+)
+JOB_CONTEXT = _rx(
+    r"\b(application|candidacy|candidate|position|role|job|opening|vacancy|interview|hiring|recruit\w*|résumé|resume|cv)\b"
+)
+OUTBOUND_THANKS = _rx(
+    r"\bthank(s| you)\b.{0,60}\b(time|interview|meeting|speaking|conversation|chat|opportunity)",
+    r"\b(enjoyed|great|pleasure) (speaking|meeting|talking|our conversation|learning)",
+)
+OUTBOUND_FOLLOW_UP = _rx(
+    r"\bfollow(ing)?[- ]?up\b", r"\bcheck(ing)? in\b", r"\bany (update|news)\b", r"\btouch base\b",
+    r"\b(status|update) (on|of|regarding) (my|the) (application|candidacy|interview)",
+    r"\bwhere things stand\b", r"\b(next steps|timeline)\b.{0,40}\?",
+)
+QUOTE_CUT = re.compile(
+    r"^(On .{5,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .+\nSent: |_{10,}|Le .{5,100} a écrit|Am .{5,100} schrieb)",
+    re.M,
+)
+
+
+@dataclass
+class _Scores:
+    points: dict[Label, float] = field(default_factory=lambda: defaultdict(float))
+    evidence: dict[Label, list[str]] = field(default_factory=lambda: defaultdict(list))
+    common: list[str] = field(default_factory=list)
+
+    def add(self, label: Label, weight: float, why: str) -> None:
+        self.points[label] += weight
+        self.evidence[label].append(why)
+
+
+def own_text(text: str) -> str:
+    """The message's own words: quoted replies and forwarded history cut off."""
+    cut = QUOTE_CUT.search(text)
+    head = text[: cut.start()] if cut else text
+    return "\n".join(line for line in head.splitlines() if not line.lstrip().startswith(">"))
+
+
+def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) -> None:
+    for label, weight, pattern in RULES:
+        hit = pattern.search(text)
+        if hit:
+            scores.add(label, weight * factor, f"{where}: {hit.group(0).strip()[:80]!r}")
+
+
+def _interview_event(events: tuple[CalendarEvent, ...]) -> CalendarEvent | None:
+    return events[0] if events else None
+
+
+def classify(message: Message, identity: Identity) -> Classification:
+    """Label a parsed message and extract its facts. Never raises for a parsed message."""
+    m = message
+    outbound = m.folder is FolderRole.SENT or identity.is_me(m.sender)
+    body = own_text(m.text)
+    subject = m.subject
+    evidence_common = [f"defect: {d}" for d in m.defects[:3]]
+    if outbound:
+        return _classify_outbound(m, body, evidence_common)
+
+    scores = _Scores()
+    _match_rules(scores, subject, "subject", 1.2)
+    _match_rules(scores, body[:6000], "text")
+    headers = m.headers
+    sender = m.sender
+    domain = sender.domain if sender else ""
+    auto = headers.get("auto-submitted", "").lower()
+    if (auto and auto != "no") or "x-autoreply" in headers or "x-autorespond" in headers:
+        scores.add(Label.AUTO_REPLY, 2.0, f"header Auto-Submitted/X-Autoreply: {auto or 'yes'}")
+        if auto.startswith("auto-generated"):
+            scores.points[Label.AUTO_REPLY] -= 2.0  # ATS robots send auto-generated mail that is not an OOO
+    bulk = "list-unsubscribe" in headers or "list-id" in headers or headers.get("precedence", "").lower() in ("bulk", "list")
+    if bulk:
+        scores.common.append("bulk mail (List-Unsubscribe/List-Id/Precedence)")
+    board = job_board(domain)
+    vendor = ats_vendor(domain)
+    tool = scheduling_tool(domain)
+    if vendor:
+        scores.common.append(f"sender is the applicant-tracking system {vendor}")
+    if board:
+        scores.common.append(f"sender is the job board {board}")
+        if bulk:
+            scores.add(Label.JOB_ALERT, 1.5, f"bulk mail from job board {board}")
+    if tool:
+        scores.common.append(f"sender is the scheduling tool {tool}")
+
+    # Calendar invitations: a time for the owner's interview when the event is about an interview.
+    event = _interview_event(m.calendar)
+    if event is not None:
+        about = f"{event.summary}\n{event.description[:500]}"
+        interviewy = re.search(r"\b(interview|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit)", about + subject, P)
+        if interviewy and not INTERVIEWER_SIDE.search(about + "\n" + subject):
+            if event.method == "CANCEL" or event.status == "CANCELLED":
+                scores.add(Label.INTERVIEW_CANCELLED, 4.0, f"calendar CANCEL of {event.summary!r}")
+            elif event.method in ("REQUEST", "PUBLISH", ""):
+                scores.add(Label.INTERVIEW_CONFIRMED, 3.5, f"calendar invite {event.method or 'event'}: {event.summary!r}")
+        else:
+            scores.common.append(f"calendar event {event.summary!r} is not an interview")
+
+    interviewer = INTERVIEWER_SIDE.search(subject + "\n" + body[:6000])
+    if interviewer:
+        for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED):
+            if scores.points.get(label):
+                scores.add(label, -4.0, f"owner is not the candidate: {interviewer.group(0).strip()!r}")
+    if scores.points.get(Label.OFFER) and (veto := NOT_A_JOB_OFFER.search(subject + "\n" + body[:4000])):
+        scores.add(Label.OFFER, -4.0, f"not a job offer: {veto.group(0)!r}")
+    job_context = JOB_CONTEXT.search(subject + "\n" + body[:6000])
+    if not job_context:
+        for label in (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED):
+            if scores.points.get(label):
+                scores.add(label, -3.0, "no job context (application, position, role, interview …)")
+    if bulk and not vendor:
+        for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.OFFER, Label.REJECTION):
+            if scores.points.get(label):
+                scores.add(label, -1.5, "bulk mail rarely carries a personal decision")
+    # A rejection letter thanks for the application too: the decision wins over the acknowledgment.
+    if scores.points.get(Label.REJECTION, 0) >= 3 and scores.points.get(Label.APPLICATION_RECEIVED):
+        scores.add(Label.APPLICATION_RECEIVED, -3.0, "a decision outweighs the acknowledgment")
+    if scores.points.get(Label.INTERVIEW_CONFIRMED, 0) >= 3 and scores.points.get(Label.INTERVIEW_REQUEST):
+        scores.add(Label.INTERVIEW_REQUEST, -1.0, "a set time outweighs the request")
+    if scores.points.get(Label.RECRUITER_OUTREACH) and (m.in_reply_to or re.search(r"\byour application\b", body, P)):
+        scores.add(Label.RECRUITER_OUTREACH, -2.0, "in reply to the owner, or about the owner's application")
+    if scores.points.get(Label.JOB_ALERT, 0) >= 2.5:
+        for label in (Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED, Label.OFFER):
+            if scores.points.get(label):
+                scores.add(label, -2.0, "a job alert lists openings, it is not about one application")
+
+    label, best = Label.OTHER, 0.0
+    for candidate, points in scores.points.items():
+        if points > best:
+            label, best = candidate, points
+    threshold = 2.0
+    if best < threshold:
+        label = Label.OTHER
+    evidence = [*scores.evidence.get(label, []), *scores.common, *evidence_common]
+    confidence = _confidence(best if label is not Label.OTHER else threshold - best, scores, label)
+    return _with_facts(m, body, identity, label, confidence, evidence, event)
+
+
+def _confidence(best: float, scores: _Scores, label: Label) -> float:
+    runner_up = max((p for lab, p in scores.points.items() if lab is not label), default=0.0)
+    margin = max(0.0, best - max(0.0, runner_up) if label is not Label.OTHER else best)
+    return round(min(0.99, 0.5 + margin / 8), 2)
+
+
+def _classify_outbound(m: Message, body: str, common: list[str]) -> Classification:
+    text = m.subject + "\n" + body[:4000]
+    follow = OUTBOUND_FOLLOW_UP.search(text)
+    thanks = OUTBOUND_THANKS.search(text)
+    context = JOB_CONTEXT.search(text)
+    recipients = [a for a in m.recipients]
+    contact = recipients[0] if recipients else None
+    if follow and context:
+        return Classification(Label.FOLLOW_UP, 0.8, (f"sent by the owner: {follow.group(0)!r}", *common), contact=contact)
+    if thanks and context:
+        return Classification(Label.THANK_YOU, 0.8, (f"sent by the owner: {thanks.group(0)!r}", *common), contact=contact)
+    return Classification(Label.OTHER, 0.6, ("sent by the owner", *common), contact=contact)
+
+
+def _with_facts(
+    m: Message,
+    body: str,
+    identity: Identity,
+    label: Label,
+    confidence: float,
+    evidence: list[str],
+    event: CalendarEvent | None,
+) -> Classification:
+    if label in (Label.OTHER, Label.JOB_ALERT):
+        return Classification(label, confidence, tuple(evidence))
+    if label is Label.AUTO_REPLY:
+        back = dates.find_return_date(body, m.date)
+        if back:
+            evidence.append(f"back on {back.day}: {back.evidence!r}")
+        return Classification(label, confidence, tuple(evidence), return_date=back.day if back else None,
+                              contact=m.sender)
+    company, why = find_company(m, body)
+    if why:
+        evidence.append(why)
+    role = find_role(m.subject, body)
+    contact = find_contact(m, body, identity)
+    interview_at = interview_end = None
+    location = None
+    uid = sequence = None
+    people: list[Address] = []
+    if event is not None and label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED, Label.INTERVIEW_REQUEST):
+        interview_at, interview_end, location = event.start, event.end, event.location or None
+        uid, sequence = event.uid or None, event.sequence
+        people = [a for a in (event.organizer, *event.attendees) if a and not identity.is_me(a)]
+        if event.start:
+            evidence.append(f"interview time from calendar: {event.start.isoformat()}")
+    elif label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CANCELLED):
+        span = dates.find_interview_time(body, m.date)
+        if span:
+            interview_at, interview_end = span.start, span.end
+            evidence.append(f"interview time from text: {span.evidence!r}")
+    reply_by = None
+    if label not in (Label.REJECTION, Label.OFFER):
+        stated = dates.find_reply_by(body, m.date)
+        if stated:
+            reply_by = stated.day
+            evidence.append(f"their timeline: {stated.evidence!r} → {stated.day.isoformat()}")
+    if m.sender and not identity.is_me(m.sender) and not is_noreply(m.sender.email):
+        people.append(m.sender)
+    return Classification(
+        label=label,
+        confidence=confidence,
+        evidence=tuple(evidence),
+        company=company,
+        role=role,
+        contact=contact,
+        interview_at=interview_at,
+        interview_end=interview_end,
+        location=location,
+        reply_by=reply_by,
+        calendar_uid=uid,
+        calendar_sequence=sequence,
+        people=tuple(dict.fromkeys(people)),
+    )

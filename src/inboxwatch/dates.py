@@ -1,0 +1,666 @@
+"""Dates and times stated in an email's text: interview slots, reply-by deadlines, return dates.
+
+Pure: no I/O and never the wall clock. Relative phrases ("tomorrow", "next Monday", "within two weeks")
+resolve against the message's own Date header ``sent_at``, in its UTC offset. Without ``sent_at`` only
+dates that state their year resolve, and a clock time with no zone is then taken as UTC.
+
+Kept cheap on purpose: clock times are found first with one regex that can only start at a digit (or
+"noon"/"midday"); dates are only looked for right next to them, in a lower-cased copy so that the regex
+engine's fast literal checks apply. A time without a date is not a result: "at 3pm" alone does not say
+which day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from inboxwatch.dates_tz import TZ_PATTERN, resolve_timezone
+
+__all__ = [
+    "DateFact",
+    "TimeSpan",
+    "find_all_times",
+    "find_interview_time",
+    "find_reply_by",
+    "find_return_date",
+    "resolve_timezone",
+]
+
+_EVIDENCE_MAX = 120
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    start: datetime  # timezone-aware
+    end: datetime | None  # timezone-aware, when a range or duration is stated
+    evidence: str  # the exact phrase matched, trimmed, ≤ 120 chars
+
+
+@dataclass(frozen=True)
+class DateFact:
+    day: date
+    evidence: str
+
+
+# --------------------------------------------------------------------------------------------- vocab
+
+_MONTHS: dict[str, int] = {}
+for _n, _words in enumerate(
+    (
+        "january jan januar janvier janv", "february feb febr februar février fevrier févr",
+        "march mar märz maerz mars", "april apr avril avr", "may mai", "june jun juni juin",
+        "july jul juli juillet juil", "august aug august août aout", "september sep sept septembre",
+        "october oct oktober okt octobre", "november nov novembre", "december dec dez dezember décembre",
+    ),
+    start=1,
+):  # fmt: skip
+    for _w in _words.split():
+        _MONTHS[_w] = _n
+
+_WEEKDAYS: dict[str, int] = {}
+_FULL_WEEKDAYS: list[str] = []
+for _n, _words in enumerate(
+    (
+        "monday mon montag lundi", "tuesday tue tues dienstag mardi", "wednesday wed mittwoch mercredi",
+        "thursday thu thur thurs donnerstag jeudi", "friday fri freitag vendredi",
+        "saturday sat samstag samedi", "sunday sun sonntag dimanche",
+    )
+):  # fmt: skip
+    for _w in _words.split():
+        _WEEKDAYS[_w] = _n
+        if len(_w) > 5:  # "sat", "sun", "wed" alone are too often plain words
+            _FULL_WEEKDAYS.append(_w)
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted(set(words), key=len, reverse=True))  # longest first: first match wins
+
+
+# Length-preserving lower-casing (str.lower can grow "İ"), so positions stay valid in both copies.
+_LOWER_TABLE = {c: c + 32 for c in (*range(65, 91), *range(0xC0, 0xDF)) if c != 0xD7}
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(_LOWER_TABLE)
+
+
+_MON = rf"(?:{_alt(list(_MONTHS))})\b\.?"
+_WD = rf"(?:{_alt(list(_WEEKDAYS))})\b\.?,?\s+"  # a weekday in front of an explicit date
+_ORD = r"(?:st|nd|rd|th)"
+
+# Matched against the lower-cased text.
+_DATE_RE = re.compile(
+    rf"""(?<![\w$€£])(?:
+      (?P<iy>(?:19|20|21)[0-9]{{2}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?![0-9])
+    | (?:{_WD})?(?<![/.:+\-])(?P<na>[0-9]{{1,2}})(?P<ns>[/.])(?P<nb>[0-9]{{1,2}})
+        (?:(?P=ns)(?P<ny>[0-9]{{4}}|[0-9]{{2}}))?(?![0-9]|[/.][0-9])
+    | (?:{_WD})?(?P<amon>{_MON})\s*(?P<ad>[0-9]{{1,2}}){_ORD}?(?![0-9:])(?:,?\s+(?P<ay>[0-9]{{4}})(?![0-9:]))?
+    | (?:{_WD})?(?:the\s+)?(?P<bd>[0-9]{{1,2}})(?:{_ORD}|er|\.)?\s+(?:of\s+)?(?P<bmon>{_MON})
+        (?:,?\s+(?P<by>[0-9]{{4}})(?![0-9:]))?
+    | (?P<rel>today|tonight|(?:the\s+)?day\s+after\s+tomorrow|tomorrow|aujourd'hui|demain|heute)\b
+    | (?:{_WD})?the\s+(?P<ed>[0-9]{{1,2}}){_ORD}\b
+    | (?:{_alt(_FULL_WEEKDAYS)})\s+(?P<fd>[0-9]{{1,2}}){_ORD}\b
+    | (?:(?P<wq>this\s+coming|this|next|coming)\s+)?(?P<wd>{_alt(_FULL_WEEKDAYS)})\b
+    )""",
+    re.X,
+)
+
+# Clock times. A time needs a distinctive shape (colon, am/pm, "h", "Uhr", noon) unless it follows
+# "at"/"@"/"from" or opens an am/pm range ("2-3pm"): a lone number is usually not a time.
+_AP = r"[ap]\.?\s?m\b\.?"
+_UNITS = r"(?:%|[-/]|(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|candidates)\b)"
+_BARE_AT = (
+    r"(?:(?<=\bat\s)|(?<=@\s)|(?<=@)|(?<=\bum\s)|(?<=\bfrom\s)|(?<=\bbetween\s)|(?<=\bà\s))"
+    rf"[0-9]{{1,2}}(?![0-9:.,])(?!\s*{_UNITS})"
+)
+_CLOCK = (
+    r"(?:(?:12\s*)?(?:noon|midday)\b"
+    rf"|[0-9]{{1,2}}[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9])(?:\s?{_AP})?(?:\s*uhr\b)?"
+    r"|[0-9]{1,2}h[0-5][0-9](?![0-9])|[0-9]{1,2}h\b"
+    rf"|[0-9]{{1,2}}\s?{_AP}|[0-9]{{1,2}}\s*uhr\b"
+)
+_CLOCK1 = rf"{_CLOCK}|{_BARE_AT}|[0-9]{{1,2}}(?=\s*(?:-|–|—|to)\s*[0-9]{{1,2}}(?:[:.][0-5][0-9])?\s?{_AP}))"
+_CLOCK2 = rf"{_CLOCK}|[0-9]{{1,2}}(?![0-9:.])(?!\s*[^\W\d_]))"
+_TZ_SLOT = rf"\s*\.?\s*[(\[]?\s*{TZ_PATTERN}\s*[)\]]?"
+_TIME_BODY = (
+    rf"(?<![0-9$€£¥.:/+\-−])(?<![A-SU-Za-su-z])(?P<t1>{_CLOCK1})(?P<z1>{_TZ_SLOT})?"
+    rf"(?:\s*(?:-|–|—|−|~|to|until|till|bis|à)\s*(?P<t2>{_CLOCK2})(?P<z2>{_TZ_SLOT})?)?"
+)
+# The leading lookahead lets the engine skip most positions cheaply; matched against the original text.
+_TIME_RE = re.compile(rf"(?=[0-9]){_TIME_BODY}", re.I)
+_TIME_RE_NOON = re.compile(rf"(?=[0-9nm]){_TIME_BODY}", re.I)
+_CLOCK_PARTS = re.compile(r"(?P<noon>noon|midday)|(?P<h>[0-9]{1,2})(?:(?P<sep>[:.h])(?P<m>[0-9]{2}))?", re.I)
+_AP_PARTS = re.compile(r"([ap])\.?\s?m\b", re.I)
+
+# Lower-cased text from here on.
+_GAP = re.compile(  # what may sit between a date and its time
+    r"[\s,;:@|()\-–—.·*]*(?:(?:at|on|from|um|à|le|am|time|start(?:s|ing)?|beginning|between|von|de|the|"
+    r"sharp|heure)\b[\s,;:@|()\-–—.·*]*){0,3}"
+)
+_DURATION = re.compile(
+    r"(?<![\w.])(?<!within )(?<!in )(?<!every )(?<!after )"
+    r"(?:(?P<n>[0-9]{1,3}(?:\.[0-9])?)|(?P<w>an?|one|two|half\s+an?))\s*-?\s*"
+    r"(?P<u>minutes?|mins?\b|min\b|hours?|hrs?\b|hr\b|h\b)(?P<half>\s+and\s+a\s+half)?"
+    r"(?!\s*(?:early|before|prior|ahead|later|after|ago|notice|break|buffer))"
+)
+_CONTEXT_GOOD = re.compile(
+    r"\b(?:interview\w*|calls?|meeting|meet|schedul\w*|confirm\w*|join|chat|conversation|zoom|teams|webex|"
+    r"screen(?:ing)?|slot|invit\w*|availab\w*|speak|talk|onsite|on-site|session|appointment|when|gespräch|"
+    r"entretien|termin)\b"
+)
+_CONTEXT_BAD = re.compile(
+    r"\b(?:sent|posted|applied|submitted|received|wrote|deadline|expires?|expiry|expiring|closes|"
+    r"unsubscribe|copyright|reply\s+by|respond\s+by|due)\b"
+)
+
+# Reply chains (original text): everything after the first of these is quoted; the headers never count.
+_ATTRIBUTION = re.compile(
+    r"^[ \t>]*(?:On|Le|Am)\s[^\n]{0,200}?(?:\n[^\n]{0,120}?)?(?:wrote|a\s+écrit|schrieb)[^\n:]{0,5}:", re.M
+)
+_HEADER_BLOCK = re.compile(
+    r"^[ \t>]*\*?(?:From|Von|De)\s*:\*?[^\n]*\n"
+    r"(?:[ \t>]*\*?(?:Sent|Date|Datum|Gesendet|Envoyé|To|An|À|Cc|Subject|Betreff|Objet)\s*:\*?[^\n]*(?:\n|$)){1,5}",
+    re.M,
+)
+_SEPARATOR = re.compile(
+    r"^[ \t]*(?:-{2,}\s*(?:original\s+message|forwarded\s+message|ursprüngliche\s+nachricht|message\s+d'origine)"
+    r"|begin\s+forwarded\s+message)",
+    re.M | re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the quoted part of a message starts and which ranges are reply headers."""
+
+    quote_start: int
+    excluded: tuple[tuple[int, int], ...]
+
+    def is_excluded(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.excluded)
+
+    def is_quoted(self, text: str, pos: int) -> bool:
+        line_start = text.rfind("\n", 0, pos) + 1
+        return pos >= self.quote_start or text[line_start:pos].lstrip().startswith(">")
+
+
+def _layout(text: str, low: str) -> _Layout:
+    # Substring checks first: most messages have none of these, and `in` is far cheaper than a regex scan.
+    excluded: list[tuple[int, int]] = []
+    if "wrote" in low or "écrit" in low or "schrieb" in low:
+        excluded += [m.span() for m in _ATTRIBUTION.finditer(text)]
+    if "from" in low or "von" in low or "de" in low:
+        excluded += [m.span() for m in _HEADER_BLOCK.finditer(text)]
+    starts = [s for s, _ in excluded]
+    if "message" in low or "nachricht" in low:
+        sep = _SEPARATOR.search(text)
+        starts += [sep.start()] if sep else []
+    return _Layout(min(starts, default=len(text) + 1), tuple(excluded))
+
+
+# ------------------------------------------------------------------------------------ date resolution
+
+
+def _norm(word: str) -> str:
+    return word.rstrip(".,").strip()
+
+
+def _explicit(year: int, month: int, day: int) -> date | None:
+    if not 1900 <= year <= 2199:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _with_year(month: int, day: int, year: str | None, ref: date | None) -> date | None:
+    """A day of the year; without a year, the one nearest ``ref``, leaning towards the future."""
+    if year is not None:
+        y = int(year)
+        return _explicit(y + 2000 if y < 100 else y, month, day)
+    if ref is None:
+        return None
+    best: date | None = None
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        cand = _explicit(y, month, day)
+        if cand is None:
+            continue
+        delta = (cand - ref).days
+        if -62 <= delta <= 303:  # recaps look up to ~2 months back; invitations up to ~10 months ahead
+            return cand
+        if best is None or abs(delta) < abs((best - ref).days):
+            best = cand
+    return best
+
+
+def _next_day_of_month(day: int, ref: date) -> date | None:
+    for k in range(13):
+        y, m = divmod(ref.month - 1 + k, 12)
+        cand = _explicit(ref.year + y, m + 1, day)
+        if cand is not None and cand >= ref:
+            return cand
+    return None
+
+
+def _monday_next_week(ref: date) -> date:
+    return ref + timedelta(days=7 - ref.weekday())
+
+
+def _weekday(name: str, qualifier: str | None, ref: date, inclusive: bool) -> date:
+    """Bare weekday: strictly after ``ref`` (on/after when ``inclusive``); "this": on/after;
+    "coming": strictly after; "next": that day of next week (weeks start on Monday)."""
+    target = _WEEKDAYS[_norm(name)]
+    q = " ".join((qualifier or "").split())
+    if q == "next":
+        return _monday_next_week(ref) + timedelta(days=target)
+    delta = (target - ref.weekday()) % 7
+    if delta == 0 and not (q == "this" or (not q and inclusive)):
+        delta = 7
+    return ref + timedelta(days=delta)
+
+
+def _resolve_date(m: re.Match[str], ref: date | None, *, inclusive: bool = False) -> date | None:
+    g = m.group
+    if g("iy"):
+        return _explicit(int(g("iy")), int(g("im")), int(g("id")))
+    if g("na"):
+        a, b, year = int(g("na")), int(g("nb")), g("ny")
+        if g("ns") == ".":  # dotted dates are European (day first) and need a year: "10.30" is a time
+            return _with_year(b, a, year, ref) if year else None
+        if year is not None and a > 12 >= b:
+            a, b = b, a
+        return _with_year(a, b, year, ref)  # month first (US), so "24/7" stays impossible
+    if g("amon"):
+        return _with_year(_MONTHS[_norm(g("amon"))], int(g("ad")), g("ay"), ref)
+    if g("bmon"):
+        return _with_year(_MONTHS[_norm(g("bmon"))], int(g("bd")), g("by"), ref)
+    if ref is None:
+        return None
+    if g("rel"):
+        rel = g("rel")
+        return ref + timedelta(days=2 if "after" in rel else 1 if rel in ("tomorrow", "demain") else 0)
+    if g("ed") or g("fd"):
+        return _next_day_of_month(int(g("ed") or g("fd")), ref)
+    return _weekday(g("wd"), g("wq"), ref, inclusive)
+
+
+# ----------------------------------------------------------------------------------------- clock times
+
+
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    start: int
+    end: int  # of the evidence: includes the zone only when it resolved
+    hm: tuple[int, int]
+    end_hm: tuple[int, int] | None
+    zone: str | None
+    has_ap: bool
+
+
+def _hm(raw: str, ap: str | None) -> tuple[int, int] | None:
+    parts = _CLOCK_PARTS.search(raw)
+    if parts is None:
+        return None
+    if parts.group("noon"):
+        return 12, 0
+    h, m, sep, low = int(parts.group("h")), int(parts.group("m") or 0), parts.group("sep"), raw.lower()
+    if ap:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if ap == "p" else 0)
+    elif sep == "." and "uhr" not in low:
+        return None  # "10.30" without am/pm is a price or a version more often than a time
+    elif sep == "h" or "h" in low:  # "14h30", "9h", "14 Uhr": 24-hour clocks
+        if sep is None and "uhr" not in low and h < 7:
+            return None  # "2h" is a duration
+    elif 1 <= h <= 6 and not parts.group("h").startswith("0"):
+        h += 12  # "at 2:00", "Monday at 3": business hours, so the afternoon
+    return (h, m) if h <= 23 and m <= 59 else None
+
+
+def _ap_of(raw: str | None) -> str | None:
+    found = _AP_PARTS.search(raw) if raw else None
+    return found.group(1).lower() if found else None
+
+
+def _clock(m: re.Match[str]) -> _Clock | None:
+    t1, t2 = m.group("t1"), m.group("t2")
+    ap1, ap2 = _ap_of(t1), _ap_of(t2)
+    start = _hm(t1, ap1 or ap2)
+    if start is None:
+        return None
+    end_hm: tuple[int, int] | None = None
+    if t2:
+        end_hm = _hm(t2, ap2 or ap1)
+        if end_hm is None:
+            return None
+        if ap2 and not ap1 and start > end_hm:  # "11-1pm": the 11 is in the morning
+            start = _hm(t1, "a" if ap2 == "p" else "p") or start
+    zone, end = None, m.end("t2") if t2 else m.end("t1")
+    for group in ("z2", "z1"):
+        raw = m.group(group)
+        if raw and resolve_timezone(raw.strip(" .([)]")) is not None:
+            zone, end = raw.strip(" .([)]"), max(end, m.end(group))
+            break
+    return _Clock(m.start(), end, start, end_hm, zone, bool(ap1 or ap2))
+
+
+# ----------------------------------------------------------------------------------------------- spans
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    pos: int
+    span: TimeSpan
+    score: float
+
+
+def _last_date(low: str, lo: int, hi: int) -> re.Match[str] | None:
+    last = None
+    for d in _DATE_RE.finditer(low, max(0, lo), hi):
+        last = d
+    return last
+
+
+def _adjacent(low: str, a: int, b: int) -> bool:
+    return b - a <= 30 and _GAP.fullmatch(low, a, b) is not None
+
+
+def _duration(low: str, lo: int, hi: int) -> timedelta | None:
+    best: tuple[int, timedelta] | None = None
+    for d in _DURATION.finditer(low, max(0, lo - 60), min(len(low), hi + 100)):
+        if lo <= d.start() < hi or "\n\n" in low[min(d.start(), hi) : max(d.start(), lo)]:
+            continue
+        n, word, unit = d.group("n"), d.group("w") or "", d.group("u")
+        amount = float(n) if n else 0.5 if word.startswith("half") else 2.0 if word == "two" else 1.0
+        minutes = amount * (1 if unit.startswith("m") else 60) + (30 if d.group("half") else 0)
+        distance = abs(d.start() - hi)
+        if 5 <= minutes <= 480 and (best is None or distance < best[0]):
+            best = (distance, timedelta(minutes=minutes))
+    return best[1] if best else None
+
+
+def _spans(text: str, sent_at: datetime | None) -> list[_Found]:
+    low = _lower(text)
+    rx = _TIME_RE_NOON if "noon" in low or "midday" in low else _TIME_RE
+    clocks = [c for c in map(_clock, rx.finditer(text)) if c is not None]
+    if not clocks:
+        return []
+    ref = sent_at.date() if sent_at else None
+    default_zone = sent_at.tzinfo if sent_at and sent_at.tzinfo else UTC
+    layout = _layout(text, low)
+    found: list[_Found] = []
+    for i, clock in enumerate(clocks):
+        if layout.is_excluded(clock.start):
+            continue
+        score = 0.0
+        d = _last_date(low, clock.start - 70, clock.start)
+        if d is not None and not _adjacent(low, d.end(), clock.start):
+            d = None
+        if d is None:
+            after = _DATE_RE.search(low, clock.end, min(len(low), clock.end + 40))
+            d = after if after and _adjacent(low, clock.end, after.start()) else None
+        if d is None:  # the day stated earlier in the same sentence or paragraph: weaker evidence
+            d = _last_date(low, clock.start - 100, clock.start)
+            prev_end = clocks[i - 1].end if i else 0
+            if d is None or d.end() < prev_end or "\n\n" in low[d.end() : clock.start]:
+                continue
+            score -= 1.5
+        day = _resolve_date(d, ref)
+        if day is None or layout.is_excluded(d.start()):
+            continue
+        hm = clock.hm
+        if d.group("rel") == "tonight" and hm[0] < 12:
+            hm = (hm[0] + 12, hm[1])
+        zone = (resolve_timezone(clock.zone) if clock.zone else None) or default_zone
+        start = datetime.combine(day, time(*hm), tzinfo=zone)
+        end = datetime.combine(day, time(*clock.end_hm), tzinfo=zone) if clock.end_hm else None
+        if end is not None and end <= start:
+            end += timedelta(days=1)
+        lo, hi = min(d.start(), clock.start), max(d.end(), clock.end)
+        if end is None:
+            dur = _duration(low, lo, hi)
+            end = start + dur if dur else None
+        score += 3 if _CONTEXT_GOOD.search(low, max(0, lo - 150), hi + 60) else 0
+        score -= 3 if _CONTEXT_BAD.search(low, max(0, lo - 40), hi + 10) else 0
+        score += (clock.zone is not None) + (end is not None) + 0.5 * clock.has_ap
+        if sent_at is not None and start < sent_at - timedelta(hours=12):
+            score -= 2  # a recap of a past slot is less likely the one to remember
+        score -= 100 if layout.is_quoted(text, lo) else 0
+        evidence = text[lo:hi].strip()[:_EVIDENCE_MAX].rstrip()
+        found.append(_Found(lo, TimeSpan(start, end, evidence), score))
+    return found
+
+
+def _aware(sent_at: datetime | None) -> datetime | None:
+    # The contract says aware; a naive one is read as UTC rather than failing comparisons later.
+    if sent_at is not None and sent_at.utcoffset() is None:
+        return sent_at.replace(tzinfo=UTC)
+    return sent_at
+
+
+def _guarded_spans(text: str, sent_at: datetime | None, limit: int) -> list[_Found]:
+    try:
+        return _spans(text[: max(0, limit)], _aware(sent_at))
+    except (ValueError, OverflowError):  # arithmetic next to date.min/max: nothing to report
+        return []
+
+
+def find_all_times(text: str, sent_at: datetime | None, *, limit: int = 20000) -> list[TimeSpan]:
+    """Every distinct date+time span in the first ``limit`` characters, in text order."""
+    seen: set[tuple[datetime, datetime | None]] = set()
+    out: list[TimeSpan] = []
+    for f in _guarded_spans(text, sent_at, limit):
+        if (f.span.start, f.span.end) not in seen:
+            seen.add((f.span.start, f.span.end))
+            out.append(f.span)
+    return out
+
+
+def find_interview_time(text: str, sent_at: datetime | None, *, limit: int = 20000) -> TimeSpan | None:
+    """The most likely meeting/interview slot: date+time near interview words, unquoted first."""
+    best: _Found | None = None
+    for f in _guarded_spans(text, sent_at, limit):
+        if best is None or f.score > best.score:
+            best = f
+    return best.span if best else None
+
+
+# -------------------------------------------------------------------------------------------- reply-by
+
+_NUM_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "few": 3, "a few": 3, "couple": 2, "a couple": 2, "several": 5,
+}  # fmt: skip
+_NUM = r"[0-9]{1,3}|" + _alt([w.replace(" ", r"\s+") for w in _NUM_WORDS])
+_WILL = r"(?:['’]ll|\s+will|\s+should|\s+plan\s+to|\s+hope\s+to|\s+aim\s+to|\s+expect\s+to|\s+intend\s+to)"
+
+_REPLY_TRIGGER = re.compile(  # the employer getting back, deciding or updating (lower-cased text)
+    r"\b(?:get(?:ting)?\s+back\s+to\s+you|(?:be|being|get|getting)\s+in\s+touch|come\s+back\s+to\s+you"
+    r"|reach(?:ing)?\s+(?:back\s+)?out\s+to\s+you|(?:contact|update|notify|inform|advise)\s+you"
+    r"|let\s+you\s+know|circle\s+back|follow(?:ing)?\s+up\s+with\s+you"
+    r"|hear\s+(?:back\s+)?from\s+(?:us|me|the\s+team|our\s+team|someone|the\s+recruiter|them)\b"
+    r"|(?:have|share|send(?:\s+you)?|provide(?:\s+you\s+with)?|give\s+you)\s+(?:an?\s+|our\s+)?"
+    r"(?:update|decision|answer|feedback|response|next\s+steps|news)"
+    r"|(?:make|making|reach|reaching)\s+(?:a|our|the)\s+(?:final\s+)?decisions?"
+    r"|(?:decision|update|feedback|response|outcome|result|answer)s?\s+(?:is\s+|are\s+|will\s+be\s+|should\s+be\s+)?"
+    r"(?:expected|anticipated|communicated|shared|made|sent|available|ready|due)"
+    r"|(?:expect|anticipate)\s+to\s+(?:hear|have|make|share|decide|respond|finali[sz]e)"
+    rf"|(?:we|i){_WILL}\s+(?:be\s+)?(?:reach(?:ing)?\s+out|follow(?:ing)?\s+up|respond(?:ing)?|reply(?:ing)?"
+    r"|decid(?:e|ing)|mak(?:e|ing)\s+(?:a|our)\s+decision|finali[sz](?:e|ing)))"
+)
+_DEADLINE = re.compile(
+    rf"\b(?:(?:within|in|over)\s+(?:the\s+)?(?:next\s+)?(?P<n>{_NUM})\s+(?:of\s+)?"
+    r"(?:(?P<biz>business|working)\s+)?(?P<unit>days?|weeks?|months?|hours?)\b"
+    r"|(?:by\s+|before\s+)?(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+|this\s+)?(?P<eonext>next\s+)?"
+    r"(?P<eounit>week|month|day|business\s+day)\b"
+    r"|(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|later|end\s+of)[\s-]+(?P<pwhen>next|this)\s+week\b"
+    r"|(?P<plain>next|this)\s+(?P<punit>week|month)\b|(?P<eod>eod|cob)\b"
+    r"|(?P<prep>by|before|on|until|no\s+later\s+than)\s+)"
+)
+_CANDIDATE_VERBS = re.compile(  # deadlines set for the candidate, not by the employer for themselves
+    r"\b(?:please|kindly|you\s+(?:must|need)|submit|complete|reply|respond|return|send\s+(?:us|me)"
+    r"|let\s+(?:us|me)\s+know|confirm)\b"
+)
+_SENTENCE_END = re.compile(r"[!?;]|\.\s+[A-Z]|\n\s*\n|\.\s*$")  # original text: needs the capital
+
+
+def _add_business_days(day: date, n: int) -> date:
+    while n > 0:
+        day += timedelta(days=1)
+        n -= day.weekday() < 5
+    return day
+
+
+def _add_months(day: date, n: int) -> date:
+    y, m = divmod(day.month - 1 + n, 12)
+    return date(day.year + y, m + 1, min(day.day, calendar.monthrange(day.year + y, m + 1)[1]))
+
+
+def _month_end(ref: date, months_ahead: int) -> date:
+    first = _add_months(ref.replace(day=1), months_ahead)
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def _deadline_date(low: str, d: re.Match[str], ref: date | None) -> tuple[date, int] | None:
+    """The date a deadline phrase names, and where the phrase ends."""
+    g = d.group
+    if g("prep"):
+        when = _DATE_RE.match(low, d.end())
+        day = _resolve_date(when, ref, inclusive=True) if when else None
+        return (day, when.end()) if day and when else None
+    if ref is None:
+        return None
+    this_friday = ref + timedelta(days=(4 - ref.weekday()) % 7)
+    next_monday = _monday_next_week(ref)
+    if g("n"):
+        raw = " ".join(g("n").split())
+        n, unit = (int(raw) if raw.isdigit() else _NUM_WORDS.get(raw, 0)), g("unit")
+        if not 0 < n <= 400:
+            return None
+        if unit.startswith("hour"):
+            return ref + timedelta(days=-(-n // 24)), d.end()
+        if unit.startswith("month"):
+            return _add_months(ref, n), d.end()
+        if unit.startswith("day") and g("biz"):
+            return _add_business_days(ref, n), d.end()
+        return ref + timedelta(days=n * (7 if unit.startswith("week") else 1)), d.end()
+    if g("eounit"):
+        if g("eounit").endswith("day"):
+            return ref, d.end()
+        if g("eounit") == "week":
+            return (next_monday + timedelta(days=4) if g("eonext") else this_friday), d.end()
+        return _month_end(ref, 1 if g("eonext") else 0), d.end()
+    if g("part"):
+        if g("pwhen") == "this":
+            return this_friday, d.end()
+        part = g("part")
+        offset = 0 if part.startswith(("beginning", "start")) else 1 if part == "early" else 4
+        return next_monday + timedelta(days=2 if part.startswith("mid") else offset), d.end()
+    if g("plain"):
+        nxt = g("plain") == "next"
+        if g("punit") == "week":
+            return (next_monday + timedelta(days=4) if nxt else this_friday), d.end()
+        return _month_end(ref, 1 if nxt else 0), d.end()
+    return ref, d.end()  # EOD / COB
+
+
+def _fact(day: date, text: str, lo: int, hi: int) -> DateFact:
+    return DateFact(day, text[lo:hi].strip()[:_EVIDENCE_MAX].rstrip())
+
+
+def _reply_for(text: str, low: str, trig: re.Match[str], ref: date | None) -> DateFact | None:
+    stop = _SENTENCE_END.search(text, trig.end(), min(len(text), trig.end() + 120))
+    hi = stop.start() + 1 if stop else min(len(text), trig.end() + 120)
+    for d in _DEADLINE.finditer(low, trig.end(), hi):
+        if _CANDIDATE_VERBS.search(low, trig.end(), d.start()):
+            break
+        got = _deadline_date(low, d, ref)
+        if got:
+            return _fact(got[0], text, trig.start(), got[1])
+    bare = _DATE_RE.match(low, trig.end() + 1) if low[trig.end() : trig.end() + 1] == " " else None
+    if bare and (bare.group("rel") or bare.group("wd")):  # "we'll let you know tomorrow"
+        day = _resolve_date(bare, ref, inclusive=True)
+        if day:
+            return _fact(day, text, trig.start(), bare.end())
+    # A deadline earlier in the same clause: "Within two weeks, a member of our team will reach out to you."
+    clause = max(low.rfind(c, 0, trig.start()) for c in ".!?;\n") + 1
+    if _CANDIDATE_VERBS.search(low, clause, trig.start()):
+        return None
+    for d in _DEADLINE.finditer(low, clause, trig.start()):
+        got = _deadline_date(low, d, ref)
+        if got and trig.start() - got[1] <= 40:
+            return _fact(got[0], text, d.start(), trig.end())
+    return None
+
+
+def _first_unquoted(text: str, facts: list[tuple[int, DateFact]]) -> DateFact | None:
+    if not facts:
+        return None
+    layout = _layout(text, _lower(text))
+    for pos, fact in facts:
+        if not layout.is_quoted(text, pos) and not layout.is_excluded(pos):
+            return fact
+    return facts[0][1]
+
+
+def find_reply_by(text: str, sent_at: datetime | None, *, limit: int = 20000) -> DateFact | None:
+    """The employer's own deadline for getting back to the candidate (not deadlines set for the candidate)."""
+    text = text[: max(0, limit)]
+    low = _lower(text)
+    ref = sent_at.date() if sent_at else None
+    try:
+        facts = [(t.start(), f) for t in _REPLY_TRIGGER.finditer(low) if (f := _reply_for(text, low, t, ref))]
+        return _first_unquoted(text, facts)
+    except (ValueError, OverflowError):
+        return None
+
+
+# ----------------------------------------------------------------------------------------- return date
+
+_AWAY = re.compile(
+    r"out\s+of\s+(?:the\s+)?office|\booo\b|\baway\b|\bleave\b|vacation|holiday|\bpto\b|\boff\b|travel|"
+    r"unavailable|abwesend|urlaub|absent|congé|conference|limited\s+access|offline|not\s+in\s+the\s+office"
+)
+_RET_ANCHOR = re.compile(
+    r"\b(?:(?P<back>(?:back|return(?:s|ing)?|zurück|de\s+retour)"
+    r"(?:\s+(?:in|to|at)\s+(?:the\s+|my\s+)?(?:office|work|desk))?(?:\s+(?:on|from|by|am|le|the\s+morning\s+of))?)"
+    r"|(?P<thru>through|thru|(?:up\s+)?(?:to|until)\s+and\s+including|bis\s+einschließlich)"
+    r"|(?P<until>until|till|til|bis(?:\s+(?:zum|zur|am))?|jusqu'(?:au|à)(?:\s+la)?)"
+    r"|(?P<to>to))\s*,?\s*|(?P<dash>(?<=\S)\s?[-–—]\s?)(?=\S)"
+)
+
+
+def find_return_date(text: str, sent_at: datetime | None, *, limit: int = 20000) -> DateFact | None:
+    """Out-of-office replies: the day the person is back. "until X" and "back on X" give X; "through X"
+    and "from W to X" give the first weekday after X."""
+    text = text[: max(0, limit)]
+    low = _lower(text)
+    ref = sent_at.date() if sent_at else None
+    facts: list[tuple[int, DateFact]] = []
+    try:
+        for a in _RET_ANCHOR.finditer(low):
+            d = _DATE_RE.match(low, a.end())
+            day = _resolve_date(d, ref) if d else None
+            if d is None or day is None:
+                continue
+            lo = a.start()
+            if not a.group("back") and not _AWAY.search(low, max(0, a.start() - 200), a.start()):
+                continue
+            if a.group("to") or a.group("dash"):  # only a range "from W to X" makes "to" mean "through"
+                w = _last_date(low, a.start() - 40, a.start())
+                if w is None or w.end() != a.start() - (len(low[: a.start()]) - len(low[: a.start()].rstrip())):
+                    continue
+                lo = w.start()
+            if not (a.group("back") or a.group("until")):
+                day = _add_business_days(day, 1)
+            facts.append((lo, _fact(day, text, lo, d.end())))
+        return _first_unquoted(text, facts)
+    except (ValueError, OverflowError):
+        return None

@@ -1,0 +1,67 @@
+"""The contract every alert channel fulfils, and the registry that builds them from the config.
+
+``Channel.send`` returns only once the channel accepted the alert, and raises ``NotifyError`` otherwise;
+the caller records the outcome. A channel never blocks another.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from dataclasses import dataclass
+
+from inboxwatch.models import Address, Nudge, NudgeKind, Suggestion
+
+STEP_TITLES = {
+    NudgeKind.THANK_YOU: "send a thank-you note",
+    NudgeKind.FOLLOW_UP: "time to follow up",
+    NudgeKind.MOVE_ON: "time to move on",
+    NudgeKind.APPLICATION_SILENCE: "no answer to your application",
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    nudge: Nudge
+    suggestion: Suggestion
+    contact: Address | None
+    why: str
+
+    @property
+    def title(self) -> str:
+        step = STEP_TITLES[self.nudge.kind]
+        if self.nudge.kind is NudgeKind.FOLLOW_UP and self.nudge.attempt > 1:
+            step = f"follow up again (#{self.nudge.attempt})"
+        return f"{self.nudge.company}: {step}"
+
+    def as_json(self) -> str:
+        n, s = self.nudge, self.suggestion
+        return json.dumps(
+            {
+                "conversation_id": n.conversation_id,
+                "company": n.company,
+                "role": n.role,
+                "kind": str(n.kind),
+                "attempt": n.attempt,
+                "due_at": n.due_at.isoformat(),
+                "why": self.why,
+                "title": self.title,
+                "suggestion": {
+                    "to": [str(a) for a in s.to],
+                    "subject": s.subject,
+                    "body": s.body,
+                    "in_reply_to": s.in_reply_to,
+                    "references": list(s.references),
+                    "tips": list(s.tips),
+                },
+            },
+            ensure_ascii=False,
+        )
+
+
+class Channel(abc.ABC):
+    name: str
+
+    @abc.abstractmethod
+    def send(self, alert: Alert) -> None:
+        """Deliver ``alert``; return only when the channel accepted it. Raises ``NotifyError``."""

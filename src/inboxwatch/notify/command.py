@@ -1,0 +1,36 @@
+"""The ``command`` channel: run the user's program with the alert as JSON on stdin (ntfy, Matrix, scripts)."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import timedelta
+
+from inboxwatch.errors import NotifyError
+from inboxwatch.notify.base import Alert, Channel
+
+
+class CommandChannel(Channel):
+    name = "command"
+
+    def __init__(self, argv: tuple[str, ...], timeout: timedelta) -> None:
+        self.argv = argv
+        self.timeout = timeout.total_seconds()
+
+    def send(self, alert: Alert) -> None:
+        try:
+            done = subprocess.run(
+                self.argv,
+                input=alert.as_json().encode("utf-8"),
+                capture_output=True,
+                timeout=self.timeout,
+                check=False,
+            )
+        except FileNotFoundError as e:
+            raise NotifyError(f"command {self.argv[0]!r} not found") from e
+        except subprocess.TimeoutExpired as e:
+            raise NotifyError(f"command {self.argv[0]!r} took longer than {self.timeout:.0f}s") from e
+        except OSError as e:
+            raise NotifyError(f"command {self.argv[0]!r} failed to start: {e}") from e
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise NotifyError(f"command {self.argv[0]!r} exited {done.returncode}: {detail[0][:200]}")

@@ -1,0 +1,323 @@
+"""Raw RFC 822 bytes → ``Message``. Any bytes in, a Message out; defects are recorded, never raised.
+
+Built on the standard ``email`` package (the base mail-parser also stands on). We walk the MIME tree
+ourselves rather than through ``mailparser.MailParser`` because that one decodes and re-encodes every
+attachment eagerly; here work and memory are bounded: the raw input, the number of parts, the nesting
+depth and the extracted text are all capped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from datetime import UTC, datetime
+from email import policy
+from email.header import decode_header, make_header
+from email.message import Message as EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
+
+from inboxwatch.calendar import parse_calendar
+from inboxwatch.models import Address, CalendarEvent, FolderRole, Message
+
+MAX_RAW_BYTES = 1 << 20  # the text and invite of a mail come first; attachments beyond are not needed
+MAX_TEXT_CHARS = 64_000
+MAX_PARTS = 200
+MAX_DEPTH = 4
+MAX_HEADER_CHARS = 4_000
+
+# Headers kept for the classifier (lower-case).
+KEPT_HEADERS = (
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "precedence",
+    "list-id",
+    "list-unsubscribe",
+    "x-mailer",
+    "x-campaign",
+    "x-mailgun-tag",
+    "feedback-id",
+    "x-ms-has-attach",
+    "sender",
+    "return-path",
+    "content-type",
+    "x-gm-thrid",
+)
+
+_MSGID_RE = re.compile(r"<([^<>\s]+)>")
+
+
+def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid: str = "") -> Message:
+    """Parse raw bytes; never raises for any input."""
+    defects: list[str] = []
+    if len(raw) > MAX_RAW_BYTES:
+        defects.append(f"message is {len(raw)} bytes; only the first {MAX_RAW_BYTES} were read")
+        raw = raw[:MAX_RAW_BYTES]
+    try:
+        msg = BytesParser(policy=policy.compat32).parsebytes(raw)
+    except Exception as e:  # the parser is lenient; this is for the truly unexpected
+        defects.append(f"unparseable: {type(e).__name__}")
+        msg = EmailMessage()
+    for d in msg.defects[:5]:
+        defects.append(f"mime: {type(d).__name__}")
+
+    subject = _header_text(msg, "subject", defects)
+    sender = _first_address(msg, "from", defects)
+    date = _parse_date(msg.get("date"), defects)
+    message_id = _first_msgid(_header_text(msg, "message-id", defects))
+    in_reply_to = _first_msgid(_header_text(msg, "in-reply-to", defects))
+    references = tuple(_MSGID_RE.findall(_header_text(msg, "references", defects)))[-20:]
+    headers = {}
+    for name in KEPT_HEADERS:
+        value = _header_text(msg, name, defects)
+        if value:
+            headers[name] = value
+
+    texts: list[str] = []
+    htmls: list[str] = []
+    calendars: list[CalendarEvent] = []
+    _walk(msg, texts, htmls, calendars, defects, depth=0, budget=[MAX_PARTS])
+    text = "\n\n".join(t for t in texts if t.strip())
+    if not text.strip() and htmls:
+        text = "\n\n".join(html_to_text(h) for h in htmls)
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+
+    key = message_id or _content_hash(sender, date, subject, text)
+    gm_thread = headers.get("x-gm-thrid")
+    return Message(
+        key=key,
+        message_id=message_id,
+        folder=folder,
+        subject=subject,
+        sender=sender,
+        reply_to=_addresses(msg, "reply-to", defects),
+        to=_addresses(msg, "to", defects),
+        cc=_addresses(msg, "cc", defects),
+        date=date,
+        in_reply_to=in_reply_to,
+        references=references,
+        headers=headers,
+        text=text,
+        calendar=tuple(calendars),
+        defects=tuple(dict.fromkeys(defects))[:20],
+        thread_id=gm_thread,
+        source_uid=source_uid,
+    )
+
+
+def _walk(
+    part: EmailMessage,
+    texts: list[str],
+    htmls: list[str],
+    calendars: list[CalendarEvent],
+    defects: list[str],
+    depth: int,
+    budget: list[int],
+) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        if budget[0] == -1:
+            defects.append(f"more than {MAX_PARTS} MIME parts; the rest were skipped")
+        return
+    if depth > MAX_DEPTH:
+        defects.append(f"MIME nesting deeper than {MAX_DEPTH}; inner parts skipped")
+        return
+    try:
+        ctype = part.get_content_type()
+    except Exception:
+        ctype = "text/plain"
+    payload = part.get_payload()
+    if part.is_multipart() and isinstance(payload, list):
+        for sub in payload:
+            if isinstance(sub, EmailMessage):
+                _walk(sub, texts, htmls, calendars, defects, depth + 1, budget)
+        return
+    if ctype == "message/rfc822" and isinstance(payload, list):
+        for sub in payload:
+            if isinstance(sub, EmailMessage):
+                header = _forward_header(sub, defects)
+                if header:
+                    texts.append(header)
+                _walk(sub, texts, htmls, calendars, defects, depth + 1, budget)
+        return
+    filename = ""
+    try:
+        filename = part.get_filename() or ""
+    except Exception:
+        defects.append("undecodable attachment name")
+    disposition = (part.get("content-disposition") or "").split(";")[0].strip().lower()
+    is_ics = ctype in ("text/calendar", "application/ics") or filename.lower().endswith(".ics")
+    if is_ics:
+        if len(calendars) < 10:
+            calendars.extend(parse_calendar(_decoded_text(part, defects), defects))
+        return
+    if disposition == "attachment" or filename:
+        return
+    if ctype == "text/plain":
+        texts.append(_decoded_text(part, defects))
+    elif ctype == "text/html":
+        htmls.append(_decoded_text(part, defects))
+    elif ctype.startswith("text/"):
+        texts.append(_decoded_text(part, defects))
+
+
+def _forward_header(sub: EmailMessage, defects: list[str]) -> str:
+    lines = []
+    for name in ("From", "Date", "Subject", "To"):
+        value = _header_text(sub, name.lower(), defects)
+        if value:
+            lines.append(f"{name}: {value}")
+    return ("---------- Forwarded message ----------\n" + "\n".join(lines)) if lines else ""
+
+
+def _decoded_text(part: EmailMessage, defects: list[str]) -> str:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        defects.append("undecodable transfer encoding")
+        return ""
+    if not isinstance(data, bytes):
+        return ""
+    data = data[: MAX_TEXT_CHARS * 4]
+    charset = None
+    try:
+        charset = part.get_content_charset()
+    except Exception:
+        defects.append("unreadable charset parameter")
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(_charset_alias(candidate))
+        except (LookupError, UnicodeDecodeError):
+            continue
+    defects.append(f"text not valid in charset {charset or 'utf-8'}; decoded with replacement")
+    return data.decode("cp1252" if charset in (None, "us-ascii", "iso-8859-1") else "utf-8", "replace")
+
+
+def _charset_alias(charset: str) -> str:
+    # Mail in the wild labels cp1252 text as latin-1 and GB18030 text as GB2312.
+    charset = charset.strip().strip('"').lower()
+    return {"iso-8859-1": "cp1252", "latin1": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}.get(
+        charset, charset
+    )
+
+
+def _header_text(msg: EmailMessage, name: str, defects: list[str]) -> str:
+    try:
+        raw = msg.get(name)
+    except Exception:
+        defects.append(f"unreadable header {name}")
+        return ""
+    if raw is None:
+        return ""
+    raw = str(raw)[:MAX_HEADER_CHARS]
+    try:
+        text = str(make_header(decode_header(raw)))
+    except Exception:
+        defects.append(f"undecodable header {name}")
+        text = raw
+    return " ".join(text.split())
+
+
+def _first_msgid(value: str) -> str | None:
+    m = _MSGID_RE.search(value)
+    if m:
+        return m.group(1)
+    value = value.strip()
+    return value or None
+
+
+def _addresses(msg: EmailMessage, name: str, defects: list[str]) -> tuple[Address, ...]:
+    try:
+        values = [str(v)[:MAX_HEADER_CHARS] for v in msg.get_all(name) or []]
+    except Exception:
+        defects.append(f"unreadable header {name}")
+        return ()
+    out: list[Address] = []
+    try:
+        pairs = getaddresses(values)
+    except Exception:
+        defects.append(f"unparseable addresses in {name}")
+        return ()
+    for display, email in pairs[:100]:
+        email = email.strip().lower()
+        if "@" not in email:
+            continue
+        try:
+            display = str(make_header(decode_header(display)))
+        except Exception:
+            defects.append(f"undecodable name in {name}")
+        out.append(Address(" ".join(display.split()).strip("'\" "), email))
+    return tuple(out)
+
+
+def _first_address(msg: EmailMessage, name: str, defects: list[str]) -> Address | None:
+    found = _addresses(msg, name, defects)
+    return found[0] if found else None
+
+
+def _parse_date(value: object, defects: list[str]) -> datetime | None:
+    if value is None:
+        defects.append("no Date header")
+        return None
+    try:
+        parsed = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        defects.append(f"unparseable Date header: {str(value)[:60]!r}")
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+        defects.append("Date header without a time zone; read as UTC")
+    if not 1980 <= parsed.year <= 2100:
+        defects.append(f"absurd Date header year {parsed.year}")
+        return None
+    return parsed
+
+
+def _content_hash(sender: Address | None, date: datetime | None, subject: str, text: str) -> str:
+    basis = "\x00".join([sender.email if sender else "", date.isoformat() if date else "", subject, text[:4000]])
+    return "sha256:" + hashlib.sha256(basis.encode("utf-8", "replace")).hexdigest()[:32]
+
+
+class _TextExtractor(HTMLParser):
+    _BLOCK = frozenset({"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "td", "section"})
+    _SKIP = frozenset({"style", "script", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Readable text of an HTML body: block elements become line breaks, styles and scripts vanish."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(markup[: MAX_TEXT_CHARS * 4])
+        parser.close()
+    except Exception:
+        return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+    text = "".join(parser.parts).replace("\xa0", " ")
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,272 @@
+"""The data flow, wired: sources → parse → classify → store → track → policy → compose → notify.
+
+``scan`` brings new mail into the store; ``overview`` computes conversations and due nudges from the
+store at ``now``; ``deliver`` hands due nudges to the channels, exactly once per channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from inboxwatch.classify import classify
+from inboxwatch.compose import Templates, compose
+from inboxwatch.config import AccountConfig, Config
+from inboxwatch.errors import AuthError, InboxwatchError, NotifyError, SourceError, TransientSourceError
+from inboxwatch.models import Nudge, Suggestion
+from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.parse import parse_message
+from inboxwatch.policy import Ladder, due_nudges, evaluate_all
+from inboxwatch.sources.base import Source
+from inboxwatch.store import Store, StoredMessage
+from inboxwatch.track import Conversation, build_conversations
+
+log = logging.getLogger(__name__)
+
+INITIALISED_KEY = "initialised_at"
+
+
+def open_source(account: AccountConfig) -> Source:
+    """The backend for an account; optional dependencies load only when that kind is configured."""
+    if account.kind in ("maildir", "mbox"):
+        from inboxwatch.sources.local import LocalSource
+
+        assert account.inbox is not None
+        return LocalSource(
+            account.name,
+            account.kind,
+            Path(account.inbox),
+            Path(account.sent) if account.sent else None,
+            Path(account.drafts) if account.drafts else None,
+        )
+    raise SourceError(f"account {account.name!r}: kind {account.kind!r} is not available in this version yet")
+
+
+@dataclass
+class AccountReport:
+    account: str
+    fetched: int = 0
+    added: int = 0
+    skipped: int = 0
+    error: str | None = None
+
+
+@dataclass
+class ScanReport:
+    accounts: list[AccountReport] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return sum(a.added for a in self.accounts)
+
+    @property
+    def failed(self) -> list[AccountReport]:
+        return [a for a in self.accounts if a.error]
+
+
+def scan_account(config: Config, store: Store, source: Source, account: AccountConfig, now: datetime) -> AccountReport:
+    """Bring one account's new mail into the store. Raises the source's errors."""
+    report = AccountReport(account.name)
+    for role in source.roles():
+        cursor = store.cursor(account.name, str(role))
+        since = now - account.backfill if cursor is None else None
+        for batch in source.fetch_changes(role, cursor, since=since):
+            records: list[StoredMessage] = []
+            skipped: list[tuple[str, str]] = []
+            for fetched in batch.messages:
+                report.fetched += 1
+                try:
+                    message = parse_message(fetched.raw, role, fetched.uid)
+                    if fetched.thread_id or fetched.identity:
+                        message = replace(
+                            message,
+                            thread_id=fetched.thread_id or message.thread_id,
+                            key=fetched.identity or message.key,
+                        )
+                    result = classify(message, config.identity)
+                except Exception as e:  # one bad message never stops the scan; it is logged once
+                    if not store.is_skipped(account.name, str(role), fetched.uid):
+                        log.warning("skipped message %s in %s/%s: %s", fetched.uid, account.name, role, e)
+                    skipped.append((fetched.uid, f"{type(e).__name__}: {e}"[:300]))
+                    continue
+                records.append(StoredMessage(account.name, message, result))
+            report.added += store.commit_batch(account.name, str(role), records, batch.cursor, now, skipped)
+            report.skipped += len(skipped)
+    return report
+
+
+def scan(
+    config: Config,
+    store: Store,
+    now: datetime,
+    source_factory: Callable[[AccountConfig], Source] = open_source,
+) -> ScanReport:
+    """Scan every enabled account; one failing account never stops the others."""
+    report = ScanReport()
+    for account in config.accounts:
+        if not account.enabled:
+            continue
+        try:
+            source = source_factory(account)
+        except InboxwatchError as e:
+            report.accounts.append(AccountReport(account.name, error=str(e)))
+            continue
+        try:
+            result = scan_account(config, store, source, account, now)
+        except (AuthError, TransientSourceError, SourceError) as e:
+            log.error("account %s: %s", account.name, e)
+            report.accounts.append(AccountReport(account.name, error=str(e)))
+        else:
+            log.info("account %s: %d fetched, %d new, %d skipped", account.name, result.fetched, result.added,
+                     result.skipped)
+            report.accounts.append(result)
+        finally:
+            source.close()
+    if store.get_meta(INITIALISED_KEY) is None:
+        store.set_meta(INITIALISED_KEY, now.isoformat())
+    return report
+
+
+@dataclass(frozen=True)
+class DueNudge:
+    nudge: Nudge
+    conversation: Conversation
+    suggestion: Suggestion
+
+
+@dataclass(frozen=True)
+class Overview:
+    now: datetime
+    conversations: list[Conversation]
+    ladders: Mapping[str, Ladder]
+    due: list[DueNudge]
+
+
+def overview(config: Config, store: Store, now: datetime, templates: Templates | None = None) -> Overview:
+    """Conversations, their ladders and the nudges due at ``now``, from what the store holds."""
+    controls = store.controls()
+    convs = build_conversations(store.messages(), config.identity, controls)
+    ladders = evaluate_all(convs, config.follow_up, now)
+    by_id = {c.id: c for c in convs}
+    offers = [c for c in convs if ladders[c.id].stage == "offer"]
+    templates = templates or Templates.load(config.templates_dir)
+    due = [
+        DueNudge(n, by_id[n.conversation_id], compose(n, by_id[n.conversation_id], config.identity, templates,
+                                                          now=now, other_offers=offers))
+        for n in due_nudges(ladders.values(), now)
+    ]
+    return Overview(now, convs, ladders, due)
+
+
+def backlog_before(config: Config, store: Store) -> datetime | None:
+    """Nudges due before this were already old when inboxwatch first looked: listed, not announced."""
+    initialised = store.get_meta(INITIALISED_KEY)
+    if initialised is None:
+        return None
+    return datetime.fromisoformat(initialised) - config.follow_up.rules.announce_backlog
+
+
+def in_quiet_hours(quiet: tuple[time, time] | None, now: datetime) -> bool:
+    if quiet is None:
+        return False
+    start, end = quiet
+    clock = now.timetz().replace(tzinfo=None)
+    if start <= end:
+        return start <= clock < end
+    return clock >= start or clock < end
+
+
+@dataclass
+class DeliveryReport:
+    delivered: list[tuple[Nudge, str]] = field(default_factory=list)
+    failed: list[tuple[Nudge, str, str]] = field(default_factory=list)
+    deferred: int = 0
+    backlog: int = 0
+
+
+def record(config: Config, store: Store, view: Overview) -> None:
+    """Remember the due nudges (first time seen, backlog or not)."""
+    payloads = [nudge_json(d, delivered=False) for d in view.due]
+    store.record_nudges([d.nudge for d in view.due], payloads, view.now, backlog_before(config, store))
+
+
+def deliver(
+    config: Config, store: Store, view: Overview, channels: Sequence[Channel], now: datetime
+) -> DeliveryReport:
+    """Send each due nudge once per channel; record each success right after the channel accepted it."""
+    report = DeliveryReport()
+    record(config, store, view)
+    if in_quiet_hours(config.alerts.quiet_hours, now):
+        report.deferred = len(view.due)
+        return report
+    for item in view.due:
+        if store.is_backlog(item.nudge):
+            report.backlog += 1
+            continue
+        states = store.deliveries(item.nudge)
+        alert = Alert(item.nudge, item.suggestion, item.conversation.contact, view.ladders[item.nudge.conversation_id].explanation)
+        for channel in channels:
+            state = states.get(channel.name)
+            if state and state.state == "delivered":
+                continue
+            if state and state.next_try_at and state.next_try_at > now:
+                continue
+            try:
+                channel.send(alert)
+            except NotifyError as e:
+                tries = state.tries + 1 if state else 1
+                wait = config.alerts.retry_after * min(2 ** (tries - 1), 48)
+                store.mark_failed(item.nudge, channel.name, str(e), now, now + min(wait, timedelta(hours=6)))
+                report.failed.append((item.nudge, channel.name, str(e)))
+                log.warning("nudge %s on %s failed: %s", item.nudge.key, channel.name, e)
+                continue
+            store.mark_delivered(item.nudge, channel.name, now)
+            report.delivered.append((item.nudge, channel.name))
+            log.info("nudge %s delivered on %s", item.nudge.key, channel.name)
+    return report
+
+
+def nudge_json(d: DueNudge, delivered: bool) -> dict[str, object]:
+    n, s = d.nudge, d.suggestion
+    return {
+        "conversation_id": n.conversation_id,
+        "company": n.company,
+        "role": n.role,
+        "kind": str(n.kind),
+        "attempt": n.attempt,
+        "due_at": n.due_at.isoformat(),
+        "reason": n.reason,
+        "delivered": delivered,
+        "suggestion": {
+            "to": ", ".join(str(a) for a in s.to),
+            "subject": s.subject,
+            "body": s.body,
+            "in_reply_to": s.in_reply_to,
+            "tips": list(s.tips),
+        },
+    }
+
+
+def conversation_json(conv: Conversation, ladder: Ladder) -> dict[str, object]:
+    n = ladder.next_nudge
+    interview = ladder.interview
+    return {
+        "id": conv.id,
+        "company": conv.company,
+        "role": conv.role,
+        "contact": str(conv.contact) if conv.contact else None,
+        "stage": ladder.stage,
+        "closed_reason": ladder.closed_reason,
+        "interview_at": interview.start.isoformat() if interview else None,
+        "last_inbound_at": conv.last_inbound_at.isoformat() if conv.last_inbound_at else None,
+        "last_outbound_at": conv.last_outbound_at.isoformat() if conv.last_outbound_at else None,
+        "follow_ups_sent": ladder.follow_ups_sent,
+        "reply_by": conv.reply_by.isoformat() if conv.reply_by else None,
+        "next_nudge": {"kind": str(n.kind), "attempt": n.attempt, "due_at": n.due_at.isoformat()} if n else None,
+        "why": ladder.explanation,
+        "messages": len(conv.message_keys),
+        "control": conv.control.action if conv.control else None,
+    }

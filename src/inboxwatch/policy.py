@@ -1,0 +1,208 @@
+"""The follow-up ladder. Pure: a conversation + thresholds + ``now`` → its stage and next nudge.
+
+thank-you within 24 h of the interview → follow-up after a week of silence (or the day after the
+employer's own stated date, if later) → another a week after each follow-up, up to ``max_follow_ups``
+→ one ``move_on`` nudge, then the conversation is closed as ghosted. An employer reply starts a new
+stretch of silence; a rejection or offer ends the ladder; an out-of-office pauses it until its return
+date; a snooze defers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from inboxwatch.config import FollowUpConfig, FollowUpRules
+from inboxwatch.models import Nudge, NudgeKind
+from inboxwatch.track import Conversation, EventKind, Interview
+
+# Mail from the employer's side that counts as an answer (an auto-reply does not).
+RESPONSES = frozenset(
+    {
+        EventKind.EMPLOYER_REPLIED,
+        EventKind.INTERVIEW_REQUESTED,
+        EventKind.INTERVIEW_SCHEDULED,
+        EventKind.ASSESSMENT,
+        EventKind.INTERVIEW_CANCELLED,
+    }
+)
+MORNING = time(9, 0)
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """Where a conversation stands at ``now`` and what comes next."""
+
+    stage: str
+    next_nudge: Nudge | None
+    explanation: str
+    follow_ups_sent: int
+    interview: Interview | None
+    closed_reason: str | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.next_nudge is not None and self.next_nudge.due_at <= now
+
+
+def add_time(start: datetime, span: timedelta, business_days: bool) -> datetime:
+    """``start + span``; with business days, Saturdays and Sundays do not count."""
+    if not business_days:
+        return start + span
+    remaining = span
+    current = start
+    while remaining > timedelta(0):
+        if current.weekday() >= 5:  # jump to Monday 00:00, keeping the wall clock's zone
+            days = 7 - current.weekday()
+            current = datetime.combine(current.date() + timedelta(days=days), time(0), current.tzinfo)
+            continue
+        midnight = datetime.combine(current.date() + timedelta(days=1), time(0), current.tzinfo)
+        step = min(remaining, midnight - current)
+        current += step
+        remaining -= step
+    return current
+
+
+def _morning_after(day: date, like: datetime) -> datetime:
+    return datetime.combine(day + timedelta(days=1), MORNING, like.tzinfo)
+
+
+def _morning_of(day: date, like: datetime) -> datetime:
+    return datetime.combine(day, MORNING, like.tzinfo)
+
+
+def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
+    """The ladder of one conversation at ``now``."""
+    ended = conv.ended
+    held = sorted((iv for iv in conv.active_interviews if iv.end <= now), key=lambda iv: iv.end)
+    if ended:
+        stage = {"rejected": "rejected", "offer": "offer"}.get(ended, "closed")
+        return Ladder(stage, None, f"ladder ended: {ended}", 0, held[-1] if held else None, ended)
+    if not held:
+        return _before_interview(conv, rules, now)
+
+    latest = held[-1]
+    round_base = 100 * (len(held) - 1)
+    anchor, anchor_what = latest.end, f"the interview on {latest.start:%a %d %b %H:%M}"
+    thank_you_sent = False
+    follow_ups = 0
+    last_follow_up: datetime | None = None
+    replies = 0
+    paused_until: date | None = None
+    first_due = _first_follow_up_due(conv, rules, anchor, latest)
+    for e in conv.events:
+        if e.at < latest.start:
+            continue
+        if e.kind is EventKind.USER_SENT:
+            if not thank_you_sent and follow_ups == 0 and replies == 0 and e.detail != "follow_up" and e.at < first_due:
+                thank_you_sent = True
+            else:
+                follow_ups += 1
+                last_follow_up = e.at
+        elif e.kind in RESPONSES and e.at > latest.end:
+            replies += 1
+            anchor, anchor_what = e.at, f"their reply on {e.at:%a %d %b}"
+            thank_you_sent, follow_ups, last_follow_up = True, 0, None
+            first_due = _first_follow_up_due(conv, rules, anchor, latest)
+        elif e.kind is EventKind.AUTO_REPLY and e.until and (paused_until is None or e.until > paused_until):
+            paused_until = e.until
+    round_ = round_base + replies
+
+    def nudge(kind: NudgeKind, attempt: int, due_at: datetime, reason: str) -> Nudge:
+        if paused_until and due_at < _morning_of(paused_until, due_at):
+            due_at = _morning_of(paused_until, due_at)
+            reason += f"; paused by an out-of-office reply until {paused_until:%a %d %b}"
+        if conv.control and conv.control.action == "snooze" and conv.control.until and conv.control.until > due_at:
+            due_at = conv.control.until
+            reason += f"; snoozed until {due_at:%a %d %b %H:%M}"
+        return Nudge(conv.id, conv.company, conv.role, kind, attempt, due_at, reason, round_)
+
+    stage = "followed_up" if follow_ups else "awaiting_response"
+    if not thank_you_sent and now < first_due:
+        due = add_time(latest.end, rules.thank_you_within, rules.business_days)
+        n = nudge(
+            NudgeKind.THANK_YOU, 1, due,
+            f"no message to {conv.company} within {_words(rules.thank_you_within)} of {anchor_what}",
+        )
+        return Ladder(stage, n, n.reason, 0, latest)
+    if follow_ups < rules.max_follow_ups:
+        if follow_ups == 0:
+            due = first_due
+            reason = f"{_words(rules.first_follow_up_after)} of silence after {anchor_what}"
+            if conv.reply_by and first_due > add_time(anchor, rules.first_follow_up_after, rules.business_days):
+                reason = f"they said they would answer by {conv.reply_by:%a %d %b}; a day later is silence"
+        else:
+            assert last_follow_up is not None
+            due = add_time(last_follow_up, rules.next_follow_up_after, rules.business_days)
+            reason = f"{_words(rules.next_follow_up_after)} since your follow-up on {last_follow_up:%a %d %b}"
+        n = nudge(NudgeKind.FOLLOW_UP, follow_ups + 1, due, reason)
+        return Ladder(stage, n, n.reason, follow_ups, latest)
+    assert last_follow_up is not None or rules.max_follow_ups == 0
+    since = last_follow_up or anchor
+    due = add_time(since, rules.next_follow_up_after, rules.business_days)
+    n = nudge(
+        NudgeKind.MOVE_ON, 1, due,
+        f"{follow_ups} follow-up(s) unanswered; {_words(rules.next_follow_up_after)} since the last",
+    )
+    if n.due_at <= now:
+        return Ladder("closed", n, n.reason + "; closed as ghosted", follow_ups, latest, "ghosted")
+    return Ladder(stage, n, n.reason, follow_ups, latest)
+
+
+def _first_follow_up_due(conv: Conversation, rules: FollowUpRules, anchor: datetime, latest: Interview) -> datetime:
+    due = add_time(anchor, rules.first_follow_up_after, rules.business_days)
+    if conv.reply_by and conv.reply_by >= latest.start.date():
+        due = max(due, _morning_after(conv.reply_by, anchor))
+    return due
+
+
+def _before_interview(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
+    upcoming = sorted((iv for iv in conv.active_interviews if iv.end > now), key=lambda iv: iv.start)
+    if upcoming:
+        iv = upcoming[0]
+        due = add_time(iv.end, rules.thank_you_within, rules.business_days)
+        n = Nudge(
+            conv.id, conv.company, conv.role, NudgeKind.THANK_YOU, 1, due,
+            f"interview on {iv.start:%a %d %b %H:%M}; thank-you due within {_words(rules.thank_you_within)}",
+            100 * len([i for i in conv.active_interviews if i.end <= now]),
+        )
+        return Ladder("interview_scheduled", n, n.reason, 0, iv)
+    if conv.interviews:
+        return Ladder("interview_cancelled", None, "the interview was cancelled", 0, conv.interviews[-1])
+    if conv.of_kind(EventKind.INTERVIEW_REQUESTED):
+        return Ladder("interview_requested", None, "waiting for the interview to be scheduled", 0, None)
+    acks = conv.of_kind(EventKind.ACKNOWLEDGED, EventKind.APPLIED, EventKind.ASSESSMENT)
+    stage = "acknowledged" if conv.of_kind(EventKind.ACKNOWLEDGED) else "applied"
+    if rules.application_silence_after and acks:
+        later = [e for e in conv.events if e.kind in RESPONSES and e.at > acks[0].at]
+        if not later:
+            due = add_time(acks[0].at, rules.application_silence_after, rules.business_days)
+            n = Nudge(
+                conv.id, conv.company, conv.role, NudgeKind.APPLICATION_SILENCE, 1, due,
+                f"no answer {_words(rules.application_silence_after)} after your application",
+            )
+            return Ladder(stage, n, n.reason, 0, None)
+    return Ladder(stage, None, "no interview yet; nothing to follow up", 0, None)
+
+
+def due_nudges(
+    ladders: Iterable[Ladder], now: datetime
+) -> list[Nudge]:
+    """The nudges due at ``now`` and still open, oldest first."""
+    due = [lad.next_nudge for lad in ladders if lad.next_nudge is not None and lad.next_nudge.due_at <= now]
+    return sorted(due, key=lambda n: (n.due_at, n.conversation_id))
+
+
+def evaluate_all(convs: Iterable[Conversation], cfg: FollowUpConfig, now: datetime) -> dict[str, Ladder]:
+    return {c.id: evaluate(c, cfg.rules_for(c.company), now) for c in convs}
+
+
+def _words(span: timedelta) -> str:
+    if span % timedelta(days=7) == timedelta(0) and span >= timedelta(days=7):
+        weeks = span // timedelta(days=7)
+        return f"{weeks} week{'s' if weeks > 1 else ''}"
+    if span % timedelta(days=1) == timedelta(0):
+        days = span.days
+        return f"{days} day{'s' if days > 1 else ''}"
+    hours = int(span.total_seconds() // 3600)
+    return f"{hours} hours"

@@ -1,0 +1,69 @@
+"""The contract every mailbox backend fulfils.
+
+Terms:
+- *role*: what a folder is for (inbox, sent, drafts); a backend maps roles to its own folder names.
+- *cursor*: an opaque string a backend returns after each batch; handed back on the next fetch, it means
+  "everything up to here was processed". ``None`` means "never scanned".
+- *uid*: where the backend keeps one message (a file name, an IMAP UID, a Gmail id): stable while the
+  cursor stays valid.
+
+Every method raises only ``AuthError`` (credentials), ``TransientSourceError`` (worth retrying: dropped
+connection, timeout, rate limit) or ``SourceError`` (anything else, retrying will not help).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from inboxwatch.models import FolderRole
+
+
+@dataclass(frozen=True)
+class FetchedMessage:
+    uid: str
+    raw: bytes
+    role: FolderRole
+    thread_id: str | None = None  # the backend's own thread id (Gmail), when it has one
+    identity: str | None = None  # the backend's own message identity (Gmail id), preferred over Message-ID
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Messages new since the previous cursor, and the cursor to store in the same transaction."""
+
+    messages: list[FetchedMessage]
+    cursor: str
+
+
+class Source(abc.ABC):
+    """A mailbox: lists its folders by role, returns what changed since a cursor, stores drafts."""
+
+    def __init__(self, account: str) -> None:
+        self.account = account
+
+    @abc.abstractmethod
+    def roles(self) -> tuple[FolderRole, ...]:
+        """The roles this mailbox watches (inbox and sent, normally)."""
+
+    @abc.abstractmethod
+    def fetch_changes(
+        self, role: FolderRole, cursor: str | None, *, since: datetime | None = None
+    ) -> Iterator[Batch]:
+        """Yield batches of messages added to the ``role`` folder since ``cursor``.
+
+        ``since`` bounds the first scan (``cursor is None``) to recent mail where the backend can.
+        A cursor the backend no longer recognises (UIDVALIDITY changed, history expired, file rewritten)
+        leads to a full, bounded rescan: callers de-duplicate by message identity.
+        """
+
+    def append_draft(self, raw: bytes) -> str:
+        """Save ``raw`` as a draft and return where it is kept. Raises ``SourceError`` when unsupported."""
+        from inboxwatch.errors import SourceError
+
+        raise SourceError(f"account {self.account!r} cannot store drafts")
+
+    def close(self) -> None:  # noqa: B027 - optional hook; a default that does nothing is right
+        """Release connections. Never raises."""

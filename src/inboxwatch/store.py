@@ -1,0 +1,367 @@
+"""The one state file: SQLite in WAL mode, mode 0600, numbered migrations recorded as they apply.
+
+Holds per-folder cursors, the messages seen (headers and classification, never bodies), the user's
+corrections, the nudges listed and their delivery on each channel. A batch of messages and the cursor
+after it commit together; a delivery is recorded in its own transaction right after the channel accepted
+it — so a crash loses nothing and repeats at most that one alert.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from inboxwatch.errors import StoreError
+from inboxwatch.models import Classification, Message, Nudge
+from inboxwatch.serialize import (
+    classification_from_json,
+    classification_to_json,
+    message_from_json,
+    message_to_json,
+)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE cursors (
+        account TEXT NOT NULL, role TEXT NOT NULL, cursor TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (account, role));
+    CREATE TABLE messages (
+        key TEXT PRIMARY KEY, account TEXT NOT NULL, role TEXT NOT NULL, uid TEXT NOT NULL,
+        date TEXT, label TEXT NOT NULL, forced INTEGER NOT NULL DEFAULT 0,
+        summary TEXT NOT NULL, classification TEXT NOT NULL, seen_at TEXT NOT NULL);
+    CREATE INDEX messages_label ON messages (label);
+    CREATE TABLE skipped (
+        account TEXT NOT NULL, role TEXT NOT NULL, uid TEXT NOT NULL, reason TEXT NOT NULL,
+        seen_at TEXT NOT NULL, PRIMARY KEY (account, role, uid));
+    CREATE TABLE controls (
+        conversation_id TEXT PRIMARY KEY, action TEXT NOT NULL, until TEXT, at TEXT NOT NULL);
+    CREATE TABLE nudges (
+        conversation_id TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL,
+        due_at TEXT NOT NULL, first_listed_at TEXT NOT NULL, backlog INTEGER NOT NULL DEFAULT 0,
+        payload TEXT NOT NULL, PRIMARY KEY (conversation_id, kind, attempt));
+    CREATE TABLE deliveries (
+        conversation_id TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL,
+        channel TEXT NOT NULL, state TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT, updated_at TEXT NOT NULL, next_try_at TEXT,
+        PRIMARY KEY (conversation_id, kind, attempt, channel));
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+)
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    account: str
+    message: Message  # without its body
+    classification: Classification
+    forced: bool = False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str
+    state: str  # delivered | failed
+    tries: int
+    last_error: str | None
+    updated_at: datetime
+    next_try_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Control:
+    conversation_id: str
+    action: str  # snooze | done | ignore
+    until: datetime | None
+    at: datetime
+
+
+class Store:
+    """Typed access to the state file. Use as a context manager or call ``close``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+
+    # --- opening -----------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                # Create it 0600 before SQLite writes a byte: the file names the user's employers.
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+                os.close(fd)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open state file {path}: {e}") from e
+        store = cls(conn, path)
+        store.migrate()
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        store = cls(conn, None)
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): all of it lands, or none of it."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise StoreError(f"state file busy or unwritable: {e}") from e
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(f"cannot write state file: {e}") from e
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self, migrations: Sequence[str] = MIGRATIONS) -> None:
+        """Apply every migration newer than the file; each is recorded in the transaction that applies it."""
+        current = self.schema_version()
+        if current > len(migrations):
+            raise StoreError(
+                f"state file {self.path} has schema {current}, newer than this inboxwatch ({len(migrations)})"
+            )
+        for number, script in enumerate(migrations, start=1):
+            if number <= current:
+                continue
+            try:
+                with self.transaction() as conn:
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
+            except sqlite3.Error as e:
+                raise StoreError(f"migration {number} failed: {e}") from e
+
+    def integrity_ok(self) -> bool:
+        return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # --- meta --------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # --- cursors and messages ----------------------------------------------------------------------
+
+    def cursor(self, account: str, role: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT cursor FROM cursors WHERE account = ? AND role = ?", (account, role)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def has_message(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM messages WHERE key = ?", (key,)).fetchone() is not None
+
+    def commit_batch(
+        self,
+        account: str,
+        role: str,
+        records: Sequence[StoredMessage],
+        cursor: str | None,
+        now: datetime,
+        skipped: Sequence[tuple[str, str]] = (),
+    ) -> int:
+        """Store a batch and the cursor after it in one transaction. Returns how many were new."""
+        added = 0
+        stamp = now.isoformat()
+        with self.transaction() as conn:
+            for r in records:
+                m = r.message
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO messages (key, account, role, uid, date, label, forced, summary,"
+                    " classification, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        m.key,
+                        account,
+                        role,
+                        m.source_uid,
+                        m.date.isoformat() if m.date else None,
+                        str(r.classification.label),
+                        int(r.forced),
+                        json.dumps(message_to_json(m)),
+                        json.dumps(classification_to_json(r.classification)),
+                        stamp,
+                    ),
+                )
+                added += cur.rowcount
+            for uid, reason in skipped:
+                conn.execute(
+                    "INSERT OR IGNORE INTO skipped (account, role, uid, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
+                    (account, role, uid, reason, stamp),
+                )
+            if cursor is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO cursors (account, role, cursor, updated_at) VALUES (?, ?, ?, ?)",
+                    (account, role, cursor, stamp),
+                )
+        return added
+
+    def force_message(self, account: str, record: StoredMessage, now: datetime) -> None:
+        """Add or replace a message with a label the user chose (``inboxwatch track``)."""
+        m = record.message
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO messages (key, account, role, uid, date, label, forced, summary,"
+                " classification, seen_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                (
+                    m.key,
+                    account,
+                    str(m.folder),
+                    m.source_uid,
+                    m.date.isoformat() if m.date else None,
+                    str(record.classification.label),
+                    json.dumps(message_to_json(m)),
+                    json.dumps(classification_to_json(record.classification)),
+                    now.isoformat(),
+                ),
+            )
+
+    def messages(self) -> list[StoredMessage]:
+        rows = self.conn.execute(
+            "SELECT account, summary, classification, forced FROM messages ORDER BY date, key"
+        ).fetchall()
+        return [
+            StoredMessage(
+                account=row[0],
+                message=message_from_json(json.loads(row[1])),
+                classification=classification_from_json(json.loads(row[2])),
+                forced=bool(row[3]),
+            )
+            for row in rows
+        ]
+
+    def message_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0])
+
+    def skipped_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM skipped").fetchone()[0])
+
+    def is_skipped(self, account: str, role: str, uid: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM skipped WHERE account = ? AND role = ? AND uid = ?", (account, role, uid)
+        ).fetchone()
+        return row is not None
+
+    # --- user controls -----------------------------------------------------------------------------
+
+    def set_control(self, conversation_id: str, action: str, until: datetime | None, now: datetime) -> None:
+        with self.transaction() as conn:
+            if action == "reopen":
+                conn.execute("DELETE FROM controls WHERE conversation_id = ?", (conversation_id,))
+            else:
+                conn.execute(
+                    "INSERT OR REPLACE INTO controls (conversation_id, action, until, at) VALUES (?, ?, ?, ?)",
+                    (conversation_id, action, until.isoformat() if until else None, now.isoformat()),
+                )
+
+    def controls(self) -> dict[str, Control]:
+        rows = self.conn.execute("SELECT conversation_id, action, until, at FROM controls").fetchall()
+        return {
+            r[0]: Control(r[0], r[1], datetime.fromisoformat(r[2]) if r[2] else None, datetime.fromisoformat(r[3]))
+            for r in rows
+        }
+
+    # --- nudges and deliveries ---------------------------------------------------------------------
+
+    def record_nudges(self, nudges: Sequence[Nudge], payloads: Sequence[dict[str, Any]], now: datetime,
+                      backlog_before: datetime | None) -> None:
+        """Remember nudges the first time they are due; older than ``backlog_before`` means not announced."""
+        with self.transaction() as conn:
+            for nudge, payload in zip(nudges, payloads, strict=True):
+                backlog = backlog_before is not None and nudge.due_at < backlog_before
+                conn.execute(
+                    "INSERT OR IGNORE INTO nudges (conversation_id, kind, attempt, due_at, first_listed_at,"
+                    " backlog, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (*nudge.key, nudge.due_at.isoformat(), now.isoformat(), int(backlog), json.dumps(payload)),
+                )
+
+    def is_backlog(self, nudge: Nudge) -> bool:
+        row = self.conn.execute(
+            "SELECT backlog FROM nudges WHERE conversation_id = ? AND kind = ? AND attempt = ?", nudge.key
+        ).fetchone()
+        return bool(row and row[0])
+
+    def deliveries(self, nudge: Nudge) -> dict[str, Delivery]:
+        rows = self.conn.execute(
+            "SELECT channel, state, tries, last_error, updated_at, next_try_at FROM deliveries"
+            " WHERE conversation_id = ? AND kind = ? AND attempt = ?",
+            nudge.key,
+        ).fetchall()
+        return {
+            r[0]: Delivery(
+                r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]),
+                datetime.fromisoformat(r[5]) if r[5] else None,
+            )
+            for r in rows
+        }
+
+    def mark_delivered(self, nudge: Nudge, channel: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO deliveries (conversation_id, kind, attempt, channel, state, tries, updated_at)"
+                " VALUES (?, ?, ?, ?, 'delivered', 1, ?) ON CONFLICT DO UPDATE SET state = 'delivered',"
+                " tries = tries + 1, last_error = NULL, updated_at = excluded.updated_at, next_try_at = NULL",
+                (*nudge.key, channel, now.isoformat()),
+            )
+
+    def mark_failed(self, nudge: Nudge, channel: str, error: str, now: datetime, next_try_at: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO deliveries (conversation_id, kind, attempt, channel, state, tries, last_error,"
+                " updated_at, next_try_at) VALUES (?, ?, ?, ?, 'failed', 1, ?, ?, ?) ON CONFLICT DO UPDATE"
+                " SET state = 'failed', tries = tries + 1, last_error = excluded.last_error,"
+                " updated_at = excluded.updated_at, next_try_at = excluded.next_try_at",
+                (*nudge.key, channel, error[:500], now.isoformat(), next_try_at.isoformat()),
+            )
+
+    def failed_deliveries(self) -> list[tuple[str, str, int, Delivery]]:
+        rows = self.conn.execute(
+            "SELECT conversation_id, kind, attempt, channel, state, tries, last_error, updated_at, next_try_at"
+            " FROM deliveries WHERE state = 'failed'"
+        ).fetchall()
+        return [
+            (r[0], r[1], r[2], Delivery(r[3], r[4], r[5], r[6], datetime.fromisoformat(r[7]),
+                                        datetime.fromisoformat(r[8]) if r[8] else None))
+            for r in rows
+        ]

@@ -1,0 +1,307 @@
+"""Classified messages → employer conversations with a timeline. Pure: no I/O, no clock.
+
+A conversation is everything between the user and one employer about one role. Messages join one by
+thread (Gmail thread id, In-Reply-To/References), by calendar UID, by company and role, and — for mail
+the classifier has no job label for (a short "thanks, we'll be in touch", the user's own notes) — by the
+people and domains already seen on the employer's side.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from inboxwatch.domains import is_intermediary, is_noreply, normalise_company, organisation_domain
+from inboxwatch.models import CONVERSATION_LABELS, Address, FolderRole, Identity, Label
+from inboxwatch.store import Control, StoredMessage
+
+
+class EventKind(enum.StrEnum):
+    APPLIED = "applied"
+    ACKNOWLEDGED = "acknowledged"
+    INTERVIEW_REQUESTED = "interview_requested"
+    INTERVIEW_SCHEDULED = "interview_scheduled"
+    INTERVIEW_CANCELLED = "interview_cancelled"
+    ASSESSMENT = "assessment"
+    EMPLOYER_REPLIED = "employer_replied"
+    AUTO_REPLY = "auto_reply"
+    USER_SENT = "user_sent"
+    REJECTION = "rejection"
+    OFFER = "offer"
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    kind: EventKind
+    message_key: str
+    detail: str = ""
+    interview_at: datetime | None = None
+    interview_end: datetime | None = None
+    until: date | None = None  # auto-reply return date
+
+
+@dataclass
+class Interview:
+    start: datetime
+    end: datetime
+    uid: str | None
+    sequence: int
+    cancelled: bool = False
+
+
+@dataclass
+class Conversation:
+    id: str
+    company: str
+    role: str | None
+    contact: Address | None = None
+    events: list[Event] = field(default_factory=list)
+    people: dict[str, Address] = field(default_factory=dict)  # employer-side addresses seen
+    domains: set[str] = field(default_factory=set)  # employer's own domains (never an ATS or free mail)
+    message_keys: list[str] = field(default_factory=list)
+    message_ids: set[str] = field(default_factory=set)
+    thread_ids: set[str] = field(default_factory=set)
+    interviews: list[Interview] = field(default_factory=list)
+    reply_by: date | None = None
+    subject: str = ""
+    last_message_id: str | None = None
+    references: list[str] = field(default_factory=list)
+    control: Control | None = None
+
+    # --- derived views -----------------------------------------------------------------------------
+
+    def of_kind(self, *kinds: EventKind) -> list[Event]:
+        return [e for e in self.events if e.kind in kinds]
+
+    @property
+    def last_inbound_at(self) -> datetime | None:
+        inbound = self.of_kind(
+            EventKind.ACKNOWLEDGED, EventKind.INTERVIEW_REQUESTED, EventKind.INTERVIEW_SCHEDULED,
+            EventKind.INTERVIEW_CANCELLED, EventKind.ASSESSMENT, EventKind.EMPLOYER_REPLIED,
+            EventKind.REJECTION, EventKind.OFFER,
+        )
+        return inbound[-1].at if inbound else None
+
+    @property
+    def last_outbound_at(self) -> datetime | None:
+        sent = self.of_kind(EventKind.USER_SENT, EventKind.APPLIED)
+        return sent[-1].at if sent else None
+
+    @property
+    def active_interviews(self) -> list[Interview]:
+        return [i for i in self.interviews if not i.cancelled]
+
+    @property
+    def ended(self) -> str | None:
+        """Why the ladder is over, if it is: rejected, offer, done, ignored."""
+        if self.control and self.control.action in ("done", "ignore"):
+            return "ignored" if self.control.action == "ignore" else "done"
+        last = self.of_kind(EventKind.REJECTION, EventKind.OFFER)
+        if last:
+            return "rejected" if last[-1].kind is EventKind.REJECTION else "offer"
+        return None
+
+
+_LABEL_EVENTS = {
+    Label.APPLICATION_RECEIVED: EventKind.ACKNOWLEDGED,
+    Label.INTERVIEW_REQUEST: EventKind.INTERVIEW_REQUESTED,
+    Label.INTERVIEW_CONFIRMED: EventKind.INTERVIEW_SCHEDULED,
+    Label.INTERVIEW_CANCELLED: EventKind.INTERVIEW_CANCELLED,
+    Label.ASSESSMENT: EventKind.ASSESSMENT,
+    Label.REJECTION: EventKind.REJECTION,
+    Label.OFFER: EventKind.OFFER,
+    Label.AUTO_REPLY: EventKind.AUTO_REPLY,
+}
+
+DEFAULT_INTERVIEW_MINUTES = 60
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def build_conversations(
+    messages: Iterable[StoredMessage], identity: Identity, controls: Mapping[str, Control] | None = None
+) -> list[Conversation]:
+    """Group messages (any order) into conversations, oldest first. Deterministic for the same input."""
+    ordered = sorted(messages, key=lambda s: (s.message.date or _EPOCH, s.message.key))
+    convs: list[Conversation] = []
+    by_msgid: dict[str, Conversation] = {}
+    by_thread: dict[str, Conversation] = {}
+    by_uid: dict[str, Conversation] = {}
+    used_ids: set[str] = set()
+    for stored in ordered:
+        m, c = stored.message, stored.classification
+        if m.date is None:
+            continue  # a message with no usable date cannot be placed on a timeline
+        outbound = m.folder is FolderRole.SENT or identity.is_me(m.sender)
+        conv = _linked(stored, by_msgid, by_thread, by_uid)
+        if conv is None and c.label in CONVERSATION_LABELS and not outbound:
+            conv = _by_company(convs, c.company, c.role)
+        if conv is None and c.label not in (Label.JOB_ALERT, Label.RECRUITER_OUTREACH):
+            conv = _by_people(convs, stored, identity, outbound)
+        if conv is None:
+            if c.label not in CONVERSATION_LABELS or outbound:
+                continue
+            conv = _new_conversation(stored, used_ids)
+            convs.append(conv)
+        elif conv.role is None and c.role and not outbound:
+            conv.role = c.role
+        _add(conv, stored, identity, outbound)
+        if m.message_id:
+            by_msgid[m.message_id] = conv
+        if m.thread_id:
+            by_thread[m.thread_id] = conv
+        for ev in m.calendar:
+            if ev.uid:
+                by_uid[ev.uid] = conv
+    for conv in convs:
+        conv.control = (controls or {}).get(conv.id)
+    return convs
+
+
+def _linked(
+    stored: StoredMessage,
+    by_msgid: Mapping[str, Conversation],
+    by_thread: Mapping[str, Conversation],
+    by_uid: Mapping[str, Conversation],
+) -> Conversation | None:
+    m = stored.message
+    if m.thread_id and m.thread_id in by_thread:
+        return by_thread[m.thread_id]
+    for ref in (m.in_reply_to, *reversed(m.references)):
+        if ref and ref in by_msgid:
+            return by_msgid[ref]
+    for ev in m.calendar:
+        if ev.uid and ev.uid in by_uid:
+            return by_uid[ev.uid]
+    return None
+
+
+def _same_role(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    return normalise_company(a) == normalise_company(b)
+
+
+def _by_company(convs: list[Conversation], company: str | None, role: str | None) -> Conversation | None:
+    if not company:
+        return None
+    key = normalise_company(company)
+    for conv in reversed(convs):
+        if normalise_company(conv.company) == key and _same_role(conv.role, role) and conv.ended is None:
+            return conv
+    return None
+
+
+def _by_people(
+    convs: list[Conversation], stored: StoredMessage, identity: Identity, outbound: bool
+) -> Conversation | None:
+    m = stored.message
+    others = [a for a in (m.recipients if outbound else (m.sender, *m.reply_to)) if a and not identity.is_me(a)]
+    for conv in reversed(convs):
+        for a in others:
+            if a.email in conv.people and not is_noreply(a.email):
+                return conv
+            if organisation_domain(a.domain) in conv.domains:
+                company = stored.classification.company
+                if company and normalise_company(company) != normalise_company(conv.company):
+                    continue
+                return conv
+    return None
+
+
+def _short_id(seed: str, used: set[str]) -> str:
+    digest = base64.b32encode(hashlib.sha1(seed.encode()).digest()).decode().lower()
+    length = 6
+    while digest[:length] in used:
+        length += 1
+    used.add(digest[:length])
+    return digest[:length]
+
+
+def _new_conversation(stored: StoredMessage, used_ids: set[str]) -> Conversation:
+    c = stored.classification
+    sender = stored.message.sender
+    company = c.company or (sender.domain if sender else "unknown")
+    return Conversation(id=_short_id(stored.message.key, used_ids), company=company, role=c.role)
+
+
+def _add(conv: Conversation, stored: StoredMessage, identity: Identity, outbound: bool) -> None:
+    m, c = stored.message, stored.classification
+    assert m.date is not None
+    conv.message_keys.append(m.key)
+    if m.message_id:
+        conv.message_ids.add(m.message_id)
+        conv.last_message_id = m.message_id
+        conv.references = [*m.references, m.message_id][-10:]
+    if m.thread_id:
+        conv.thread_ids.add(m.thread_id)
+    if not conv.subject and m.subject:
+        conv.subject = m.subject
+    if outbound:
+        conv.events.append(Event(m.date, EventKind.USER_SENT, m.key, str(c.label)))
+        return
+    _learn_people(conv, stored, identity)
+    if c.reply_by and (conv.reply_by is None or c.reply_by > conv.reply_by):
+        conv.reply_by = c.reply_by
+    kind = _LABEL_EVENTS.get(c.label, EventKind.EMPLOYER_REPLIED)
+    if kind is EventKind.INTERVIEW_SCHEDULED and c.interview_at:
+        _schedule(conv, stored)
+    elif kind is EventKind.INTERVIEW_CANCELLED:
+        _cancel(conv, stored)
+    elif kind is EventKind.INTERVIEW_REQUESTED and c.interview_at:
+        _schedule(conv, stored)  # an invitation that already names the time schedules it
+    if kind is EventKind.AUTO_REPLY:
+        conv.events.append(Event(m.date, kind, m.key, "automatic reply", until=c.return_date))
+        return
+    conv.events.append(
+        Event(m.date, kind, m.key, str(c.label), interview_at=c.interview_at, interview_end=c.interview_end)
+    )
+
+
+def _learn_people(conv: Conversation, stored: StoredMessage, identity: Identity) -> None:
+    m, c = stored.message, stored.classification
+    candidates = [m.sender, *m.reply_to, *m.cc, *c.people]
+    for ev in m.calendar:
+        candidates.extend([ev.organizer, *ev.attendees])
+    for a in candidates:
+        if a is None or identity.is_me(a):
+            continue
+        if a.email not in conv.people:
+            conv.people[a.email] = a
+        if not is_intermediary(a.domain) and not is_noreply(a.email):
+            conv.domains.add(organisation_domain(a.domain))
+    if c.contact and not identity.is_me(c.contact):
+        conv.contact = c.contact
+    elif conv.contact is None and m.sender and not is_noreply(m.sender.email) and not is_intermediary(m.sender.domain):
+        conv.contact = m.sender
+
+
+def _schedule(conv: Conversation, stored: StoredMessage) -> None:
+    c = stored.classification
+    assert c.interview_at is not None
+    end = c.interview_end or c.interview_at + timedelta(minutes=DEFAULT_INTERVIEW_MINUTES)
+    uid = c.calendar_uid
+    seq = c.calendar_sequence or 0
+    for iv in conv.interviews:
+        if uid and iv.uid == uid:
+            if seq >= iv.sequence:  # a reschedule moves it; an older copy arriving late changes nothing
+                iv.start, iv.end, iv.sequence, iv.cancelled = c.interview_at, end, seq, False
+            return
+        if abs((iv.start - c.interview_at).total_seconds()) < 60:
+            return  # the same interview confirmed again (reminder, text and invite)
+    conv.interviews.append(Interview(c.interview_at, end, uid, seq))
+
+
+def _cancel(conv: Conversation, stored: StoredMessage) -> None:
+    c = stored.classification
+    targets = [iv for iv in conv.interviews if c.calendar_uid and iv.uid == c.calendar_uid]
+    if not targets and c.interview_at:
+        targets = [iv for iv in conv.interviews if abs((iv.start - c.interview_at).total_seconds()) < 60]
+    if not targets and conv.interviews:
+        targets = [conv.interviews[-1]]  # "your interview is cancelled" names no time: the latest one
+    for iv in targets:
+        iv.cancelled = True
