@@ -35,7 +35,9 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         r"(\w+[- ]){0,3}(interview|phone screen|screen|call|chat|conversation|meeting)",
         r"\bmove (you )?(forward )?(to|into|with) (the )?(next|first|final|onsite|technical) (round|stage|step)",
         r"\b(next step|next stage)s? (in|of) (the|our) (process|hiring process|interview process)",
-        r"\bselected (you )?(to|for) (an? )?(interview|phone screen)",
+        r"\b(selected|chosen|shortlisted|invited) (you )?(to be interviewed|to interview|for (an? |the )?(\w+ )?interview)",
+        r"\b(set up|arrange|schedule|coordinate|line up) (your|an|the|a) (\w+ )?(interview|visit|on-?site)",
+        r"\b(send|email|e-mail|give) (me|us) (your )?(un)?availability\b",
         r"\b(please|kindly) (use|click|follow) (the|this) (link|button) (below )?to (schedule|book|select|choose|pick)",
         r"\b(schedule|book|pick|select|choose) (a|your|an) (time|slot|interview( time| slot)?)\b",
         r"\b(share|send|let (me|us) know|provide) (me |us )?(your|some|a few) (availability|available times|times)",
@@ -50,13 +52,18 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
     # --- interview confirmations
     (Label.INTERVIEW_CONFIRMED, 3.0, _rx(
         r"\b(your|the) (\w+ ){0,3}interview (is|has been|was) (confirmed|scheduled|booked|rescheduled|moved|set)",
-        r"\b(confirm(ing|ation of)?|confirmed) (your|the|our) (\w+ ){0,3}(interview|phone screen|video call)",
+        r"\b(confirm(ing|ation of)?|confirmed) (your |the |our )?(\w+ ){0,3}(interview|phone screen|video call)",
+        r"\byour (\w+ )?interview with ([\w.'-]+ ){1,3}(is |will be )?(held |scheduled |set )?(on|at|for|this|next|tomorrow)\b",
         r"\binterview (confirmation|itinerary|schedule|details|reminder)\b",
         r"\breminder:? (your |upcoming )?(\w+ ){0,3}interview\b",
         r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
         r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
         r"\binterview (has been|was) (re)?scheduled\b",
         r"\bnew (event|interview) (scheduled|confirmed)\b",
+        r"\b(your|the) (interview|meeting) with [A-Z][a-z]+( [A-Z][a-z]+)? (is |will be )?(on |at |this |next |tomorrow)",
+        r"\b(travel|flight|hotel) arrangements\b.{0,80}\b(interview|meetings?|visit)\b",
+        r"\b(scheduling|schedule|scheduled) (the |your )?(meetings|interviews) (for|on)\b",
+        r"\b(interview|visit) (schedule|itinerary|agenda) (is )?attached\b",
     )),
     # --- cancellations
     (Label.INTERVIEW_CANCELLED, 3.0, _rx(
@@ -93,6 +100,7 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         r"\b(you were|you have) not (been )?(selected|successful)",
         r"\bnot (been )?selected (to|for) (move|proceed|the next|further|an interview|this)",
         r"\bunsuccessful\b.{0,40}\b(application|candidacy)",
+        r"\b(didn't|did not|don't|do not) have (a )?(good |suitable )?(fit|match|opening|position)s? (for you )?(right now|at (this|the moment|present))",
         r"\bno longer (under consideration|being considered|considering your)",
         r"\b(other candidates|another candidate) whose (experience|qualifications|skills|background)",
         r"\bdecided to (move|go) (forward )?in a different direction",
@@ -106,6 +114,8 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         r"\b(offer of employment|employment offer|job offer|offer letter|formal offer|verbal offer)\b",
         r"\b(we'd|we would) like to offer you (the|a|an) (position|role|job)",
         r"\bextend(ing)? (you )?an offer\b",
+        r"\b(your|the) (signed )?(offer|transfer) letter (is ready|to sign|for your (review|records))",
+        r"\bsigned,? (\w+ )?offer letter\b",
     )),
     # --- recruiter outreach
     (Label.RECRUITER_OUTREACH, 2.0, _rx(
@@ -113,9 +123,14 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         r"\b(on behalf of|for) (my|our|a) client\b", r"\bmy client\b",
         r"\b(are|would) you (be )?(open|interested) (to|in) (hearing|exploring|learning|discussing|a new|new|an?) ",
         r"\bexciting (new )?(opportunity|role|position)\b",
-        r"\bi('m| am) (a |an )?(\w+ )?(recruiter|headhunter|talent partner|sourcer)\b",
+        r"\bi('m| am) (a |an )?(\w+ ){0,2}(recruiter|headhunter|talent partner|sourcer|recruiting consultant)\b",
         r"\b(staffing|recruitment|search) (firm|agency)\b",
         r"\byour (background|experience|profile) (is|seems|looks) (a )?(great|perfect|strong|good) (fit|match)",
+        r"\bi (represent|work with|am working with|'m working with) (a |an |several |many )?(\w+ ){0,3}(firm|clients?|companies|organi[sz]ations|employers)",
+        r"\b(send|forward|e-?mail) me (a copy of )?your (resume|résumé|cv)\b",
+        r"\b(executive|retained) search\b", r"\bsearch consultant\b", r"\bplacement (firm|agency|specialist)s?\b",
+        r"\b(position|opportunit(y|ies)|role)s? (that )?i (would like|'d like|want) to (discuss|talk|share)",
+        r"\b(join|joining) (our|my) talent (network|community|pool)\b",
     )),
     # --- job alerts and career newsletters
     (Label.JOB_ALERT, 2.5, _rx(
@@ -123,6 +138,10 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         r"\brecommended jobs\b", r"\b(\d+|new) (new )?(jobs|positions|openings|roles) (for|in|near|matching)",
         r"\bbased on your (profile|search|preferences|job search)", r"\bjobs? (digest|newsletter|roundup)\b",
         r"\btop (job )?picks for you\b", r"\bunsubscribe from (these|this|job) (alerts?|emails?)",
+        r"\bjob ?(watch|bank|board|mail|postings? (list|digest))\b",
+        r"\b(available|current|open|new) (job|career|employment) (opportunities|openings|postings|listings)\b",
+        r"\b(job|position|vacancy) (announcement|posting|listing)s?\b",
+        r"\bjobs? network\b", r"\bcareer (center|centre|services) (job|posting)",
     )),
     # --- automatic replies
     (Label.AUTO_REPLY, 3.0, _rx(
@@ -143,13 +162,21 @@ INTERVIEWER_SIDE = _rx(
     r"\bcandidate(s)?:\s", r"\binterviewers?:\s", r"\b(as|the) interviewer\b",
     r"\bexit interview\b", r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
     r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
+    r"\b(reporter|journalist|our readers|editorial|for (a|an|our) (story|article|piece|feature|profile))\b",
+    r"\binterview schedule for (?!you\b)[A-Z]",
 )
 NOT_A_JOB_OFFER = _rx(
     r"\b\d+ ?% off\b", r"\b(special|limited[- ]time|exclusive|holiday|promotional) offer", r"\boffer (ends|expires)",
     r"\bfree shipping\b", r"\b(coupon|discount|promo code)\b", r"\bunable to offer\b",
+    r"\brescind", r"\b[A-Z][a-z]+'s (\w+ )?offer\b",
+)
+NOT_A_JOB_APPLICATION = _rx(
+    r"\bapplication (to open|for (a |an |your )?(new )?(account|loan|credit|card|mortgage|visa|permit|membership|grant|lease))",
+    r"\b(account|loan|credit card|mortgage|membership|rental|insurance|visa) application\b",
 )
 JOB_CONTEXT = _rx(
-    r"\b(application|candidacy|candidate|position|role|job|opening|vacancy|interview|hiring|recruit\w*|résumé|resume|cv)\b"
+    r"\b(candidacy|candidate|position|role|job|opening|vacancy|interview|hiring|recruit\w*|résumé|resume|cv|"
+    r"offer letter|employment|hire|start date|salary|compensation)\b"
 )
 OUTBOUND_THANKS = _rx(
     r"\bthank(s| you)\b.{0,60}\b(time|interview|meeting|speaking|conversation|chat|opportunity)",
@@ -161,7 +188,7 @@ OUTBOUND_FOLLOW_UP = _rx(
     r"\bwhere things stand\b", r"\b(next steps|timeline)\b.{0,40}\?",
 )
 QUOTE_CUT = re.compile(
-    r"^(On .{5,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .+\nSent: |_{10,}|Le .{5,100} a écrit|Am .{5,100} schrieb)",
+    r"^[ \t]*(On .{5,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .+\nSent: |_{10,}|Le .{5,100} a écrit|Am .{5,100} schrieb)",
     re.M,
 )
 
@@ -248,9 +275,13 @@ def classify(message: Message, identity: Identity) -> Classification:
     if interviewer:
         for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED):
             if scores.points.get(label):
-                scores.add(label, -4.0, f"owner is not the candidate: {interviewer.group(0).strip()!r}")
+                scores.add(label, -8.0, f"owner is not the candidate: {interviewer.group(0).strip()!r}")
     if scores.points.get(Label.OFFER) and (veto := NOT_A_JOB_OFFER.search(subject + "\n" + body[:4000])):
         scores.add(Label.OFFER, -4.0, f"not a job offer: {veto.group(0)!r}")
+    if (veto := NOT_A_JOB_APPLICATION.search(subject + "\n" + body[:4000])) and scores.points.get(Label.APPLICATION_RECEIVED):
+        scores.add(Label.APPLICATION_RECEIVED, -4.0, f"not a job application: {veto.group(0)!r}")
+    _owner_side(scores, m, body, identity)
+    _thread_position(scores, m, identity)
     job_context = JOB_CONTEXT.search(subject + "\n" + body[:6000])
     if not job_context:
         for label in (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED):
@@ -282,6 +313,60 @@ def classify(message: Message, identity: Identity) -> Classification:
     evidence = [*scores.evidence.get(label, []), *scores.common, *evidence_common]
     confidence = _confidence(best if label is not Label.OTHER else threshold - best, scores, label)
     return _with_facts(m, body, identity, label, confidence, evidence, event)
+
+
+CANDIDATE_LABELS = (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED, Label.OFFER,
+                    Label.REJECTION, Label.APPLICATION_RECEIVED, Label.ASSESSMENT)
+
+
+def _surname(identity: Identity) -> str | None:
+    parts = [p for p in re.split(r"[\s,]+", identity.name) if len(p) > 2]
+    return parts[-1] if parts else None
+
+
+def _owner_side(scores: _Scores, m: Message, body: str, identity: Identity) -> None:
+    """Mail addressed to someone else is about the owner's work, not the owner's job search.
+
+    Named in the text or only in Cc, the owner is the interviewer or the coordinator; absent from To and
+    Cc, the owner may be a Bcc'd candidate, which proves little.
+    """
+    if not m.to or any(identity.is_me(a) for a in m.to) or not identity.addresses:
+        return
+    surname = _surname(identity)
+    named = bool(surname and re.search(rf"\b{re.escape(surname)}\b", body[:4000], P))
+    copied = any(identity.is_me(a) for a in m.cc)
+    weight = -4.0 if named else -1.5 if copied else -0.5
+    why = "the message is addressed to someone else" + (
+        " and names the owner" if named else " with the owner in Cc" if copied else ""
+    )
+    for label in CANDIDATE_LABELS:
+        if scores.points.get(label):
+            scores.add(label, weight, why)
+
+
+INTEREST = _rx(
+    r"\b(i am|i'm|i would be|i'd be) (very )?interested\b", r"\b(apply|applying|applied) (for|to)\b",
+    r"\b(my|attached) (resume|résumé|cv)\b", r"\bexpress(ing)? (my )?interest\b",
+    r"\bconsider(ed)? (me|my) (for|application)\b", r"\binterest(ed)? in (the|this|your|either|both) (position|role|job|opening)",
+)
+
+
+def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
+    """A short answer to the owner's own application or expression of interest acknowledges it."""
+    cut = QUOTE_CUT.search(m.text)
+    if not cut or not (m.in_reply_to or re.match(r"^\s*(re|aw|sv)\s*:", m.subject, P)):
+        return
+    own, quoted = m.text[: cut.start()], m.text[cut.start(): cut.start() + 6000]
+    first_header = quoted[:400]
+    surname = _surname(identity)
+    from_owner = any(a in first_header.lower() for a in identity.addresses) or (
+        surname is not None and re.search(rf"^(>\s*)?from:.*\b{re.escape(surname)}\b", first_header, P | re.M)
+    )
+    if not from_owner or len(own.strip()) > 600:
+        return
+    interest = INTEREST.search(quoted[:3000])
+    if interest and not any(scores.points.get(lab, 0) >= 2 for lab in CANDIDATE_LABELS):
+        scores.add(Label.APPLICATION_RECEIVED, 2.5, f"short reply to the owner's own message: {interest.group(0)!r}")
 
 
 def _confidence(best: float, scores: _Scores, label: Label) -> float:
@@ -337,7 +422,7 @@ def _with_facts(
         if event.start:
             evidence.append(f"interview time from calendar: {event.start.isoformat()}")
     elif label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CANCELLED):
-        span = dates.find_interview_time(body, m.date)
+        span = dates.find_interview_time(f"{m.subject}\n{body}", m.date)
         if span:
             interview_at, interview_end = span.start, span.end
             evidence.append(f"interview time from text: {span.evidence!r}")

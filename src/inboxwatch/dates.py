@@ -92,17 +92,19 @@ _MON = rf"(?:{_alt(list(_MONTHS))})\b\.?"
 _WD = rf"(?:{_alt(list(_WEEKDAYS))})\b\.?,?\s+"  # a weekday in front of an explicit date
 _ORD = r"(?:st|nd|rd|th)"
 
-# Matched against the lower-cased text.
+# Matched against the lower-cased text. The optional weekday is factored out front so that the engine
+# tries the long weekday alternation once per word, not once per date shape.
 _DATE_RE = re.compile(
     rf"""(?<![\w$€£])(?:
-      (?P<iy>(?:19|20|21)[0-9]{{2}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?![0-9])
-    | (?:{_WD})?(?<![/.:+\-])(?P<na>[0-9]{{1,2}})(?P<ns>[/.])(?P<nb>[0-9]{{1,2}})
-        (?:(?P=ns)(?P<ny>[0-9]{{4}}|[0-9]{{2}}))?(?![0-9]|[/.][0-9])
-    | (?:{_WD})?(?P<amon>{_MON})\s*(?P<ad>[0-9]{{1,2}}){_ORD}?(?![0-9:])(?:,?\s+(?P<ay>[0-9]{{4}})(?![0-9:]))?
-    | (?:{_WD})?(?:the\s+)?(?P<bd>[0-9]{{1,2}})(?:{_ORD}|er|\.)?\s+(?:of\s+)?(?P<bmon>{_MON})
-        (?:,?\s+(?P<by>[0-9]{{4}})(?![0-9:]))?
+      (?:{_WD})?(?:
+        (?P<iy>(?:19|20|21)[0-9]{{2}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?![0-9])
+      | (?<![/.:+\-])(?P<na>[0-9]{{1,2}})(?P<ns>[/.])(?P<nb>[0-9]{{1,2}})
+          (?:(?P=ns)(?P<ny>[0-9]{{4}}|[0-9]{{2}}))?(?![0-9]|[/.][0-9])
+      | (?P<amon>{_MON})\s*(?P<ad>[0-9]{{1,2}}){_ORD}?(?![0-9:])(?:,?\s+(?P<ay>[0-9]{{4}})(?![0-9:]))?
+      | (?:the\s+)?(?P<bd>[0-9]{{1,2}})(?:{_ORD}|er|\.)?\s+(?:of\s+)?(?P<bmon>{_MON})
+          (?:,?\s+(?P<by>[0-9]{{4}})(?![0-9:]))?
+      | the\s+(?P<ed>[0-9]{{1,2}}){_ORD}\b)
     | (?P<rel>today|tonight|(?:the\s+)?day\s+after\s+tomorrow|tomorrow|aujourd'hui|demain|heute)\b
-    | (?:{_WD})?the\s+(?P<ed>[0-9]{{1,2}}){_ORD}\b
     | (?:{_alt(_FULL_WEEKDAYS)})\s+(?P<fd>[0-9]{{1,2}}){_ORD}\b
     | (?:(?P<wq>this\s+coming|this|next|coming)\s+)?(?P<wd>{_alt(_FULL_WEEKDAYS)})\b
     )""",
@@ -113,26 +115,31 @@ _DATE_RE = re.compile(
 # "at"/"@"/"from" or opens an am/pm range ("2-3pm"): a lone number is usually not a time.
 _AP = r"[ap]\.?\s?m\b\.?"
 _UNITS = r"(?:%|[-/]|(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|candidates)\b)"
-_BARE_AT = (
-    r"(?:(?<=\bat\s)|(?<=@\s)|(?<=@)|(?<=\bum\s)|(?<=\bfrom\s)|(?<=\bbetween\s)|(?<=\bà\s))"
-    rf"[0-9]{{1,2}}(?![0-9:.,])(?!\s*{_UNITS})"
-)
 _CLOCK = (
     r"(?:(?:12\s*)?(?:noon|midday)\b"
     rf"|[0-9]{{1,2}}[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9])(?:\s?{_AP})?(?:\s*uhr\b)?"
     r"|[0-9]{1,2}h[0-5][0-9](?![0-9])|[0-9]{1,2}h\b"
     rf"|[0-9]{{1,2}}\s?{_AP}|[0-9]{{1,2}}\s*uhr\b"
 )
-_CLOCK1 = rf"{_CLOCK}|{_BARE_AT}|[0-9]{{1,2}}(?=\s*(?:-|–|—|to)\s*[0-9]{{1,2}}(?:[:.][0-5][0-9])?\s?{_AP}))"
+# The first clock starts by consuming one digit, so the engine can jump between digits in C; the checks
+# on what precedes it are lookbehinds over that digit.
+_FIRST_DIGIT = r"[0-9](?<![0-9$€£¥.:/+\-−][0-9])(?<![A-SU-Za-su-z][0-9])"
+_AFTER_WORD = "|".join(rf"(?<={w}[0-9])" for w in (r"\bat\s", r"@\s", "@", r"\bum\s", r"\bfrom\s", r"\bà\s"))
+_CLOCK1 = (
+    rf"{_FIRST_DIGIT}(?:[0-9]?[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9])(?:\s?{_AP})?(?:\s*uhr\b)?"
+    r"|[0-9]?h[0-5][0-9](?![0-9])|[0-9]?h\b"
+    rf"|[0-9]?\s?{_AP}|[0-9]?\s*uhr\b|(?<=1)2\s*(?:noon|midday)\b"
+    rf"|(?:{_AFTER_WORD})[0-9]?(?![0-9:.,])(?!\s*{_UNITS})"
+    rf"|[0-9]?(?=\s*(?:-|–|—|to)\s*[0-9]{{1,2}}(?:[:.][0-5][0-9])?\s?{_AP}))"
+)
 _CLOCK2 = rf"{_CLOCK}|[0-9]{{1,2}}(?![0-9:.])(?!\s*[^\W\d_]))"
 _TZ_SLOT = rf"\s*\.?\s*[(\[]?\s*{TZ_PATTERN}\s*[)\]]?"
-_TIME_BODY = (
-    rf"(?<![0-9$€£¥.:/+\-−])(?<![A-SU-Za-su-z])(?P<t1>{_CLOCK1})(?P<z1>{_TZ_SLOT})?"
+_TIME_TAIL = (
+    rf"(?P<z1>{_TZ_SLOT})?"
     rf"(?:\s*(?:-|–|—|−|~|to|until|till|bis|à)\s*(?P<t2>{_CLOCK2})(?P<z2>{_TZ_SLOT})?)?"
 )
-# The leading lookahead lets the engine skip most positions cheaply; matched against the original text.
-_TIME_RE = re.compile(rf"(?=[0-9]){_TIME_BODY}", re.I)
-_TIME_RE_NOON = re.compile(rf"(?=[0-9nm]){_TIME_BODY}", re.I)
+_TIME_RE = re.compile(rf"(?P<t1>{_CLOCK1}){_TIME_TAIL}", re.I)  # original text
+_NOON_RE = re.compile(rf"(?<![^\W\d_])(?P<t1>noon|midday)\b{_TIME_TAIL}", re.I)
 _CLOCK_PARTS = re.compile(r"(?P<noon>noon|midday)|(?P<h>[0-9]{1,2})(?:(?P<sep>[:.h])(?P<m>[0-9]{2}))?", re.I)
 _AP_PARTS = re.compile(r"([ap])\.?\s?m\b", re.I)
 
@@ -387,8 +394,11 @@ def _duration(low: str, lo: int, hi: int) -> timedelta | None:
 
 def _spans(text: str, sent_at: datetime | None) -> list[_Found]:
     low = _lower(text)
-    rx = _TIME_RE_NOON if "noon" in low or "midday" in low else _TIME_RE
-    clocks = [c for c in map(_clock, rx.finditer(text)) if c is not None]
+    matches = list(_TIME_RE.finditer(text))
+    if "noon" in low or "midday" in low:  # "12 noon" is already a digit match
+        matches += [m for m in _NOON_RE.finditer(text) if not any(o.start() <= m.start() < o.end() for o in matches)]
+        matches.sort(key=lambda m: m.start())
+    clocks = [c for c in map(_clock, matches) if c is not None]
     if not clocks:
         return []
     ref = sent_at.date() if sent_at else None
@@ -655,7 +665,7 @@ def find_return_date(text: str, sent_at: datetime | None, *, limit: int = 20000)
                 continue
             if a.group("to") or a.group("dash"):  # only a range "from W to X" makes "to" mean "through"
                 w = _last_date(low, a.start() - 40, a.start())
-                if w is None or w.end() != a.start() - (len(low[: a.start()]) - len(low[: a.start()].rstrip())):
+                if w is None or low[w.end() : a.start()].strip():
                     continue
                 lo = w.start()
             if not (a.group("back") or a.group("until")):
