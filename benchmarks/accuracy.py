@@ -69,27 +69,35 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
             gold.append(row["label"])
             pred.append(str(result.label))
             if row["label"] != str(result.label):
-                errors.append(f"{folder.name}/{row['file']}: gold {row['label']}, got {result.label} "
-                              f"({'; '.join(result.evidence[:3])})")
+                errors.append(
+                    f"{folder.name}/{row['file']}: gold {row['label']}, got {result.label} "
+                    f"({'; '.join(result.evidence[:3])})"
+                )
             if row.get("interview_at") and row["label"] in INTERVIEW | {"interview_cancelled"}:
                 when_total += 1
                 if same_day(row["interview_at"], result.interview_at):
                     when_ok += 1
                 elif show_errors:
-                    errors.append(f"{folder.name}/{row['file']}: interview_at gold {row['interview_at']}, "
-                                  f"got {result.interview_at}")
+                    errors.append(
+                        f"{folder.name}/{row['file']}: interview_at gold {row['interview_at']}, "
+                        f"got {result.interview_at}"
+                    )
             if row.get("reply_by"):
                 reply_total += 1
                 if result.reply_by and result.reply_by == date.fromisoformat(row["reply_by"][:10]):
                     reply_ok += 1
                 elif show_errors:
-                    errors.append(f"{folder.name}/{row['file']}: reply_by gold {row['reply_by']}, got {result.reply_by}")
+                    errors.append(
+                        f"{folder.name}/{row['file']}: reply_by gold {row['reply_by']}, got {result.reply_by}"
+                    )
             if row.get("company") and row["label"] not in ("other", "job_alert"):
                 company_total += 1
                 if result.company and normalise_company(result.company) == normalise_company(row["company"]):
                     company_ok += 1
                 elif show_errors:
-                    errors.append(f"{folder.name}/{row['file']}: company gold {row['company']!r}, got {result.company!r}")
+                    errors.append(
+                        f"{folder.name}/{row['file']}: company gold {row['company']!r}, got {result.company!r}"
+                    )
     elapsed = time.perf_counter() - started
 
     labels = [str(lab) for lab in Label]
@@ -104,12 +112,18 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
     grouped = {"n": n, "predicted": k, "precision": p, "recall": r}
     print(f"{'interview (req+conf)':22} {n:>4} {k:>5} {p:>9.2f} {r:>7.2f}")
     accuracy = sum(g == q for g, q in zip(gold, pred, strict=True)) / len(gold) if gold else float("nan")
-    print(f"\noverall label accuracy {accuracy:.3f} on {len(gold)} messages ({len(gold) / elapsed:.0f} msg/s incl. I/O)")
-    print(f"interview_at correct to the day: {when_ok}/{when_total}"
-          + (f" = {when_ok / when_total:.2f}" if when_total else ""))
+    print(
+        f"\noverall label accuracy {accuracy:.3f} on {len(gold)} messages ({len(gold) / elapsed:.0f} msg/s incl. I/O)"
+    )
+    print(
+        f"interview_at correct to the day: {when_ok}/{when_total}"
+        + (f" = {when_ok / when_total:.2f}" if when_total else "")
+    )
     print(f"reply_by correct: {reply_ok}/{reply_total}" + (f" = {reply_ok / reply_total:.2f}" if reply_total else ""))
-    print(f"company correct: {company_ok}/{company_total}"
-          + (f" = {company_ok / company_total:.2f}" if company_total else ""))
+    print(
+        f"company correct: {company_ok}/{company_total}"
+        + (f" = {company_ok / company_total:.2f}" if company_total else "")
+    )
 
     confusion: dict[str, Counter[str]] = defaultdict(Counter)
     for g, q in zip(gold, pred, strict=True):

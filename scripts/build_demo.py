@@ -15,6 +15,7 @@ All people, companies and domains are fictional (``*.example``); ATS, calendar a
 senders use the vendors' real sender formats so the demo exercises the same paths as real mail.
 """
 
+# ruff: noqa: E501  (the mail bodies and the STORY.md template are long literal text)
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ import quopri
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.generator import BytesGenerator
 from email.header import Header
@@ -42,7 +43,6 @@ DEFAULT_OUT = ROOT / "src" / "inboxwatch" / "demo"
 # Time: America/New_York, EST (-05:00) before 2026-03-08 02:00, EDT (-04:00) from then on.
 # Fixed offsets on purpose: the output must not depend on the build machine's tz database.
 # --------------------------------------------------------------------------------------------
-UTC = timezone.utc
 _EST = timezone(timedelta(hours=-5))
 _EDT = timezone(timedelta(hours=-4))
 _DST_START = datetime(2026, 3, 8, 2, 0)
@@ -166,8 +166,8 @@ def leaf(
     data = payload.encode(charset or "utf-8") if isinstance(payload, str) else payload
     if cte is None:
         ascii_ok = all(b < 128 for b in data)
-        short = max((len(line) for line in data.split(b"\n")), default=0) <= 76
-        cte = "7bit" if ascii_ok and short else "quoted-printable"
+        fits = max((len(line) for line in data.split(b"\n")), default=0) <= 998  # RFC 5322 line limit
+        cte = "7bit" if ascii_ok and fits else "quoted-printable"
     if cte == "base64":
         body = base64.encodebytes(data).decode("ascii")
     elif cte == "quoted-printable":
@@ -296,7 +296,7 @@ def outlook_html(text: str) -> str:
         '<head>\n<meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
         '<meta name="Generator" content="Microsoft Word 15 (filtered medium)">\n'
         "<style><!--\np.MsoNormal, li.MsoNormal, div.MsoNormal\n"
-        "\t{margin:0in;font-size:11.0pt;font-family:\"Calibri\",sans-serif;}\n"
+        '\t{margin:0in;font-size:11.0pt;font-family:"Calibri",sans-serif;}\n'
         "--></style>\n</head>\n"
         '<body lang="EN-US" link="#0563C1" vlink="#954F72" style="word-wrap:break-word">\n'
         '<div class="WordSection1">\n' + body + "\n</div>\n</body>\n</html>\n"
@@ -363,7 +363,7 @@ def ics_escape(s: str) -> str:
 
 
 def _cn(name: str) -> str:
-    return f'"{name}"' if any(c in name for c in ':;,') else name
+    return f'"{name}"' if any(c in name for c in ":;,") else name
 
 
 def _fold(line: str) -> str:
@@ -432,9 +432,7 @@ def ics(
     for a in attendees:
         cn = a.person[0] if a.show_name and a.person[0] else a.person[1]
         if outlook:
-            atts.append(
-                f"ATTENDEE;ROLE={a.role};PARTSTAT={a.partstat};RSVP=TRUE;CN={_cn(cn)}:mailto:{a.person[1]}"
-            )
+            atts.append(f"ATTENDEE;ROLE={a.role};PARTSTAT={a.partstat};RSVP=TRUE;CN={_cn(cn)}:mailto:{a.person[1]}")
         else:
             rsvp = "TRUE" if a.partstat == "NEEDS-ACTION" else "FALSE"
             atts.append(
@@ -600,7 +598,14 @@ def mail(
         refs = [*reply.refs, reply.mid]
         if text is not None and quote_style:
             if quote_style == "gmail":
-                text = text.rstrip("\n") + "\n\n" + gmail_attribution(reply.date, reply.sender) + "\n" + quote(reply.text) + "\n"
+                text = (
+                    text.rstrip("\n")
+                    + "\n\n"
+                    + gmail_attribution(reply.date, reply.sender)
+                    + "\n"
+                    + quote(reply.text)
+                    + "\n"
+                )
             elif quote_style == "apple":
                 text = (
                     text.rstrip("\n")
@@ -649,10 +654,10 @@ def mail(
     content = list(body.items())
     for k in set(body.keys()):
         del body[k]
-    for k, v in top:
-        body[k] = v
-    for k, v in content:
-        body[k] = v
+    for name, value in top:
+        body[name] = value  # type: ignore[assignment]  # compat32 accepts Header objects
+    for name, raw in content:
+        body[name] = raw
 
     rec = Rec(folder, slug, date, mid, refs, text or "", sender, list(to), subject, body)
     BOX.recs.append(rec)
@@ -664,10 +669,11 @@ class _DemoPolicy(Compat32):
 
     _NO_FOLD = frozenset({"message-id", "in-reply-to", "return-path", "list-unsubscribe"})
 
-    def _fold(self, name, value, sanitize):  # type: ignore[no-untyped-def]
+    def _fold(self, name: str, value: str | Header, sanitize: bool) -> str:
         if name.lower() in self._NO_FOLD and isinstance(value, str):
             return f"{name}: {value}{self.linesep}"
-        return super()._fold(name, value, sanitize)
+        folded: str = super()._fold(name, value, sanitize)  # type: ignore[misc]
+        return folded
 
 
 _POLICY = _DemoPolicy(linesep="\n", max_line_length=78)
@@ -851,7 +857,10 @@ def outlook_headers(subject: str, seed: str, date: datetime) -> list[tuple[str, 
         ("X-MS-TNEF-Correlator", ""),
         ("X-MS-Exchange-Organization-SCL", "1"),
         ("X-MS-PublicTrafficType", "Email"),
-        ("X-MS-Exchange-CrossTenant-OriginalArrivalTime", date.astimezone(UTC).strftime("%d %b %Y %H:%M:%S.0000 (UTC)").lstrip("0")),
+        (
+            "X-MS-Exchange-CrossTenant-OriginalArrivalTime",
+            date.astimezone(UTC).strftime("%d %b %Y %H:%M:%S.0000 (UTC)").lstrip("0"),
+        ),
         ("X-MS-Exchange-CrossTenant-AuthSource", f"{_outlook_prefix(seed)[0]}.namprd04.prod.outlook.com"),
     ]
 
@@ -874,8 +883,10 @@ def outlook_invite(
     uid = "040000008200E00074C5B7101A82E00800000000" + h[:16] + "0000000000000000" + "10000000" + h[16:48]
     tok = _b64tok(seed, 48).replace("+", "").replace("_", "")
     teams = TEAMS_FOOTER.format(
-        tok=tok, mid=f"{int(h[48:54], 16) % 900 + 100} {int(h[54:58], 16) % 900 + 100} "
-        f"{int(h[58:62], 16) % 900 + 100} {int(h[62:64], 16) % 900 + 100}", pw=_b64tok(seed + "pw", 6).replace("+", "x")
+        tok=tok,
+        mid=f"{int(h[48:54], 16) % 900 + 100} {int(h[54:58], 16) % 900 + 100} "
+        f"{int(h[58:62], 16) % 900 + 100} {int(h[62:64], 16) % 900 + 100}",
+        pw=_b64tok(seed + "pw", 6).replace("+", "x"),
     )
     when = (
         f"When: {start:%A, %B} {start.day}, {start.year} {h12(start)}-{h12(end)} "
@@ -918,8 +929,8 @@ def outlook_invite(
         text=text,
         body=alt,
         mid_style="outlook",
-        headers=outlook_headers(summary, seed, date)
-        + [
+        headers=[
+            *outlook_headers(summary, seed, date),
             ("x-ms-exchange-calendar-series-instance-id", base64.b64encode(bytes.fromhex(h[:40])).decode()),
             ("X-MS-Exchange-Organization-AuthAs", "Internal"),
         ],
@@ -964,7 +975,12 @@ def story_a_northwind() -> None:
         to=[ALEX],
         subject="Alex, your application was sent to Northwind Analytics",
         text=li_text,
-        html_body=branded_html("LinkedIn", li_text.split("----------")[0], "#0a66c2", li_text.split("----------------------------------------")[1]),
+        html_body=branded_html(
+            "LinkedIn",
+            li_text.split("----------")[0],
+            "#0a66c2",
+            li_text.split("----------------------------------------")[1],
+        ),
         mid_style="uuid",
         mid_domain="linkedin.com",
         bstyle="java",
@@ -997,7 +1013,9 @@ def story_a_northwind() -> None:
         to=[ALEX],
         subject="Thank you for applying to Northwind Analytics",
         text=gh_text,
-        html_body=branded_html("Northwind Analytics", gh_text, "#0f3d57", "Powered by Greenhouse \u00b7 https://www.greenhouse.com"),
+        html_body=branded_html(
+            "Northwind Analytics", gh_text, "#0f3d57", "Powered by Greenhouse \u00b7 https://www.greenhouse.com"
+        ),
         mid_domain="us.greenhouse-mail.io",
         bstyle="default",
         return_path="bounces+4729113-2f0c-alex.morgan=example.net@us.greenhouse-mail.io",
@@ -1240,7 +1258,9 @@ def story_c_copperline() -> None:
         html_style="outlook",
         mid_style="outlook",
         bstyle="outlook",
-        headers=outlook_headers("Copperline Robotics - Backend Engineer interview", "copperline-invite", et(2, 9, 11, 12)),
+        headers=outlook_headers(
+            "Copperline Robotics - Backend Engineer interview", "copperline-invite", et(2, 9, 11, 12)
+        ),
     )
     mail(
         "sent",
@@ -1461,7 +1481,7 @@ def story_e_tidewater() -> None:
         "tidewater-recruiter-invite",
         date=et(2, 12, 10, 5, 17),
         sender=maya,
-        to=[ALEX_G],
+        to=[ALEX],
         subject="Tidewater Games - Gameplay Engineer next steps",
         text=(
             "Hi Alex!\n\n"
@@ -1479,7 +1499,7 @@ def story_e_tidewater() -> None:
         "sent",
         "tidewater-reply-availability",
         date=et(2, 12, 12, 30, 44),
-        sender=ALEX_G,
+        sender=ALEX,
         to=[maya],
         subject="Re: Tidewater Games - Gameplay Engineer next steps",
         reply=inv,
@@ -1491,15 +1511,14 @@ def story_e_tidewater() -> None:
             "Thu Feb 19 \u2014 before noon ET\n\n"
             "Best,\nAlex\n"
         ),
-        mid_style="gmail",
-        mid_domain="gmail.example",
+        mid_domain="example.net",
     )
     conf = mail(
         "inbox",
         "tidewater-recruiter-confirm",
         date=et(2, 16, 9, 40, 2),
         sender=maya,
-        to=[ALEX_G],
+        to=[ALEX],
         subject="Re: Tidewater Games - Gameplay Engineer next steps",
         reply=avail,
         text=(
@@ -1515,7 +1534,7 @@ def story_e_tidewater() -> None:
         "sent",
         "tidewater-thank-you-first-round",
         date=et(2, 18, 15, 10, 26),
-        sender=ALEX_G,
+        sender=ALEX,
         to=[maya],
         subject="Re: Tidewater Games - Gameplay Engineer next steps",
         reply=conf,
@@ -1527,8 +1546,7 @@ def story_e_tidewater() -> None:
             "Please pass my thanks on to Theo. Looking forward to hearing about next steps!\n\n"
             "Best,\nAlex\n"
         ),
-        mid_style="gmail",
-        mid_domain="gmail.example",
+        mid_domain="example.net",
     )
     google_calendar(
         "tidewater-final-round-invite",
@@ -1539,9 +1557,9 @@ def story_e_tidewater() -> None:
             Attendee(maya, "ACCEPTED"),
             Attendee(theo, "ACCEPTED"),
             Attendee(rosa, "ACCEPTED"),
-            Attendee(ALEX_G, show_name=False),
+            Attendee(ALEX, show_name=False),
         ],
-        to=ALEX_G,
+        to=ALEX,
         summary="Final Round Interview: Alex Morgan / Gameplay Engineer",
         start=et(2, 27, 10, 0),
         end=et(2, 27, 13, 0),
@@ -1563,7 +1581,7 @@ def story_e_tidewater() -> None:
         "sent",
         "tidewater-thank-you-final-round",
         date=et(2, 27, 16, 5, 51),
-        sender=ALEX_G,
+        sender=ALEX,
         to=[maya],
         cc=[theo],
         subject="Thank you - Gameplay Engineer final round",
@@ -1575,8 +1593,7 @@ def story_e_tidewater() -> None:
             "I'm very excited about the Gameplay Engineer role and hope to be part of the team.\n\n"
             "All the best,\nAlex\n"
         ),
-        mid_style="gmail",
-        mid_domain="gmail.example",
+        mid_domain="example.net",
     )
     pdf = (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -1593,7 +1610,7 @@ def story_e_tidewater() -> None:
         "tidewater-offer",
         date=et(3, 11, 14, 2, 38),
         sender=maya,
-        to=[ALEX_G],
+        to=[ALEX],
         cc=[rosa],
         subject="Offer - Gameplay Engineer at Tidewater Games",
         text=(
@@ -1649,12 +1666,7 @@ def story_e_tidewater() -> None:
 def story_f_fernhill() -> None:
     nadia = ("Nadia Rahman", "nadia.rahman@fernhill-energy.example")
     claire = ("Claire Dubois", "claire.dubois@fernhill-energy.example")
-    sig = (
-        "Nadia Rahman\n"
-        "Talent Acquisition Lead\n"
-        "Fernhill Energy | Powering the Northeast grid\n"
-        "T: (603) 555-0164\n"
-    )
+    sig = "Nadia Rahman\nTalent Acquisition Lead\nFernhill Energy | Powering the Northeast grid\nT: (603) 555-0164\n"
     inv = mail(
         "inbox",
         "fernhill-recruiter-invite",
@@ -1927,7 +1939,9 @@ def story_h_ostara() -> None:
         to=[ALEX],
         subject="Interview Confirmation: Platform Engineer at Ostara Systems",
         text=text,
-        html_body=branded_html("Ostara Systems", text, "#4b2a7b", "Powered by Greenhouse \u00b7 https://www.greenhouse.com"),
+        html_body=branded_html(
+            "Ostara Systems", text, "#4b2a7b", "Powered by Greenhouse \u00b7 https://www.greenhouse.com"
+        ),
         attachments=[calendar_leaf(cal, "REQUEST", as_attachment=True, cte="base64")],
         mid_domain="us.greenhouse-mail.io",
         bstyle="default",
@@ -1990,7 +2004,7 @@ def story_h_ostara() -> None:
 
 def story_i_quillfeather() -> None:
     html_only = (
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
         "<title>Thanks for applying to Quillfeather Labs</title>\n</head>\n"
         '<body style="margin:0;padding:32px 0;background:#fafafa;font-family:-apple-system,'
         "BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;\">\n"
@@ -2406,13 +2420,13 @@ def noise() -> None:
         "7 interview questions you should be ready for\n\n"
         "Whether it's a first-round screen or a final panel, some questions come up again and again. Here's how "
         "to answer them without sounding rehearsed.\n\n"
-        "1. \"Tell me about yourself.\" Keep it to 90 seconds: present, past, future.\n"
-        "2. \"Why are you leaving your current job?\" Stay forward-looking.\n"
-        "3. \"Tell me about a time you disagreed with a teammate.\" Pick a real conflict with a real resolution.\n"
+        '1. "Tell me about yourself." Keep it to 90 seconds: present, past, future.\n'
+        '2. "Why are you leaving your current job?" Stay forward-looking.\n'
+        '3. "Tell me about a time you disagreed with a teammate." Pick a real conflict with a real resolution.\n'
         "4. \"What's your biggest weakness?\" Name one, then show what you're doing about it.\n"
-        "5. \"Walk me through a project you're proud of.\" Lead with the outcome.\n"
-        "6. \"What are your salary expectations?\" Research the range before the call.\n"
-        "7. \"Do you have any questions for us?\" Always yes. Ask about how success is measured.\n\n"
+        '5. "Walk me through a project you\'re proud of." Lead with the outcome.\n'
+        '6. "What are your salary expectations?" Research the range before the call.\n'
+        '7. "Do you have any questions for us?" Always yes. Ask about how success is measured.\n\n'
         "Read the full guide: https://hirewise.example/guides/7-interview-questions\n\n"
         "ALSO THIS WEEK\n"
         "- How soon should you send a thank-you note after an interview? (Spoiler: same day.)\n"
@@ -2436,7 +2450,10 @@ def noise() -> None:
         return_path="bounce-am7731@mail.hirewise.example",
         headers=[
             ("List-Id", "The Hirewise Weekly <weekly.hirewise.example>"),
-            ("List-Unsubscribe", "<https://hirewise.example/unsubscribe?u=am7731>, <mailto:unsubscribe@hirewise.example>"),
+            (
+                "List-Unsubscribe",
+                "<https://hirewise.example/unsubscribe?u=am7731>, <mailto:unsubscribe@hirewise.example>",
+            ),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ("Precedence", "bulk"),
         ],
@@ -2462,7 +2479,7 @@ def noise() -> None:
             "Kevin Marsh\n"
             "Senior Technical Recruiter | Apex Talent Partners\n"
             "apextalentpartners.example\n\n"
-            "If you'd prefer not to hear about opportunities, just reply \"remove\".\n"
+            'If you\'d prefer not to hear about opportunities, just reply "remove".\n'
         ),
         mid_domain="apextalentpartners.example",
         bstyle="default",
@@ -2681,7 +2698,7 @@ def noise() -> None:
         subject="Your DataConf Northeast 2026 proposal",
         text=(
             "Dear Alex Morgan,\n\n"
-            "Thank you for submitting \"Backfills Without Tears: Reprocessing a Year of Events in a Weekend\" to "
+            'Thank you for submitting "Backfills Without Tears: Reprocessing a Year of Events in a Weekend" to '
             "DataConf Northeast 2026.\n\n"
             "We received more than 400 proposals for 48 slots this year. We regret to inform you that your talk "
             "was not accepted for the main program. Reviewers particularly liked the practical focus and "
@@ -2734,7 +2751,7 @@ hand** — change the generator and re-run it. Every person, company and domain 
 - **Owner:** Alex Morgan, currently a Data Engineer at Pinecrest Software (`@pinecrest.example`),
   looking for a new job in the Boston area.
 - **Owner addresses:** `alex.morgan@example.net` (main) and `alexmorgan.dev@gmail.example`
-  (used for the whole Tidewater Games thread and for one Ostara follow-up).
+  (two sent messages come from it: Ostara follow-up #2 and Alex's reply to the Tidewater offer).
   `alex.morgan@pinecrest.example` is Alex's *work* address and is **not** an owner address.
 - **Now:** `2026-03-16T09:00:00-04:00` (Monday). Every message is dated before it.
 - Times are America/New_York: `-05:00` before Sunday 2026-03-08 02:00, `-04:00` from then on.
@@ -2845,7 +2862,7 @@ Workday sender `halcyonbank@myworkday.com`; recruiter **José Fernández** `jose
 ### E. Tidewater Games — Gameplay Engineer (offer)
 
 Recruiter **Maya Castillo** `maya.castillo@tidewatergames.example`; interviewers Theo Lindqvist,
-Rosa Imani. The whole thread uses Alex's second address `alexmorgan.dev@gmail.example`.
+Rosa Imani.
 
 1. [[tidewater-recruiter-invite]] — 2026-02-12 10:05, first-interview invitation, asks for availability.
 2. [[tidewater-reply-availability]] — 2026-02-12 12:30, Alex's availability.
@@ -2856,7 +2873,8 @@ Rosa Imani. The whole thread uses Alex's second address `alexmorgan.dev@gmail.ex
 6. [[tidewater-thank-you-final-round]] — 2026-02-27 16:05, thank-you to Maya, cc Theo.
 7. [[tidewater-offer]] — 2026-03-11 14:02, **offer** ("we're delighted to offer you the position …
    Your offer letter is attached … please let us know by March 20"), PDF attachment.
-8. [[tidewater-offer-reply]] — 2026-03-11 18:45, Alex's reply ("I'll get back to you before the 20th").
+8. [[tidewater-offer-reply]] — 2026-03-11 18:45, Alex's reply ("I'll get back to you before the 20th"),
+   sent from the second address `alexmorgan.dev@gmail.example`.
 
 **Expected:** stage **offer** (decision due 2026-03-20); no nudge. The pending offer is context for
 the other follow-ups (e.g. "you have an offer deadline on Mar 20 — mention it in your follow-up").
@@ -2991,23 +3009,23 @@ interview/offer/thank-you vocabulary; Alex's reply to Jess mentions "one offer i
 """
 
 NOISE_DESCRIPTIONS = {
-    "noise-linkedin-job-alert-1": "LinkedIn job alert \"Data Engineer: 12 new jobs in Boston\"",
-    "noise-linkedin-job-alert-2": "LinkedIn job alert \"Senior Data Engineer: 9 new jobs in Boston\" (lists Northwind Analytics)",
-    "noise-linkedin-job-alert-3": "LinkedIn job alert \"Data Engineer: 8 new jobs in Boston\"",
-    "noise-indeed-alert-1": "Indeed alert \"15 new Data Analyst jobs in Boston, MA\"",
-    "noise-indeed-alert-2": "Indeed alert with an emoji RFC 2047 subject \"🔥 Senior Data Engineer jobs near Boston are hiring now\"",
-    "noise-newsletter-interview-questions": "career newsletter \"7 interview questions you should be ready for\" (List-Id, List-Unsubscribe)",
+    "noise-linkedin-job-alert-1": 'LinkedIn job alert "Data Engineer: 12 new jobs in Boston"',
+    "noise-linkedin-job-alert-2": 'LinkedIn job alert "Senior Data Engineer: 9 new jobs in Boston" (lists Northwind Analytics)',
+    "noise-linkedin-job-alert-3": 'LinkedIn job alert "Data Engineer: 8 new jobs in Boston"',
+    "noise-indeed-alert-1": 'Indeed alert "15 new Data Analyst jobs in Boston, MA"',
+    "noise-indeed-alert-2": 'Indeed alert with an emoji RFC 2047 subject "🔥 Senior Data Engineer jobs near Boston are hiring now"',
+    "noise-newsletter-interview-questions": 'career newsletter "7 interview questions you should be ready for" (List-Id, List-Unsubscribe)',
     "noise-agency-apex-contract": "agency cold outreach (Apex Talent Partners), contract role",
-    "noise-agency-brightline-interview": "agency cold outreach (Brightline Staffing): \"Would you be open to an interview for a contract role?\"",
+    "noise-agency-brightline-interview": 'agency cold outreach (Brightline Staffing): "Would you be open to an interview for a contract role?"',
     "noise-agency-northstar-fintech": "agency cold outreach (Northstar Search), fintech role",
     "noise-order-receipt": "order receipt (Harbor & Pine Outfitters)",
     "noise-shipping-notice": "shipping notice (Harbor & Pine Outfitters)",
     "noise-friend-dinner": "friend's personal email about dinner (asks how the interviews are going)",
-    "noise-friend-dinner-reply": "Alex's reply to the friend (mentions \"one offer in hand\")",
-    "noise-pinecrest-team-sync": "Google Calendar REQUEST \"Data Platform weekly sync\" from Alex's current employer",
+    "noise-friend-dinner-reply": 'Alex\'s reply to the friend (mentions "one offer in hand")',
+    "noise-pinecrest-team-sync": 'Google Calendar REQUEST "Data Platform weekly sync" from Alex\'s current employer',
     "noise-pinecrest-interview-panel": "Pinecrest People Team: you're on the interview panel for candidate Jordan Blake, submit feedback in Greenhouse",
-    "noise-promo-20-percent-off": "promo \"We're pleased to offer you 20% off\"",
-    "noise-conference-talk-declined": "conference CFP result \"we regret to inform you that your talk was not accepted\"",
+    "noise-promo-20-percent-off": 'promo "We\'re pleased to offer you 20% off"',
+    "noise-conference-talk-declined": 'conference CFP result "we regret to inform you that your talk was not accepted"',
     "noise-podcast-interview-request": "podcast host asking Alex for a (press) interview",
 }
 
@@ -3032,9 +3050,7 @@ def render_story(box: Box) -> str:
     missing = set(NOISE_DESCRIPTIONS) ^ {r.slug for r in noise_recs}
     if missing:
         raise SystemExit(f"noise descriptions out of sync: {sorted(missing)}")
-    noise_lines = [
-        f"- `{r.name}` — {r.date:%Y-%m-%d %H:%M} — {NOISE_DESCRIPTIONS[r.slug]}" for r in noise_recs
-    ]
+    noise_lines = [f"- `{r.name}` — {r.date:%Y-%m-%d %H:%M} — {NOISE_DESCRIPTIONS[r.slug]}" for r in noise_recs]
     text = text.replace("[[NOISE_LIST]]", "\n".join(noise_lines))
     inbox = sum(r.folder == "inbox" for r in box.recs)
     sent = sum(r.folder == "sent" for r in box.recs)
@@ -3048,7 +3064,8 @@ def render_story(box: Box) -> str:
         "[[COUNTS]]",
         f"- inbox: {inbox} messages\n- sent: {sent} messages\n- total: {inbox + sent} messages\n"
         f"- story messages: {inbox + sent - len(noise_recs)}; noise messages: {len(noise_recs)}\n"
-        f"- calendar parts (text/calendar + application/ics): {cals}",
+        f"- calendar parts (text/calendar + application/ics): {cals} — 12 calendar messages; each Google\n"
+        "  Calendar message carries the same VCALENDAR twice (inline text/calendar + invite.ics)",
     )
 
     def sub(m: re.Match[str]) -> str:

@@ -44,13 +44,35 @@ def make_message(
     return bytes(msg)
 
 
-def ics(uid: str, start: str, end: str, summary: str, method: str = "REQUEST", sequence: int = 0,
-        organizer: str = "recruiter@acme.example", attendee: str = ME) -> str:
+def ics(
+    uid: str,
+    start: str,
+    end: str,
+    summary: str,
+    method: str = "REQUEST",
+    sequence: int = 0,
+    organizer: str = "recruiter@acme.example",
+    attendee: str = ME,
+) -> str:
     """A minimal, valid iCalendar invite; ``start``/``end`` like 20260303T200000Z."""
-    return "\r\n".join([
-        "BEGIN:VCALENDAR", "PRODID:-//Test//EN", "VERSION:2.0", f"METHOD:{method}", "BEGIN:VEVENT",
-        f"UID:{uid}", f"SEQUENCE:{sequence}", "DTSTAMP:20260101T000000Z", f"DTSTART:{start}", f"DTEND:{end}",
-        f"SUMMARY:{summary}", f"ORGANIZER;CN=Recruiter:mailto:{organizer}",
-        f"ATTENDEE;CN={ME_NAME};ROLE=REQ-PARTICIPANT:mailto:{attendee}",
-        f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}", "END:VEVENT", "END:VCALENDAR", "",
-    ])
+    return "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "PRODID:-//Test//EN",
+            "VERSION:2.0",
+            f"METHOD:{method}",
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            f"SEQUENCE:{sequence}",
+            "DTSTAMP:20260101T000000Z",
+            f"DTSTART:{start}",
+            f"DTEND:{end}",
+            f"SUMMARY:{summary}",
+            f"ORGANIZER;CN=Recruiter:mailto:{organizer}",
+            f"ATTENDEE;CN={ME_NAME};ROLE=REQ-PARTICIPANT:mailto:{attendee}",
+            f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )

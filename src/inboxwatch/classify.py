@@ -19,156 +19,243 @@ from inboxwatch.extract import find_company, find_contact, find_role
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
 P = re.IGNORECASE
+BODY_WINDOW = 4000  # the decision is near the top; quoted history and footers add cost, not signal
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), P)
 
 
+def _lower_rx(*patterns: str) -> re.Pattern[str]:
+    """For lower-cased text: matching without IGNORECASE is several times faster in ``re``."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 # (label, weight, pattern): weights are log-odds-like; ≥ 2 is decisive alone, 1 needs company.
 RULES: list[tuple[Label, float, re.Pattern[str]]] = [
     # --- interview requests
-    (Label.INTERVIEW_REQUEST, 2.5, _rx(
-        r"\b(invite|invitation|like to invite|pleased to invite|happy to invite) you (to|for) (an? |the |your )?"
-        r"(\w+[- ]){0,3}(interview|phone screen|screening call|conversation with)",
-        r"\b(would|'d) (like|love) to (schedule|set up|arrange|book|invite you for) (an? |some |the )?"
-        r"(\w+[- ]){0,3}(interview|phone screen|screen|call|chat|conversation|meeting)",
-        r"\bmove (you )?(forward )?(to|into|with) (the )?(next|first|final|onsite|technical) (round|stage|step)",
-        r"\b(next step|next stage)s? (in|of) (the|our) (process|hiring process|interview process)",
-        r"\b(selected|chosen|shortlisted|invited) (you )?(to be interviewed|to interview|for (an? |the )?(\w+ )?interview)",
-        r"\b(set up|arrange|schedule|coordinate|line up) (your|an|the|a) (\w+ )?(interview|visit|on-?site)",
-        r"\b(send|email|e-mail|give) (me|us) (your )?(un)?availability\b",
-        r"\b(please|kindly) (use|click|follow) (the|this) (link|button) (below )?to (schedule|book|select|choose|pick)",
-        r"\b(schedule|book|pick|select|choose) (a|your|an) (time|slot|interview( time| slot)?)\b",
-        r"\b(share|send|let (me|us) know|provide) (me |us )?(your|some|a few) (availability|available times|times)",
-        r"\bwhat (times|days) (work|would work|are you available)",
-        r"\binterview (request|invitation)\b",
-    )),
-    (Label.INTERVIEW_REQUEST, 1.2, _rx(
-        r"\b(are|would) you (be )?(available|free|open) (for|to) (an? |a quick )?(\w+ ){0,2}(call|chat|interview|conversation)",
-        r"\bphone screen\b", r"\bcalendly\.com/", r"\bgoodtime\.io\b", r"\bmodernloop\b",
-        r"\bavailability\b",
-    )),
+    (
+        Label.INTERVIEW_REQUEST,
+        2.5,
+        _lower_rx(
+            r"\b(invite|invitation|like to invite|pleased to invite|happy to invite) you (to|for) (an? |the |your )?"
+            r"(\w+[- ]){0,3}(interview|phone screen|screening call|conversation with)",
+            r"\b(would|'d) (like|love) to (schedule|set up|arrange|book|invite you for) (an? |some |the )?"
+            r"(\w+[- ]){0,3}(interview|phone screen|screen|call|chat|conversation|meeting)",
+            r"\bmove (you )?(forward )?(to|into|with) (the )?(next|first|final|onsite|technical) (round|stage|step)",
+            r"\b(next step|next stage)s? (in|of) (the|our) (process|hiring process|interview process)",
+            r"\b(selected|chosen|shortlisted|invited) (you )?(to be interviewed|to interview|for (an? |the )?(\w+ )?interview)",
+            r"\b(set up|arrange|schedule|coordinate|line up) (your|an|the|a) (\w+ )?(interview|visit|on-?site)",
+            r"\b(send|email|e-mail|give) (me|us) (your )?(un)?availability\b",
+            r"\b(please|kindly) (use|click|follow) (the|this) (link|button) (below )?to (schedule|book|select|choose|pick)",
+            r"\b(schedule|book|pick|select|choose) (a|your|an) (time|slot|interview( time| slot)?)\b",
+            r"\b(share|send|let (me|us) know|provide) (me |us )?(your|some|a few) (availability|available times|times)",
+            r"\bwhat (times|days) (work|would work|are you available)",
+            r"\binterview (request|invitation)\b",
+        ),
+    ),
+    (
+        Label.INTERVIEW_REQUEST,
+        1.2,
+        _lower_rx(
+            r"\b(are|would) you (be )?(available|free|open) (for|to) (an? |a quick )?(\w+ ){0,2}(call|chat|interview|conversation)",
+            r"\bphone screen\b",
+            r"\bcalendly\.com/",
+            r"\bgoodtime\.io\b",
+            r"\bmodernloop\b",
+            r"\bavailability\b",
+        ),
+    ),
     # --- interview confirmations
-    (Label.INTERVIEW_CONFIRMED, 3.0, _rx(
-        r"\b(your|the) (\w+ ){0,3}interview (is|has been|was) (confirmed|scheduled|booked|rescheduled|moved|set)",
-        r"\b(confirm(ing|ation of)?|confirmed) (your |the |our )?(\w+ ){0,3}(interview|phone screen|video call)",
-        r"\byour (\w+ )?interview with ([\w.'-]+ ){1,3}(is |will be )?(held |scheduled |set )?(on|at|for|this|next|tomorrow)\b",
-        r"\binterview (confirmation|itinerary|schedule|details|reminder)\b",
-        r"\breminder:? (your |upcoming )?(\w+ ){0,3}interview\b",
-        r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
-        r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
-        r"\binterview (has been|was) (re)?scheduled\b",
-        r"\bnew (event|interview) (scheduled|confirmed)\b",
-        r"\b(your|the) (interview|meeting) with [A-Z][a-z]+( [A-Z][a-z]+)? (is |will be )?(on |at |this |next |tomorrow)",
-        r"\b(travel|flight|hotel) arrangements\b.{0,80}\b(interview|meetings?|visit)\b",
-        r"\b(scheduling|schedule|scheduled) (the |your )?(meetings|interviews) (for|on)\b",
-        r"\b(interview|visit) (schedule|itinerary|agenda) (is )?attached\b",
-    )),
+    (
+        Label.INTERVIEW_CONFIRMED,
+        3.0,
+        _lower_rx(
+            r"\b(your|the) (\w+ ){0,3}interview (is|has been|was) (confirmed|scheduled|booked|rescheduled|moved|set)",
+            r"\b(confirm(ing|ation of)?|confirmed) (your |the |our )?(\w+ ){0,3}(interview|phone screen|video call)",
+            r"\byour (\w+ )?interview with ([\w.'-]+ ){1,3}(is |will be )?(held |scheduled |set )?(on|at|for|this|next|tomorrow)\b",
+            r"\binterview (confirmation|itinerary|schedule|details|reminder)\b",
+            r"\breminder:? (your |upcoming )?(\w+ ){0,3}interview\b",
+            r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
+            r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
+            r"\binterview (has been|was) (re)?scheduled\b",
+            r"\bnew (event|interview) (scheduled|confirmed)\b",
+            r"\b(your|the) (interview|meeting) with [a-z]+( [a-z]+)? (is |will be )?(on |at |this |next |tomorrow)",
+            r"\b(travel|flight|hotel) arrangements\b.{0,80}\b(interview|meetings?|visit)\b",
+            r"\b(scheduling|schedule|scheduled) (the |your )?(meetings|interviews) (for|on)\b",
+            r"\b(interview|visit) (schedule|itinerary|agenda) (is )?attached\b",
+        ),
+    ),
     # --- cancellations
-    (Label.INTERVIEW_CANCELLED, 3.0, _rx(
-        r"\b(interview|phone screen|call)( \w+){0,3} (has been |is |was )?(cancel+ed|postponed|called off)",
-        r"\b(need|have|had) to (cancel|postpone) (your |our |the )?(\w+ ){0,2}(interview|call|phone screen)",
-        r"\bcancel+ed (event|interview)\b",
-    )),
+    (
+        Label.INTERVIEW_CANCELLED,
+        3.0,
+        _lower_rx(
+            r"\b(interview|phone screen|call)( \w+){0,3} (has been |is |was )?(cancel+ed|postponed|called off)",
+            r"\b(need|have|had) to (cancel|postpone) (your |our |the )?(\w+ ){0,2}(interview|call|phone screen)",
+            r"\bcancel+ed (event|interview)\b",
+        ),
+    ),
     # --- assessments
-    (Label.ASSESSMENT, 3.0, _rx(
-        r"\b(coding|technical|online|skills?|cognitive|personality|take[- ]home) (challenge|assessment|exercise|test|assignment|task)\b",
-        r"\b(one[- ]way|recorded|on[- ]demand|asynchronous) video (interview|screen|assessment)",
-        r"\bcomplete (the|this|your|an|our) (\w+ ){0,2}(assessment|challenge|test|exercise)",
-        r"\b(hackerrank|codility|codesignal|hirevue|testgorilla|coderbyte|karat|spark ?hire|willo)\b",
-    )),
+    (
+        Label.ASSESSMENT,
+        3.0,
+        _lower_rx(
+            r"\b(coding|technical|online|skills?|cognitive|personality|take[- ]home) (challenge|assessment|exercise|test|assignment|task)\b",
+            r"\b(one[- ]way|recorded|on[- ]demand|asynchronous) video (interview|screen|assessment)",
+            r"\bcomplete (the|this|your|an|our) (\w+ ){0,2}(assessment|challenge|test|exercise)",
+            r"\b(hackerrank|codility|codesignal|hirevue|testgorilla|coderbyte|karat|spark ?hire|willo)\b",
+        ),
+    ),
     # --- application received
-    (Label.APPLICATION_RECEIVED, 2.5, _rx(
-        r"\b(thank(s| you)|thanks) for (applying|your application|submitting your application|your interest in (joining|working))",
-        r"\b(we('ve| have)|has been|was|is) (successfully )?(received|submitted)\b.{0,40}\bapplication",
-        r"\bapplication (has been |was )?(received|submitted|confirmed|complete)\b",
-        r"\byour application (was sent|has been sent|to) ",
-        r"\bwe (have )?received your (application|resume|résumé|cv)\b",
-        r"\bapplication (confirmation|acknowledg(e)?ment)\b",
-        r"\bsuccessfully (applied|submitted)\b",
-    )),
+    (
+        Label.APPLICATION_RECEIVED,
+        2.5,
+        _lower_rx(
+            r"\b(thank(s| you)|thanks) for (applying|your application|submitting your application|your interest in (joining|working))",
+            r"\b(we('ve| have)|has been|was|is) (successfully )?(received|submitted)\b.{0,40}\bapplication",
+            r"\bapplication (has been |was )?(received|submitted|confirmed|complete)\b",
+            r"\byour application (was sent|has been sent|to) ",
+            r"\bwe (have )?received your (application|resume|résumé|cv)\b",
+            r"\bapplication (confirmation|acknowledg(e)?ment)\b",
+            r"\bsuccessfully (applied|submitted)\b",
+        ),
+    ),
     # --- rejections
-    (Label.REJECTION, 3.0, _rx(
-        r"\b(decided|chosen|elected) (not )?to (move|proceed|go) (forward|ahead) with (other|another|a different) (candidate|applicant)",
-        r"\b(will not|won't|not be|are not|aren't|unable to|cannot) (be )?(moving|move|proceed(ing)?|progress(ing)?) "
-        r"(forward |further )?with your (application|candidacy)",
-        r"\bnot (to )?(move|moving|proceed|proceeding) (forward )?with your (application|candidacy)",
-        r"\b(position|role|vacancy|requisition) (has been|was|is now) (filled|closed|cancel+ed|put on hold)",
-        r"\b(keep|retain|hold) your (resume|résumé|cv|information|details|application) on file",
-        r"\bpursue (other|another) (candidates|applicants)",
-        r"\b(you were|you have) not (been )?(selected|successful)",
-        r"\bnot (been )?selected (to|for) (move|proceed|the next|further|an interview|this)",
-        r"\bunsuccessful\b.{0,40}\b(application|candidacy)",
-        r"\b(didn't|did not|don't|do not) have (a )?(good |suitable )?(fit|match|opening|position)s? (for you )?(right now|at (this|the moment|present))",
-        r"\bno longer (under consideration|being considered|considering your)",
-        r"\b(other candidates|another candidate) whose (experience|qualifications|skills|background)",
-        r"\bdecided to (move|go) (forward )?in a different direction",
-        r"\bnot (a|the right) (fit|match) (for|at) this (time|role|position)",
-    )),
-    (Label.REJECTION, 1.0, _rx(r"\bregret to (inform|let you know|tell you)", r"\bunfortunately\b")),
+    (
+        Label.REJECTION,
+        3.0,
+        _lower_rx(
+            r"\b(decided|chosen|elected) (not )?to (move|proceed|go) (forward|ahead) with (other|another|a different) (candidate|applicant)",
+            r"\b(will not|won't|not be|are not|aren't|unable to|cannot) (be )?(moving|move|proceed(ing)?|progress(ing)?) "
+            r"(forward |further )?with your (application|candidacy)",
+            r"\bnot (to )?(move|moving|proceed|proceeding) (forward )?with your (application|candidacy)",
+            r"\b(position|role|vacancy|requisition) (has been|was|is now) (filled|closed|cancel+ed|put on hold)",
+            r"\b(keep|retain|hold) your (resume|résumé|cv|information|details|application) on file",
+            r"\bpursue (other|another) (candidates|applicants)",
+            r"\b(you were|you have) not (been )?(selected|successful)",
+            r"\bnot (been )?selected (to|for) (move|proceed|the next|further|an interview|this)",
+            r"\bunsuccessful\b.{0,40}\b(application|candidacy)",
+            r"\b(didn't|did not|don't|do not) have (a )?(good |suitable )?(fit|match|opening|position)s? (for you )?(right now|at (this|the moment|present))",
+            r"\bno longer (under consideration|being considered|considering your)",
+            r"\b(other candidates|another candidate) whose (experience|qualifications|skills|background)",
+            r"\bdecided to (move|go) (forward )?in a different direction",
+            r"\bnot (a|the right) (fit|match) (for|at) this (time|role|position)",
+        ),
+    ),
+    (Label.REJECTION, 1.0, _lower_rx(r"\bregret to (inform|let you know|tell you)", r"\bunfortunately\b")),
     # --- offers
-    (Label.OFFER, 3.0, _rx(
-        r"\b(pleased|delighted|happy|excited|thrilled) to (extend|offer|make) (you )?(an |the |a |our )?(formal |official |verbal )?"
-        r"(offer|position|role|job)",
-        r"\b(offer of employment|employment offer|job offer|offer letter|formal offer|verbal offer)\b",
-        r"\b(we'd|we would) like to offer you (the|a|an) (position|role|job)",
-        r"\bextend(ing)? (you )?an offer\b",
-        r"\b(your|the) (signed )?(offer|transfer) letter (is ready|to sign|for your (review|records))",
-        r"\bsigned,? (\w+ )?offer letter\b",
-    )),
+    (
+        Label.OFFER,
+        3.0,
+        _lower_rx(
+            r"\b(pleased|delighted|happy|excited|thrilled) to (extend|offer|make) (you )?(an |the |a |our )?(formal |official |verbal )?"
+            r"(offer|position|role|job)",
+            r"\b(offer of employment|employment offer|job offer|offer letter|formal offer|verbal offer)\b",
+            r"\b(we'd|we would) like to offer you (the|a|an) (position|role|job)",
+            r"\bextend(ing)? (you )?an offer\b",
+            r"\b(your|the) (signed )?(offer|transfer) letter (is ready|to sign|for your (review|records))",
+            r"\bsigned,? (\w+ )?offer letter\b",
+        ),
+    ),
     # --- recruiter outreach
-    (Label.RECRUITER_OUTREACH, 2.0, _rx(
-        r"\b(came across|found|saw|reviewed|noticed) your (profile|resume|résumé|cv|background|experience)",
-        r"\b(on behalf of|for) (my|our|a) client\b", r"\bmy client\b",
-        r"\b(are|would) you (be )?(open|interested) (to|in) (hearing|exploring|learning|discussing|a new|new|an?) ",
-        r"\bexciting (new )?(opportunity|role|position)\b",
-        r"\bi('m| am) (a |an )?(\w+ ){0,2}(recruiter|headhunter|talent partner|sourcer|recruiting consultant)\b",
-        r"\b(staffing|recruitment|search) (firm|agency)\b",
-        r"\byour (background|experience|profile) (is|seems|looks) (a )?(great|perfect|strong|good) (fit|match)",
-        r"\bi (represent|work with|am working with|'m working with) (a |an |several |many )?(\w+ ){0,3}(firm|clients?|companies|organi[sz]ations|employers)",
-        r"\b(send|forward|e-?mail) me (a copy of )?your (resume|résumé|cv)\b",
-        r"\b(executive|retained) search\b", r"\bsearch consultant\b", r"\bplacement (firm|agency|specialist)s?\b",
-        r"\b(position|opportunit(y|ies)|role)s? (that )?i (would like|'d like|want) to (discuss|talk|share)",
-        r"\b(join|joining) (our|my) talent (network|community|pool)\b",
-    )),
+    (
+        Label.RECRUITER_OUTREACH,
+        2.0,
+        _lower_rx(
+            r"\b(came across|found|saw|reviewed|noticed) your (profile|resume|résumé|cv|background|experience)",
+            r"\b(on behalf of|for) (my|our|a) client\b",
+            r"\bmy client\b",
+            r"\b(are|would) you (be )?(open|interested) (to|in) (hearing|exploring|learning|discussing|a new|new|an?) ",
+            r"\bexciting (new )?(opportunity|role|position)\b",
+            r"\bi('m| am) (a |an )?(\w+ ){0,2}(recruiter|headhunter|talent partner|sourcer|recruiting consultant)\b",
+            r"\b(staffing|recruitment|search) (firm|agency)\b",
+            r"\byour (background|experience|profile) (is|seems|looks) (a )?(great|perfect|strong|good) (fit|match)",
+            r"\bi (represent|work with|am working with|'m working with) (a |an |several |many )?(\w+ ){0,3}(firm|clients?|companies|organi[sz]ations|employers)",
+            r"\b(send|forward|e-?mail) me (a copy of )?your (resume|résumé|cv)\b",
+            r"\b(executive|retained) search\b",
+            r"\bsearch consultant\b",
+            r"\bplacement (firm|agency|specialist)s?\b",
+            r"\b(position|opportunit(y|ies)|role)s? (that )?i (would like|'d like|want) to (discuss|talk|share)",
+            r"\b(join|joining) (our|my) talent (network|community|pool)\b",
+            r"\b(my|our) (firm|company|agency|team) (specializ|specialis|focus)\w* (in|on) (plac|recruit|search|staffing)",
+            r"\b(staffing|recruiting|recruitment|search|placement) (firm|agency|group|company|partners|associates|consultants)\b",
+            r"\b(working on )?fill(ing)? (several|a number of|multiple|various) (\w+ ){0,3}(positions|roles|openings)",
+            r"\b(when|once|after) i (receive|get|have) your (resume|résumé|cv|email)",
+            r"\bsend your (resume|résumé|cv) (back )?to me\b",
+            r"\b(explor|discuss)\w* (new |other |some )?(job |career )?opportunities\b",
+            r"\bclients? (in \w+ )?(are |start |starting )?(hiring|looking|seeking)\b",
+        ),
+    ),
+    (
+        Label.RECRUITER_OUTREACH,
+        1.0,
+        _lower_rx(
+            r"^\s*(executive |senior |technical )?(recruiter|recruiting consultant|search consultant|talent (partner|scout))\s*$",
+            r"\b(is|are) (seeking|looking for) (a|an) (\w+ ){0,4}(individual|analyst|manager|engineer|trader|candidate|professional)",
+            r"\bcompensation\b.{0,40}\b(k|000)\b",
+            r"\bposition description\b",
+        ),
+    ),
     # --- job alerts and career newsletters
-    (Label.JOB_ALERT, 2.5, _rx(
-        r"\bjob alert\b", r"\bnew jobs? (for you|matching|that match|in )", r"\bjobs? (you may|you might) (be interested|like)",
-        r"\brecommended jobs\b", r"\b(\d+|new) (new )?(jobs|positions|openings|roles) (for|in|near|matching)",
-        r"\bbased on your (profile|search|preferences|job search)", r"\bjobs? (digest|newsletter|roundup)\b",
-        r"\btop (job )?picks for you\b", r"\bunsubscribe from (these|this|job) (alerts?|emails?)",
-        r"\bjob ?(watch|bank|board|mail|postings? (list|digest))\b",
-        r"\b(available|current|open|new) (job|career|employment) (opportunities|openings|postings|listings)\b",
-        r"\b(job|position|vacancy) (announcement|posting|listing)s?\b",
-        r"\bjobs? network\b", r"\bcareer (center|centre|services) (job|posting)",
-    )),
+    (
+        Label.JOB_ALERT,
+        2.5,
+        _lower_rx(
+            r"\bjob alert\b",
+            r"\bnew jobs? (for you|matching|that match|in )",
+            r"\bjobs? (you may|you might) (be interested|like)",
+            r"\brecommended jobs\b",
+            r"\b(\d+|new) (new )?(jobs|positions|openings|roles) (for|in|near|matching)",
+            r"\bbased on your (profile|search|preferences|job search)",
+            r"\bjobs? (digest|newsletter|roundup)\b",
+            r"\btop (job )?picks for you\b",
+            r"\bunsubscribe from (these|this|job) (alerts?|emails?)",
+            r"\bjob ?(watch|bank|board|mail|postings? (list|digest))\b",
+            r"\b(available|current|open|new) (job|career|employment) (opportunities|openings|postings|listings)\b",
+            r"\b(job|position|vacancy) (announcement|posting|listing)s?\b",
+            r"\bjobs? network\b",
+            r"\bcareer (center|centre|services) (job|posting)",
+        ),
+    ),
     # --- automatic replies
-    (Label.AUTO_REPLY, 3.0, _rx(
-        r"^(automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|ooo|abwesenheitsnotiz|"
-        r"réponse automatique|respuesta automática|autosvar)\b",
-        r"\bi (am|will be|'m) (currently )?(out of (the )?office|away from (the office|my desk)|on (annual |parental )?leave|on vacation|on holiday)",
-        r"\bthis is an auto(matic|mated)[- ]?(reply|response|message)",
-        r"\b(limited|no) access to (my )?e-?mail\b",
-    )),
+    (
+        Label.AUTO_REPLY,
+        3.0,
+        _lower_rx(
+            r"^(automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|ooo|abwesenheitsnotiz|"
+            r"réponse automatique|respuesta automática|autosvar)\b",
+            r"\bi (am|will be|'m) (currently )?(out of (the )?office|away from (the office|my desk)|on (annual |parental )?leave|on vacation|on holiday)",
+            r"\bthis is an auto(matic|mated)[- ]?(reply|response|message)",
+            r"\b(limited|no) access to (my )?e-?mail\b",
+        ),
+    ),
 ]
 
 # Where the owner is the interviewer or coordinator, or "interview" is about something else.
-INTERVIEWER_SIDE = _rx(
+INTERVIEWER_SIDE = _lower_rx(
     r"\binterview (panel|kit|feedback|scorecard|debrief|loop for)\b",
     r"\b(submit|complete|leave) (your )?(interview )?(feedback|scorecard)",
     r"\byou('re| are| have been) (on|added to|scheduled (to|for)) (the )?(interview|panel|interview panel)",
     r"\b(please|can you|could you) (interview|meet with) (the |our |this )?candidate",
-    r"\bcandidate(s)?:\s", r"\binterviewers?:\s", r"\b(as|the) interviewer\b",
-    r"\bexit interview\b", r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
+    r"\bcandidate(s)?:\s",
+    r"\binterviewers?:\s",
+    r"\b(as|the) interviewer\b",
+    r"\bexit interview\b",
+    r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
     r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
     r"\b(reporter|journalist|our readers|editorial|for (a|an|our) (story|article|piece|feature|profile))\b",
-    r"\binterview schedule for (?!you\b)[A-Z]",
 )
+SCHEDULE_FOR_SOMEONE = re.compile(r"\b[Ii]nterview [Ss]chedule (for|of) (?!you\b)[A-Z]")
 NOT_A_JOB_OFFER = _rx(
-    r"\b\d+ ?% off\b", r"\b(special|limited[- ]time|exclusive|holiday|promotional) offer", r"\boffer (ends|expires)",
-    r"\bfree shipping\b", r"\b(coupon|discount|promo code)\b", r"\bunable to offer\b",
-    r"\brescind", r"\b[A-Z][a-z]+'s (\w+ )?offer\b",
+    r"\b\d+ ?% off\b",
+    r"\b(special|limited[- ]time|exclusive|holiday|promotional) offer",
+    r"\boffer (ends|expires)",
+    r"\bfree shipping\b",
+    r"\b(coupon|discount|promo code)\b",
+    r"\bunable to offer\b",
+    r"\brescind",
+    r"\b[A-Z][a-z]+'s (\w+ )?offer\b",
 )
 NOT_A_JOB_APPLICATION = _rx(
     r"\bapplication (to open|for (a |an |your )?(new )?(account|loan|credit|card|mortgage|visa|permit|membership|grant|lease))",
@@ -183,9 +270,13 @@ OUTBOUND_THANKS = _rx(
     r"\b(enjoyed|great|pleasure) (speaking|meeting|talking|our conversation|learning)",
 )
 OUTBOUND_FOLLOW_UP = _rx(
-    r"\bfollow(ing)?[- ]?up\b", r"\bcheck(ing)? in\b", r"\bany (update|news)\b", r"\btouch base\b",
+    r"\bfollow(ing)?[- ]?up\b",
+    r"\bcheck(ing)? in\b",
+    r"\bany (update|news)\b",
+    r"\btouch base\b",
     r"\b(status|update) (on|of|regarding) (my|the) (application|candidacy|interview)",
-    r"\bwhere things stand\b", r"\b(next steps|timeline)\b.{0,40}\?",
+    r"\bwhere things stand\b",
+    r"\b(next steps|timeline)\b.{0,40}\?",
 )
 QUOTE_CUT = re.compile(
     r"^[ \t]*(On .{5,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .+\nSent: |_{10,}|Le .{5,100} a écrit|Am .{5,100} schrieb)",
@@ -212,6 +303,7 @@ def own_text(text: str) -> str:
 
 
 def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) -> None:
+    text = text.lower()
     for label, weight, pattern in RULES:
         hit = pattern.search(text)
         if hit:
@@ -234,7 +326,7 @@ def classify(message: Message, identity: Identity) -> Classification:
 
     scores = _Scores()
     _match_rules(scores, subject, "subject", 1.2)
-    _match_rules(scores, body[:6000], "text")
+    _match_rules(scores, body[:BODY_WINDOW], "text")
     headers = m.headers
     sender = m.sender
     domain = sender.domain if sender else ""
@@ -243,7 +335,11 @@ def classify(message: Message, identity: Identity) -> Classification:
         scores.add(Label.AUTO_REPLY, 2.0, f"header Auto-Submitted/X-Autoreply: {auto or 'yes'}")
         if auto.startswith("auto-generated"):
             scores.points[Label.AUTO_REPLY] -= 2.0  # ATS robots send auto-generated mail that is not an OOO
-    bulk = "list-unsubscribe" in headers or "list-id" in headers or headers.get("precedence", "").lower() in ("bulk", "list")
+    bulk = (
+        "list-unsubscribe" in headers
+        or "list-id" in headers
+        or headers.get("precedence", "").lower() in ("bulk", "list")
+    )
     if bulk:
         scores.common.append("bulk mail (List-Unsubscribe/List-Id/Precedence)")
     board = job_board(domain)
@@ -262,23 +358,30 @@ def classify(message: Message, identity: Identity) -> Classification:
     event = _interview_event(m.calendar)
     if event is not None:
         about = f"{event.summary}\n{event.description[:500]}"
-        interviewy = re.search(r"\b(interview|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit)", about + subject, P)
+        interviewy = re.search(
+            r"\b(interview|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit)", about + subject, P
+        )
         if interviewy and not INTERVIEWER_SIDE.search(about + "\n" + subject):
             if event.method == "CANCEL" or event.status == "CANCELLED":
                 scores.add(Label.INTERVIEW_CANCELLED, 4.0, f"calendar CANCEL of {event.summary!r}")
             elif event.method in ("REQUEST", "PUBLISH", ""):
-                scores.add(Label.INTERVIEW_CONFIRMED, 3.5, f"calendar invite {event.method or 'event'}: {event.summary!r}")
+                scores.add(
+                    Label.INTERVIEW_CONFIRMED, 3.5, f"calendar invite {event.method or 'event'}: {event.summary!r}"
+                )
         else:
             scores.common.append(f"calendar event {event.summary!r} is not an interview")
 
-    interviewer = INTERVIEWER_SIDE.search(subject + "\n" + body[:6000])
+    about = subject + "\n" + body[:BODY_WINDOW]
+    interviewer = INTERVIEWER_SIDE.search(about.lower()) or SCHEDULE_FOR_SOMEONE.search(about)
     if interviewer:
         for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED):
             if scores.points.get(label):
                 scores.add(label, -8.0, f"owner is not the candidate: {interviewer.group(0).strip()!r}")
     if scores.points.get(Label.OFFER) and (veto := NOT_A_JOB_OFFER.search(subject + "\n" + body[:4000])):
         scores.add(Label.OFFER, -4.0, f"not a job offer: {veto.group(0)!r}")
-    if (veto := NOT_A_JOB_APPLICATION.search(subject + "\n" + body[:4000])) and scores.points.get(Label.APPLICATION_RECEIVED):
+    if (veto := NOT_A_JOB_APPLICATION.search(subject + "\n" + body[:4000])) and scores.points.get(
+        Label.APPLICATION_RECEIVED
+    ):
         scores.add(Label.APPLICATION_RECEIVED, -4.0, f"not a job application: {veto.group(0)!r}")
     _owner_side(scores, m, body, identity)
     _thread_position(scores, m, identity)
@@ -303,6 +406,10 @@ def classify(message: Message, identity: Identity) -> Classification:
             if scores.points.get(label):
                 scores.add(label, -2.0, "a job alert lists openings, it is not about one application")
 
+    if _greets_owner(body, identity) and not bulk:
+        scores.common.append("personal greeting to the owner")
+        if scores.points.get(Label.JOB_ALERT):
+            scores.add(Label.JOB_ALERT, -1.5, "written to the owner personally, not a list")
     label, best = Label.OTHER, 0.0
     for candidate, points in scores.points.items():
         if points > best:
@@ -315,8 +422,23 @@ def classify(message: Message, identity: Identity) -> Classification:
     return _with_facts(m, body, identity, label, confidence, evidence, event)
 
 
-CANDIDATE_LABELS = (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED, Label.OFFER,
-                    Label.REJECTION, Label.APPLICATION_RECEIVED, Label.ASSESSMENT)
+CANDIDATE_LABELS = (
+    Label.INTERVIEW_REQUEST,
+    Label.INTERVIEW_CONFIRMED,
+    Label.INTERVIEW_CANCELLED,
+    Label.OFFER,
+    Label.REJECTION,
+    Label.APPLICATION_RECEIVED,
+    Label.ASSESSMENT,
+)
+
+
+def _greets_owner(body: str, identity: Identity) -> bool:
+    first = identity.name.split()[0] if identity.name.split() else ""
+    if len(first) < 2:
+        return False
+    head = body.lstrip()[:80]
+    return bool(re.match(rf"^((hi|hello|dear|hey|good (morning|afternoon))\s+)?{re.escape(first)}\b", head, P))
 
 
 def _surname(identity: Identity) -> str | None:
@@ -345,9 +467,12 @@ def _owner_side(scores: _Scores, m: Message, body: str, identity: Identity) -> N
 
 
 INTEREST = _rx(
-    r"\b(i am|i'm|i would be|i'd be) (very )?interested\b", r"\b(apply|applying|applied) (for|to)\b",
-    r"\b(my|attached) (resume|résumé|cv)\b", r"\bexpress(ing)? (my )?interest\b",
-    r"\bconsider(ed)? (me|my) (for|application)\b", r"\binterest(ed)? in (the|this|your|either|both) (position|role|job|opening)",
+    r"\b(i am|i'm|i would be|i'd be) (very )?interested\b",
+    r"\b(apply|applying|applied) (for|to)\b",
+    r"\b(my|attached) (resume|résumé|cv)\b",
+    r"\bexpress(ing)? (my )?interest\b",
+    r"\bconsider(ed)? (me|my) (for|application)\b",
+    r"\binterest(ed)? in (the|this|your|either|both) (position|role|job|opening)",
 )
 
 
@@ -356,7 +481,7 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
     cut = QUOTE_CUT.search(m.text)
     if not cut or not (m.in_reply_to or re.match(r"^\s*(re|aw|sv)\s*:", m.subject, P)):
         return
-    own, quoted = m.text[: cut.start()], m.text[cut.start(): cut.start() + 6000]
+    own, quoted = m.text[: cut.start()], m.text[cut.start() : cut.start() + 6000]
     first_header = quoted[:400]
     surname = _surname(identity)
     from_owner = any(a in first_header.lower() for a in identity.addresses) or (
@@ -383,9 +508,13 @@ def _classify_outbound(m: Message, body: str, common: list[str]) -> Classificati
     recipients = [a for a in m.recipients]
     contact = recipients[0] if recipients else None
     if follow and context:
-        return Classification(Label.FOLLOW_UP, 0.8, (f"sent by the owner: {follow.group(0)!r}", *common), contact=contact)
+        return Classification(
+            Label.FOLLOW_UP, 0.8, (f"sent by the owner: {follow.group(0)!r}", *common), contact=contact
+        )
     if thanks and context:
-        return Classification(Label.THANK_YOU, 0.8, (f"sent by the owner: {thanks.group(0)!r}", *common), contact=contact)
+        return Classification(
+            Label.THANK_YOU, 0.8, (f"sent by the owner: {thanks.group(0)!r}", *common), contact=contact
+        )
     return Classification(Label.OTHER, 0.6, ("sent by the owner", *common), contact=contact)
 
 
@@ -404,8 +533,9 @@ def _with_facts(
         back = dates.find_return_date(body, m.date)
         if back:
             evidence.append(f"back on {back.day}: {back.evidence!r}")
-        return Classification(label, confidence, tuple(evidence), return_date=back.day if back else None,
-                              contact=m.sender)
+        return Classification(
+            label, confidence, tuple(evidence), return_date=back.day if back else None, contact=m.sender
+        )
     company, why = find_company(m, body)
     if why:
         evidence.append(why)

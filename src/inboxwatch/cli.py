@@ -82,9 +82,14 @@ def render_status(view: Overview) -> None:
             due = "due now" if n.due_at <= view.now else f"due {_when(n.due_at, view.now)}"
             nxt = f"{n.kind}{f' #{n.attempt}' if n.kind == 'follow_up' else ''} ({due})"
         table.add_row(
-            conv.id, conv.company, conv.role or "—", ladder.stage,
+            conv.id,
+            conv.company,
+            conv.role or "—",
+            ladder.stage,
             _when(ladder.interview.start if ladder.interview else None, view.now),
-            str(ladder.follow_ups_sent), nxt, ladder.explanation,
+            str(ladder.follow_ups_sent),
+            nxt,
+            ladder.explanation,
         )
     out.print(table)
 
@@ -172,7 +177,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if account.error:
             err.print(f"[red]account {account.account}: {account.error}[/red]")
         else:
-            out.print(f"account {account.account}: {account.fetched} read, {account.added} new, {account.skipped} skipped")
+            out.print(
+                f"account {account.account}: {account.fetched} read, {account.added} new, {account.skipped} skipped"
+            )
     for problem in problems:
         err.print(f"[red]{problem}[/red]")
     out.print(
@@ -192,7 +199,7 @@ def _view(args: argparse.Namespace) -> tuple[Config, Overview, Store]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    _config_, view, store = _view(args)
+    _, view, store = _view(args)
     store.close()
     if args.json:
         _print_json([conversation_json(c, view.ladders[c.id]) for c in view.conversations])
@@ -202,9 +209,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_nudges(args: argparse.Namespace) -> int:
-    _config_, view, store = _view(args)
+    _, view, store = _view(args)
     with store:
-        delivered = {d.nudge.key: any(x.state == "delivered" for x in store.deliveries(d.nudge).values()) for d in view.due}
+        delivered = {
+            d.nudge.key: any(x.state == "delivered" for x in store.deliveries(d.nudge).values()) for d in view.due
+        }
     if args.json:
         _print_json([nudge_json(d, delivered[d.nudge.key]) for d in view.due])
     else:
@@ -214,7 +223,10 @@ def cmd_nudges(args: argparse.Namespace) -> int:
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = _config(args)
-    out.print(f"{config.source}: OK — {len(config.accounts)} account(s), channels: {', '.join(config.alerts.channels) or 'none'}")
+    out.print(
+        f"{config.source}: OK — {len(config.accounts)} account(s), "
+        f"channels: {', '.join(config.alerts.channels) or 'none'}"
+    )
     return 0
 
 
@@ -302,7 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="PATH", help="config file (default: ~/.config/inboxwatch/config.toml)")
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens, for debugging")
     timed = argparse.ArgumentParser(add_help=False)
-    timed.add_argument("--now", metavar="ISO8601", help="evaluate at this moment instead of the clock (reproducible runs)")
+    timed.add_argument(
+        "--now", metavar="ISO8601", help="evaluate at this moment instead of the clock (reproducible runs)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="inboxwatch",
@@ -312,31 +326,55 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"inboxwatch {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("demo", parents=[common, timed], help="run on the bundled fictional mailbox and show the result",
-                       description="Scan the bundled demo mailbox at its fixed moment and print what inboxwatch sees.")
+    p = sub.add_parser(
+        "demo",
+        parents=[common, timed],
+        help="run on the bundled fictional mailbox and show the result",
+        description="Scan the bundled demo mailbox at its fixed moment and print what inboxwatch sees.",
+    )
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("scan", parents=[common, timed], help="read new mail, update conversations, send due alerts",
-                       description="Read what is new in every account, then deliver the nudges that are due.")
+    p = sub.add_parser(
+        "scan",
+        parents=[common, timed],
+        help="read new mail, update conversations, send due alerts",
+        description="Read what is new in every account, then deliver the nudges that are due.",
+    )
     p.add_argument("--once", action="store_true", help="scan once and exit")
     p.set_defaults(func=cmd_scan)
 
-    p = sub.add_parser("status", parents=[common, timed], help="list tracked conversations and their next nudge",
-                       description="Show every employer conversation, its stage and why its next nudge is due when it is.")
+    p = sub.add_parser(
+        "status",
+        parents=[common, timed],
+        help="list tracked conversations and their next nudge",
+        description="Show every employer conversation, its stage and why its next nudge is due when it is.",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("nudges", parents=[common, timed], help="list the follow-ups due now, with suggested text",
-                       description="List every nudge due and still open, with its suggested message.")
+    p = sub.add_parser(
+        "nudges",
+        parents=[common, timed],
+        help="list the follow-ups due now, with suggested text",
+        description="List every nudge due and still open, with its suggested message.",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_nudges)
 
-    p = sub.add_parser("check-config", parents=[common], help="validate the config file",
-                       description="Validate the config and list every problem with its key path (exit 2 if any).")
+    p = sub.add_parser(
+        "check-config",
+        parents=[common],
+        help="validate the config file",
+        description="Validate the config and list every problem with its key path (exit 2 if any).",
+    )
     p.set_defaults(func=cmd_check_config)
 
-    p = sub.add_parser("classify", parents=[common], help="explain how messages are classified",
-                       description="Classify raw RFC 822 files ('-' reads stdin) from the owner's side, with evidence.")
+    p = sub.add_parser(
+        "classify",
+        parents=[common],
+        help="explain how messages are classified",
+        description="Classify raw RFC 822 files ('-' reads stdin) from the owner's side, with evidence.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--me", action="append", metavar="ADDRESS", help="the owner's address (repeatable)")
     p.add_argument("--name", help="the owner's name")
@@ -351,14 +389,22 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(action, parents=[common, timed], help=text, description=text[0].upper() + text[1:] + ".")
         p.add_argument("id", metavar="ID", help="conversation id from `inboxwatch status`")
         p.set_defaults(func=_control(action))
-    p = sub.add_parser("snooze", parents=[common, timed], help="defer a conversation's nudges",
-                       description="Defer a conversation's next nudge by DURATION (e.g. 2d, 12h).")
+    p = sub.add_parser(
+        "snooze",
+        parents=[common, timed],
+        help="defer a conversation's nudges",
+        description="Defer a conversation's next nudge by DURATION (e.g. 2d, 12h).",
+    )
     p.add_argument("id", metavar="ID", help="conversation id from `inboxwatch status`")
     p.add_argument("duration", metavar="DURATION", help='how long, e.g. "2d", "12h"')
     p.set_defaults(func=_control("snooze"))
 
-    p = sub.add_parser("track", parents=[common, timed], help="track a message the classifier missed",
-                       description="Add a message file to the tracked conversations, whatever the classifier said.")
+    p = sub.add_parser(
+        "track",
+        parents=[common, timed],
+        help="track a message the classifier missed",
+        description="Add a message file to the tracked conversations, whatever the classifier said.",
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--label", choices=[str(lab) for lab in Label], help="what the message is (default: guessed)")
     p.add_argument("--company", help="the employer, if the message does not say")

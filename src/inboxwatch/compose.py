@@ -133,8 +133,10 @@ def compose(
             "\nFor transparency, I have received another offer and will need to respond to it soon, so an "
             "update on your timeline would help me plan.\n"
         )
-        tips.append(f"You have an offer pending ({', '.join(c.company for c in offers)}): mentioning it "
-                    "honestly creates urgency.")
+        tips.append(
+            f"You have an offer pending ({', '.join(c.company for c in offers)}): mentioning it "
+            "honestly creates urgency."
+        )
     values = {
         "greeting": f"Hi {first}," if first else f"Hello {conv.company} team,",
         "company": conv.company,
@@ -150,21 +152,28 @@ def compose(
     except (KeyError, ValueError) as e:
         raise TemplateError(f"{templates.origins[template_for(nudge)]}: {e}") from e
     if not to:
-        tips.append("No reply address is known for this conversation (only no-reply senders): find the "
-                    "recruiter's address in the job posting or on LinkedIn.")
+        tips.append(
+            "No reply address is known for this conversation (only no-reply senders): find the "
+            "recruiter's address in the job posting or on LinkedIn."
+        )
     if (nudge.kind is NudgeKind.FOLLOW_UP and nudge.attempt >= 2) or nudge.kind is NudgeKind.MOVE_ON:
         others = [
-            p for p in conv.people.values()
-            if (contact is None or p.email != contact.email) and not is_noreply(p.email)
+            p
+            for p in conv.people.values()
+            if (contact is None or p.email != contact.email)
+            and not is_noreply(p.email)
             and not is_intermediary(p.domain)
         ]
         if others:
             names = ", ".join(str(p) for p in others[:4])
-            tips.append(f"If {first or 'your contact'} stays silent, reach out to someone else at "
-                        f"{conv.company}: {names}.")
+            tips.append(
+                f"If {first or 'your contact'} stays silent, reach out to someone else at {conv.company}: {names}."
+            )
         else:
-            tips.append(f"If your contact stays silent, reach out to someone else at {conv.company} "
-                        "(the recruiter, the hiring manager, or a connection on LinkedIn).")
+            tips.append(
+                f"If your contact stays silent, reach out to someone else at {conv.company} "
+                "(the recruiter, the hiring manager, or a connection on LinkedIn)."
+            )
     if nudge.kind is NudgeKind.MOVE_ON:
         tips.append("After this note the conversation is closed as ghosted; `inboxwatch reopen` brings it back.")
     references = tuple(conv.references)

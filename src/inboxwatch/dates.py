@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -95,7 +96,7 @@ _ORD = r"(?:st|nd|rd|th)"
 # Matched against the lower-cased text. The optional weekday is factored out front so that the engine
 # tries the long weekday alternation once per word, not once per date shape.
 _DATE_RE = re.compile(
-    rf"""(?<![\w$€£])(?:
+    rf"""(?=[0-9acdfhjlmnostvw])(?<![\w$€£])(?:  # the lookahead: letters that can start a date word
       (?:{_WD})?(?:
         (?P<iy>(?:19|20|21)[0-9]{{2}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?![0-9])
       | (?<![/.:+\-])(?P<na>[0-9]{{1,2}})(?P<ns>[/.])(?P<nb>[0-9]{{1,2}})
@@ -151,7 +152,7 @@ _GAP = re.compile(  # what may sit between a date and its time
 _DURATION = re.compile(
     r"(?<![\w.])(?<!within )(?<!in )(?<!every )(?<!after )"
     r"(?:(?P<n>[0-9]{1,3}(?:\.[0-9])?)|(?P<w>an?|one|two|half\s+an?))\s*-?\s*"
-    r"(?P<u>minutes?|mins?\b|min\b|hours?|hrs?\b|hr\b|h\b)(?P<half>\s+and\s+a\s+half)?"
+    r"(?P<u>minutes?|mins?\b|min\b|hours?|hrs?\b|hr\b)(?P<half>\s+and\s+a\s+half)?"
     r"(?!\s*(?:early|before|prior|ahead|later|after|ago|notice|break|buffer))"
 )
 _CONTEXT_GOOD = re.compile(
@@ -195,18 +196,34 @@ class _Layout:
         return pos >= self.quote_start or text[line_start:pos].lstrip().startswith(">")
 
 
+def _occurrences(hay: str, needle: str) -> Iterator[int]:
+    i = hay.find(needle)
+    while i != -1:
+        yield i
+        i = hay.find(needle, i + 1)
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, max(0, pos)) + 1
+
+
 def _layout(text: str, low: str) -> _Layout:
-    # Substring checks first: most messages have none of these, and `in` is far cheaper than a regex scan.
-    excluded: list[tuple[int, int]] = []
-    if "wrote" in low or "écrit" in low or "schrieb" in low:
-        excluded += [m.span() for m in _ATTRIBUTION.finditer(text)]
-    if "from" in low or "von" in low or "de" in low:
-        excluded += [m.span() for m in _HEADER_BLOCK.finditer(text)]
+    # Anchored on plain substring finds: scanning every line start with a regex costs more than the rest.
+    excluded: set[tuple[int, int]] = set()
+    for word in ("wrote", "écrit", "schrieb"):
+        for i in _occurrences(low, word):  # attributions may wrap onto a second line
+            lo = _line_start(text, _line_start(text, i) - 1)
+            excluded.update(m.span() for m in _ATTRIBUTION.finditer(text, lo, i + 12))
+    for word in ("From:", "Von:", "De:"):
+        for i in _occurrences(text, word):
+            m = _HEADER_BLOCK.match(text, _line_start(text, i))
+            excluded.update([m.span()] if m else [])
     starts = [s for s, _ in excluded]
-    if "message" in low or "nachricht" in low:
-        sep = _SEPARATOR.search(text)
-        starts += [sep.start()] if sep else []
-    return _Layout(min(starts, default=len(text) + 1), tuple(excluded))
+    for word in ("original message", "forwarded message", "ursprüngliche nachricht", "message d'origine"):
+        for i in _occurrences(low, word):
+            m = _SEPARATOR.match(text, _line_start(text, i))
+            starts += [m.start()] if m else []
+    return _Layout(min(starts, default=len(text) + 1), tuple(sorted(excluded)))
 
 
 # ------------------------------------------------------------------------------------ date resolution
@@ -380,6 +397,9 @@ def _adjacent(low: str, a: int, b: int) -> bool:
 
 def _duration(low: str, lo: int, hi: int) -> timedelta | None:
     best: tuple[int, timedelta] | None = None
+    window = low[max(0, lo - 60) : hi + 100]
+    if "min" not in window and "hour" not in window and "hr" not in window:
+        return None
     for d in _DURATION.finditer(low, max(0, lo - 60), min(len(low), hi + 100)):
         if lo <= d.start() < hi or "\n\n" in low[min(d.start(), hi) : max(d.start(), lo)]:
             continue
@@ -409,7 +429,7 @@ def _spans(text: str, sent_at: datetime | None) -> list[_Found]:
         if layout.is_excluded(clock.start):
             continue
         score = 0.0
-        d = _last_date(low, clock.start - 70, clock.start)
+        d = _last_date(low, clock.start - 65, clock.start)
         if d is not None and not _adjacent(low, d.end(), clock.start):
             d = None
         if d is None:

@@ -109,18 +109,50 @@ JOB_BOARD_DOMAINS: dict[str, str] = {
 
 FREEMAIL_DOMAINS = frozenset(
     {
-        "gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "hotmail.com", "outlook.com",
-        "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me",
-        "protonmail.com", "fastmail.com", "fastmail.fm", "gmx.com", "gmx.de", "gmx.net", "web.de",
-        "mail.com", "yandex.ru", "yandex.com", "mail.ru", "qq.com", "163.com", "zoho.com", "hey.com",
-        "comcast.net", "verizon.net", "att.net", "earthlink.net", "example.com", "example.net",
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "ymail.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "fastmail.com",
+        "fastmail.fm",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.com",
+        "yandex.ru",
+        "yandex.com",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "zoho.com",
+        "hey.com",
+        "comcast.net",
+        "verizon.net",
+        "att.net",
+        "earthlink.net",
+        "example.com",
+        "example.net",
         "example.org",
     }
 )
 
-_NOREPLY_RE = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|notifications?|mailer[-_.]daemon|"
-                         r"postmaster|bounce[s]?|automated|system|alerts?|jobs[-_.]noreply|invitations?|"
-                         r"calendar[-_.]notification)([-_.+].*)?$", re.I)
+_NOREPLY_RE = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|notifications?|mailer[-_.]daemon|"
+    r"postmaster|bounce[s]?|automated|system|alerts?|jobs[-_.]noreply|invitations?|"
+    r"calendar[-_.]notification)([-_.+].*)?$",
+    re.I,
+)
 
 
 def _lookup(domain: str, table: dict[str, str]) -> str | None:

@@ -19,15 +19,68 @@ from inboxwatch.domains import (
 from inboxwatch.models import Address, Identity, Message
 
 _NAME = r"[A-Z0-9][\w&'’.\-]*(?:[ \t]+(?:&[ \t]+)?(?:[A-Z0-9][\w&'’.\-]*|of|and|de|for|the)){0,4}"
-_VENDOR_NAMES = {v.lower() for v in ("Greenhouse", "Lever", "Workday", "iCIMS", "SmartRecruiters", "Ashby",
-                                      "LinkedIn", "Indeed", "Jobvite", "Taleo", "Calendly", "GoodTime",
-                                      "ModernLoop", "Glassdoor", "ZipRecruiter", "HackerRank", "Codility",
-                                      "CodeSignal", "HireVue", "Workable", "BambooHR", "Google", "Microsoft",
-                                      "Zoom", "Teams", "Outlook", "Gmail", "Recruiting", "Talent", "Careers",
-                                      "Hiring", "Team", "Notifications", "No Reply", "Noreply", "Jobs",
-                                      "Human Resources", "HR", "The", "We", "Our", "Your", "You", "Us", "This",
-                                      "Thank", "Thanks", "Dear", "Hi", "Hello", "Interview", "Application",
-                                      "Position", "Role", "Job", "Invitation", "Updated Invitation")}
+_VENDOR_NAMES = {
+    v.lower()
+    for v in (
+        "Greenhouse",
+        "Lever",
+        "Workday",
+        "iCIMS",
+        "SmartRecruiters",
+        "Ashby",
+        "LinkedIn",
+        "Indeed",
+        "Jobvite",
+        "Taleo",
+        "Calendly",
+        "GoodTime",
+        "ModernLoop",
+        "Glassdoor",
+        "ZipRecruiter",
+        "HackerRank",
+        "Codility",
+        "CodeSignal",
+        "HireVue",
+        "Workable",
+        "BambooHR",
+        "Google",
+        "Microsoft",
+        "Zoom",
+        "Teams",
+        "Outlook",
+        "Gmail",
+        "Recruiting",
+        "Talent",
+        "Careers",
+        "Hiring",
+        "Team",
+        "Notifications",
+        "No Reply",
+        "Noreply",
+        "Jobs",
+        "Human Resources",
+        "HR",
+        "The",
+        "We",
+        "Our",
+        "Your",
+        "You",
+        "Us",
+        "This",
+        "Thank",
+        "Thanks",
+        "Dear",
+        "Hi",
+        "Hello",
+        "Interview",
+        "Application",
+        "Position",
+        "Role",
+        "Job",
+        "Invitation",
+        "Updated Invitation",
+    )
+}
 
 _DISPLAY_SUFFIX_RE = re.compile(
     r"^(?P<company>.+?)\s+(?:via\s+\w+|recruiting( team)?|talent( acquisition)?( team)?|careers|hiring( team)?|"
@@ -100,10 +153,15 @@ def sender_company(sender: Address | None) -> str | None:
     vendor = ats_vendor(domain)
     if vendor == "Workday":  # acme@myworkday.com: the local part is the tenant
         return clean_company(sender.email.partition("@")[0].replace("_", " ").title())
-    if vendor and display and display.lower() not in _VENDOR_NAMES and not is_noreply(display.replace(" ", "")):
-        # "Acme" sending through hire.lever.co
-        if not re.search(r"\b(no.?reply|notification|team|talent|recruit)", display, re.I) and len(display.split()) <= 4:
-            return clean_company(display)
+    plain_name = (
+        display
+        and display.lower() not in _VENDOR_NAMES
+        and not is_noreply(display.replace(" ", ""))
+        and not re.search(r"\b(no.?reply|notification|team|talent|recruit)", display, re.I)
+        and len(display.split()) <= 4
+    )
+    if vendor and plain_name:  # "Acme" sending through hire.lever.co
+        return clean_company(display)
     return None
 
 

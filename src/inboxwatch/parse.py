@@ -202,9 +202,7 @@ def _decoded_text(part: EmailMessage, defects: list[str]) -> str:
 def _charset_alias(charset: str) -> str:
     # Mail in the wild labels cp1252 text as latin-1 and GB18030 text as GB2312.
     charset = charset.strip().strip('"').lower()
-    return {"iso-8859-1": "cp1252", "latin1": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}.get(
-        charset, charset
-    )
+    return {"iso-8859-1": "cp1252", "latin1": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}.get(charset, charset)
 
 
 def _header_text(msg: EmailMessage, name: str, defects: list[str]) -> str:

@@ -120,8 +120,9 @@ def scan(
             log.error("account %s: %s", account.name, e)
             report.accounts.append(AccountReport(account.name, error=str(e)))
         else:
-            log.info("account %s: %d fetched, %d new, %d skipped", account.name, result.fetched, result.added,
-                     result.skipped)
+            log.info(
+                "account %s: %d fetched, %d new, %d skipped", account.name, result.fetched, result.added, result.skipped
+            )
             report.accounts.append(result)
         finally:
             source.close()
@@ -154,8 +155,11 @@ def overview(config: Config, store: Store, now: datetime, templates: Templates |
     offers = [c for c in convs if ladders[c.id].stage == "offer"]
     templates = templates or Templates.load(config.templates_dir)
     due = [
-        DueNudge(n, by_id[n.conversation_id], compose(n, by_id[n.conversation_id], config.identity, templates,
-                                                          now=now, other_offers=offers))
+        DueNudge(
+            n,
+            by_id[n.conversation_id],
+            compose(n, by_id[n.conversation_id], config.identity, templates, now=now, other_offers=offers),
+        )
         for n in due_nudges(ladders.values(), now)
     ]
     return Overview(now, convs, ladders, due)
@@ -193,9 +197,7 @@ def record(config: Config, store: Store, view: Overview) -> None:
     store.record_nudges([d.nudge for d in view.due], payloads, view.now, backlog_before(config, store))
 
 
-def deliver(
-    config: Config, store: Store, view: Overview, channels: Sequence[Channel], now: datetime
-) -> DeliveryReport:
+def deliver(config: Config, store: Store, view: Overview, channels: Sequence[Channel], now: datetime) -> DeliveryReport:
     """Send each due nudge once per channel; record each success right after the channel accepted it."""
     report = DeliveryReport()
     record(config, store, view)
@@ -207,7 +209,9 @@ def deliver(
             report.backlog += 1
             continue
         states = store.deliveries(item.nudge)
-        alert = Alert(item.nudge, item.suggestion, item.conversation.contact, view.ladders[item.nudge.conversation_id].explanation)
+        alert = Alert(
+            item.nudge, item.suggestion, item.conversation.contact, view.ladders[item.nudge.conversation_id].explanation
+        )
         for channel in channels:
             state = states.get(channel.name)
             if state and state.state == "delivered":

@@ -121,7 +121,9 @@ def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
     if not thank_you_sent and now < first_due:
         due = add_time(latest.end, rules.thank_you_within, rules.business_days)
         n = nudge(
-            NudgeKind.THANK_YOU, 1, due,
+            NudgeKind.THANK_YOU,
+            1,
+            due,
             f"no message to {conv.company} within {_words(rules.thank_you_within)} of {anchor_what}",
         )
         return Ladder(stage, n, n.reason, 0, latest)
@@ -141,7 +143,9 @@ def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
     since = last_follow_up or anchor
     due = add_time(since, rules.next_follow_up_after, rules.business_days)
     n = nudge(
-        NudgeKind.MOVE_ON, 1, due,
+        NudgeKind.MOVE_ON,
+        1,
+        due,
         f"{follow_ups} follow-up(s) unanswered; {_words(rules.next_follow_up_after)} since the last",
     )
     if n.due_at <= now:
@@ -162,7 +166,12 @@ def _before_interview(conv: Conversation, rules: FollowUpRules, now: datetime) -
         iv = upcoming[0]
         due = add_time(iv.end, rules.thank_you_within, rules.business_days)
         n = Nudge(
-            conv.id, conv.company, conv.role, NudgeKind.THANK_YOU, 1, due,
+            conv.id,
+            conv.company,
+            conv.role,
+            NudgeKind.THANK_YOU,
+            1,
+            due,
             f"interview on {iv.start:%a %d %b %H:%M}; thank-you due within {_words(rules.thank_you_within)}",
             100 * len([i for i in conv.active_interviews if i.end <= now]),
         )
@@ -178,16 +187,19 @@ def _before_interview(conv: Conversation, rules: FollowUpRules, now: datetime) -
         if not later:
             due = add_time(acks[0].at, rules.application_silence_after, rules.business_days)
             n = Nudge(
-                conv.id, conv.company, conv.role, NudgeKind.APPLICATION_SILENCE, 1, due,
+                conv.id,
+                conv.company,
+                conv.role,
+                NudgeKind.APPLICATION_SILENCE,
+                1,
+                due,
                 f"no answer {_words(rules.application_silence_after)} after your application",
             )
             return Ladder(stage, n, n.reason, 0, None)
     return Ladder(stage, None, "no interview yet; nothing to follow up", 0, None)
 
 
-def due_nudges(
-    ladders: Iterable[Ladder], now: datetime
-) -> list[Nudge]:
+def due_nudges(ladders: Iterable[Ladder], now: datetime) -> list[Nudge]:
     """The nudges due at ``now`` and still open, oldest first."""
     due = [lad.next_nudge for lad in ladders if lad.next_nudge is not None and lad.next_nudge.due_at <= now]
     return sorted(due, key=lambda n: (n.due_at, n.conversation_id))

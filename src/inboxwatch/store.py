@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -118,10 +118,8 @@ class Store:
         return store
 
     def close(self) -> None:
-        try:
+        with suppress(sqlite3.Error):
             self.conn.close()
-        except sqlite3.Error:
-            pass
 
     def __enter__(self) -> Store:
         return self
@@ -185,9 +183,7 @@ class Store:
     # --- cursors and messages ----------------------------------------------------------------------
 
     def cursor(self, account: str, role: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT cursor FROM cursors WHERE account = ? AND role = ?", (account, role)
-        ).fetchone()
+        row = self.conn.execute("SELECT cursor FROM cursors WHERE account = ? AND role = ?", (account, role)).fetchone()
         return str(row[0]) if row else None
 
     def has_message(self, key: str) -> bool:
@@ -304,8 +300,13 @@ class Store:
 
     # --- nudges and deliveries ---------------------------------------------------------------------
 
-    def record_nudges(self, nudges: Sequence[Nudge], payloads: Sequence[dict[str, Any]], now: datetime,
-                      backlog_before: datetime | None) -> None:
+    def record_nudges(
+        self,
+        nudges: Sequence[Nudge],
+        payloads: Sequence[dict[str, Any]],
+        now: datetime,
+        backlog_before: datetime | None,
+    ) -> None:
         """Remember nudges the first time they are due; older than ``backlog_before`` means not announced."""
         with self.transaction() as conn:
             for nudge, payload in zip(nudges, payloads, strict=True):
@@ -330,7 +331,11 @@ class Store:
         ).fetchall()
         return {
             r[0]: Delivery(
-                r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]),
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                datetime.fromisoformat(r[4]),
                 datetime.fromisoformat(r[5]) if r[5] else None,
             )
             for r in rows
@@ -361,7 +366,13 @@ class Store:
             " FROM deliveries WHERE state = 'failed'"
         ).fetchall()
         return [
-            (r[0], r[1], r[2], Delivery(r[3], r[4], r[5], r[6], datetime.fromisoformat(r[7]),
-                                        datetime.fromisoformat(r[8]) if r[8] else None))
+            (
+                r[0],
+                r[1],
+                r[2],
+                Delivery(
+                    r[3], r[4], r[5], r[6], datetime.fromisoformat(r[7]), datetime.fromisoformat(r[8]) if r[8] else None
+                ),
+            )
             for r in rows
         ]

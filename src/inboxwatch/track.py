@@ -81,9 +81,14 @@ class Conversation:
     @property
     def last_inbound_at(self) -> datetime | None:
         inbound = self.of_kind(
-            EventKind.ACKNOWLEDGED, EventKind.INTERVIEW_REQUESTED, EventKind.INTERVIEW_SCHEDULED,
-            EventKind.INTERVIEW_CANCELLED, EventKind.ASSESSMENT, EventKind.EMPLOYER_REPLIED,
-            EventKind.REJECTION, EventKind.OFFER,
+            EventKind.ACKNOWLEDGED,
+            EventKind.INTERVIEW_REQUESTED,
+            EventKind.INTERVIEW_SCHEDULED,
+            EventKind.INTERVIEW_CANCELLED,
+            EventKind.ASSESSMENT,
+            EventKind.EMPLOYER_REPLIED,
+            EventKind.REJECTION,
+            EventKind.OFFER,
         )
         return inbound[-1].at if inbound else None
 

@@ -17,8 +17,13 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def msg(n: int) -> bytes:
-    return make_message(sender="Dana <dana@acme.example>", subject=f"Message {n}", body=f"Body {n}\n",
-                        date=T0 + timedelta(hours=n), message_id=f"<n{n}@acme.example>")
+    return make_message(
+        sender="Dana <dana@acme.example>",
+        subject=f"Message {n}",
+        body=f"Body {n}\n",
+        date=T0 + timedelta(hours=n),
+        message_id=f"<n{n}@acme.example>",
+    )
 
 
 def drain(source: LocalSource, role: FolderRole, cursor: str | None) -> tuple[list[bytes], str | None]:
@@ -53,7 +58,9 @@ def test_maildir_rescan_reads_only_what_is_new(maildir: tuple[LocalSource, mailb
     assert subjects(new) == ["Message 3"]
 
 
-def test_maildir_flag_change_by_a_mail_client_is_not_new(maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir]) -> None:
+def test_maildir_flag_change_by_a_mail_client_is_not_new(
+    maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir],
+) -> None:
     source, inbox, _ = maildir
     key = inbox.add(msg(1))
     _, cursor = drain(source, FolderRole.INBOX, None)
@@ -71,7 +78,9 @@ def test_maildir_scan_never_changes_the_mailbox(maildir: tuple[LocalSource, mail
     assert sorted(p.name for p in Path(inbox._path).rglob("*")) == before
 
 
-def test_maildir_sent_folder_is_read_with_its_role(maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir]) -> None:
+def test_maildir_sent_folder_is_read_with_its_role(
+    maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir],
+) -> None:
     source, _, sent = maildir
     sent.add(msg(7))
     batches = list(source.fetch_changes(FolderRole.SENT, None))
@@ -129,7 +138,10 @@ def test_mbox_rewritten_by_a_client_is_read_again(tmp_path: Path) -> None:
 
 def test_mbox_with_a_malformed_message_in_the_middle(tmp_path: Path) -> None:
     path = tmp_path / "inbox.mbox"
-    garbage = b"Content-Type: multipart/mixed; boundary=\"never-closed\"\nSubject: =?utf-8?B?broken\n\n--never-closed\n\xff\xfe\x00binary junk\n"
+    garbage = (
+        b'Content-Type: multipart/mixed; boundary="never-closed"\nSubject: =?utf-8?B?broken\n\n'
+        b"--never-closed\n\xff\xfe\x00binary junk\n"
+    )
     write_mbox(path, [msg(1), garbage, msg(3)])
     source = LocalSource("p", "mbox", path, None)
     raws, _ = drain(source, FolderRole.INBOX, None)
@@ -141,8 +153,9 @@ def test_mbox_with_a_malformed_message_in_the_middle(tmp_path: Path) -> None:
 
 def test_mbox_from_quoting_in_bodies_does_not_split_messages(tmp_path: Path) -> None:
     path = tmp_path / "inbox.mbox"
-    body = make_message(sender="a@b.example", subject="Quoted", body="Hello\n\n>From the team\n",
-                        date=T0, message_id="<q@b.example>")
+    body = make_message(
+        sender="a@b.example", subject="Quoted", body="Hello\n\n>From the team\n", date=T0, message_id="<q@b.example>"
+    )
     write_mbox(path, [body, msg(2)])
     raws, _ = drain(LocalSource("p", "mbox", path, None), FolderRole.INBOX, None)
     assert subjects(raws) == ["Quoted", "Message 2"]

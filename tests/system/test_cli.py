@@ -29,32 +29,43 @@ def mailhome(tmp_path: Path) -> Path:
     (tmp_path / "Mail").mkdir()
     inbox = mailbox.Maildir(tmp_path / "Mail" / "INBOX", create=True)
     mailbox.Maildir(tmp_path / "Mail" / "Sent", create=True)
-    inbox.add(make_message(
-        sender="Dana Whitfield <dana@northwind-analytics.example>",
-        subject="Interview confirmed: Senior Data Engineer at Northwind Analytics",
-        body="Hi Alex,\n\nYour interview is confirmed for Thursday, March 5 at 3:00 PM UTC. "
-             "You'll meet Marcus from the data team.\n\nBest,\nDana",
-        date=T0, message_id="<invite-1@northwind-analytics.example>",
-        calendar=ics("nw-1", "20260305T150000Z", "20260305T160000Z", "Interview: Alex Morgan / Senior Data Engineer",
-                     organizer="dana@northwind-analytics.example"),
-    ))
-    inbox.add(make_message(
-        sender="LinkedIn Job Alerts <jobalerts-noreply@linkedin.com>",
-        subject="12 new jobs for Data Engineer in Boston",
-        body="Based on your job search, here are new jobs for you. Apply now.",
-        date=T0, headers={"List-Unsubscribe": "<https://www.linkedin.com/unsub>"},
-    ))
+    inbox.add(
+        make_message(
+            sender="Dana Whitfield <dana@northwind-analytics.example>",
+            subject="Interview confirmed: Senior Data Engineer at Northwind Analytics",
+            body="Hi Alex,\n\nYour interview is confirmed for Thursday, March 5 at 3:00 PM UTC. "
+            "You'll meet Marcus from the data team.\n\nBest,\nDana",
+            date=T0,
+            message_id="<invite-1@northwind-analytics.example>",
+            calendar=ics(
+                "nw-1",
+                "20260305T150000Z",
+                "20260305T160000Z",
+                "Interview: Alex Morgan / Senior Data Engineer",
+                organizer="dana@northwind-analytics.example",
+            ),
+        )
+    )
+    inbox.add(
+        make_message(
+            sender="LinkedIn Job Alerts <jobalerts-noreply@linkedin.com>",
+            subject="12 new jobs for Data Engineer in Boston",
+            body="Based on your job search, here are new jobs for you. Apply now.",
+            date=T0,
+            headers={"List-Unsubscribe": "<https://www.linkedin.com/unsub>"},
+        )
+    )
     config = tmp_path / "config.toml"
     config.write_text(f"""
-state_dir = "{tmp_path / 'state'}"
+state_dir = "{tmp_path / "state"}"
 [identity]
 name = "Alex Morgan"
 addresses = ["{ME}"]
 [[accounts]]
 name = "personal"
 kind = "maildir"
-inbox = "{tmp_path / 'Mail' / 'INBOX'}"
-sent = "{tmp_path / 'Mail' / 'Sent'}"
+inbox = "{tmp_path / "Mail" / "INBOX"}"
+sent = "{tmp_path / "Mail" / "Sent"}"
 [alerts]
 channels = []
 """)
@@ -79,7 +90,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("inboxwatch ")
 
 
-def test_a_config_with_several_mistakes_lists_all_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_config_with_several_mistakes_lists_all_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("""
 [identity]
@@ -93,8 +106,13 @@ max_follow_ups = -1
 """)
     code, _, err = run(capsys, "check-config", "--config", str(bad))
     assert code == 2
-    for fragment in ("identity.addresses[0]", "accounts[0].kind", 'got "pop3"',
-                     "follow_up.first_follow_up_after", "follow_up.max_follow_ups"):
+    for fragment in (
+        "identity.addresses[0]",
+        "accounts[0].kind",
+        'got "pop3"',
+        "follow_up.first_follow_up_after",
+        "follow_up.max_follow_ups",
+    ):
         assert fragment in err
     # nothing starts on a bad config
     code, _, _ = run(capsys, "scan", "--once", "--config", str(bad))
@@ -113,11 +131,16 @@ def test_scan_twice_tracks_nothing_twice_and_sees_new_mail(mailhome: Path, capsy
     assert convs[0]["company"] == "Northwind Analytics"
     assert convs[0]["stage"] == "interview_scheduled"
     # the thank-you goes out from the phone; a new message appears after the next scan
-    mailbox.Maildir(mailhome / "Mail" / "Sent").add(make_message(
-        sender=f"Alex Morgan <{ME}>", to="Dana Whitfield <dana@northwind-analytics.example>",
-        subject="Re: Interview confirmed", body="Thank you for your time today, I enjoyed our conversation.",
-        date=INTERVIEW + timedelta(hours=3), in_reply_to="<invite-1@northwind-analytics.example>",
-    ))
+    mailbox.Maildir(mailhome / "Mail" / "Sent").add(
+        make_message(
+            sender=f"Alex Morgan <{ME}>",
+            to="Dana Whitfield <dana@northwind-analytics.example>",
+            subject="Re: Interview confirmed",
+            body="Thank you for your time today, I enjoyed our conversation.",
+            date=INTERVIEW + timedelta(hours=3),
+            in_reply_to="<invite-1@northwind-analytics.example>",
+        )
+    )
     later = (INTERVIEW + timedelta(days=2)).isoformat()
     code, out, _ = run(capsys, "scan", "--once", "--config", config, "--now", later)
     assert "1 new" in out
@@ -131,13 +154,23 @@ def test_status_and_nudges_json_fields(mailhome: Path, capsys: pytest.CaptureFix
     config = str(mailhome / "config.toml")
     late = (INTERVIEW + timedelta(days=8)).isoformat()
     run(capsys, "scan", "--once", "--config", config, "--now", late)
-    code, out, _ = run(capsys, "status", "--json", "--config", config, "--now", late)
+    _, out, _ = run(capsys, "status", "--json", "--config", config, "--now", late)
     (conv,) = json.loads(out)
-    for key in ("id", "company", "role", "contact", "stage", "interview_at", "last_inbound_at", "last_outbound_at",
-                "follow_ups_sent", "next_nudge"):
+    for key in (
+        "id",
+        "company",
+        "role",
+        "contact",
+        "stage",
+        "interview_at",
+        "last_inbound_at",
+        "last_outbound_at",
+        "follow_ups_sent",
+        "next_nudge",
+    ):
         assert key in conv
     assert conv["interview_at"] == INTERVIEW.isoformat()
-    code, out, _ = run(capsys, "nudges", "--json", "--config", config, "--now", late)
+    _code, out, _ = run(capsys, "nudges", "--json", "--config", config, "--now", late)
     (nudge,) = json.loads(out)
     assert nudge["kind"] == "follow_up" and nudge["attempt"] == 1  # the follow-up replaced the thank-you
     assert nudge["conversation_id"] == conv["id"]
@@ -164,17 +197,31 @@ def test_controls_persist_and_silence_the_ladder(mailhome: Path, capsys: pytest.
 
 
 def test_classify_json_from_stdin_and_files(tmp_path: Path) -> None:
-    raw = make_message(sender="Priya Nair <priya@larkspur-health.example>",
-                       subject="Interview invitation - Product Analyst",
-                       body="Hi Alex, we would like to invite you to an interview for the Product Analyst role. "
-                            "Please share your availability.", date=T0)
+    raw = make_message(
+        sender="Priya Nair <priya@larkspur-health.example>",
+        subject="Interview invitation - Product Analyst",
+        body="Hi Alex, we would like to invite you to an interview for the Product Analyst role. "
+        "Please share your availability.",
+        date=T0,
+    )
     done = subprocess.run(
         [sys.executable, "-m", "inboxwatch", "classify", "--json", "--me", ME, "--name", "Alex Morgan", "-"],
-        input=raw, capture_output=True, check=True,
+        input=raw,
+        capture_output=True,
+        check=True,
     )
     result = json.loads(done.stdout)
     assert result["label"] == "interview_request"
     assert result["file"] == "-"
     assert result["evidence"]
-    assert set(result) >= {"label", "confidence", "company", "role", "contact", "interview_at", "interview_end",
-                           "reply_by", "evidence"}
+    assert set(result) >= {
+        "label",
+        "confidence",
+        "company",
+        "role",
+        "contact",
+        "interview_at",
+        "interview_end",
+        "reply_by",
+        "evidence",
+    }

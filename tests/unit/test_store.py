@@ -17,8 +17,13 @@ NOW = datetime(2026, 3, 16, 13, 0, tzinfo=UTC)
 
 
 def stored(n: int, label: Label = Label.INTERVIEW_REQUEST) -> StoredMessage:
-    raw = make_message(sender="Dana <dana@acme.example>", subject=f"Interview {n}", body="Hello",
-                       date=NOW - timedelta(days=n), message_id=f"<m{n}@acme.example>")
+    raw = make_message(
+        sender="Dana <dana@acme.example>",
+        subject=f"Interview {n}",
+        body="Hello",
+        date=NOW - timedelta(days=n),
+        message_id=f"<m{n}@acme.example>",
+    )
     msg = parse_message(raw, FolderRole.INBOX, f"uid{n}")
     return StoredMessage("personal", msg, Classification(label, 0.9, ("test",), company="Acme"))
 

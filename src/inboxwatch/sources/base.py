@@ -49,9 +49,7 @@ class Source(abc.ABC):
         """The roles this mailbox watches (inbox and sent, normally)."""
 
     @abc.abstractmethod
-    def fetch_changes(
-        self, role: FolderRole, cursor: str | None, *, since: datetime | None = None
-    ) -> Iterator[Batch]:
+    def fetch_changes(self, role: FolderRole, cursor: str | None, *, since: datetime | None = None) -> Iterator[Batch]:
         """Yield batches of messages added to the ``role`` folder since ``cursor``.
 
         ``since`` bounds the first scan (``cursor is None``) to recent mail where the backend can.

@@ -27,9 +27,7 @@ MAX_MESSAGE_BYTES = 2 << 20  # bytes of one mbox message kept; parse reads less 
 class LocalSource(Source):
     """Inbox and sent as two Maildirs or two mbox files (``kind`` decides), drafts optional."""
 
-    def __init__(
-        self, account: str, kind: str, inbox: Path, sent: Path | None, drafts: Path | None = None
-    ) -> None:
+    def __init__(self, account: str, kind: str, inbox: Path, sent: Path | None, drafts: Path | None = None) -> None:
         super().__init__(account)
         if kind not in ("maildir", "mbox"):
             raise SourceError(f"unknown local mailbox kind {kind!r}")
@@ -42,9 +40,7 @@ class LocalSource(Source):
     def roles(self) -> tuple[FolderRole, ...]:
         return tuple(self.paths)
 
-    def fetch_changes(
-        self, role: FolderRole, cursor: str | None, *, since: datetime | None = None
-    ) -> Iterator[Batch]:
+    def fetch_changes(self, role: FolderRole, cursor: str | None, *, since: datetime | None = None) -> Iterator[Batch]:
         path = self.paths.get(role)
         if path is None:
             raise SourceError(f"account {self.account!r} has no {role} folder")
