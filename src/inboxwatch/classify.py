@@ -52,6 +52,11 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\b(share|send|let (me|us) know|provide) (me |us )?(your|some|a few) (availability|available times|times)",
             r"\bwhat (times|days) (work|would work|are you available)",
             r"\binterview (request|invitation)\b",
+            r"\b(would|'d) like to move you (forward|ahead|on)\b",
+            r"\bnext step (is|will be|would be) (a|an) [^.?!\n]{0,50}\b(interview|conversation|call|chat|screen)",
+            r"\bwould (mon|tues|wednes|thurs|fri|satur|sun)day\b[^?\n]{0,80}\bwork\b",
+            r"\b(would|'d) (like|love) to (meet|speak with|talk (with|to)|chat with) you\b[^.?!\n]{0,60}"
+            r"\b(interview|call|chat|conversation)",
         ),
     ),
     (
@@ -79,6 +84,7 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
             r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
             r"\binterview (has been|was) (re)?scheduled\b",
+            r"\binterview\b[^.?!\n]{0,80}\b(is|has been|was|is now) (confirmed|scheduled|booked|rescheduled|set)\b",
             r"\bnew (event|interview) (scheduled|confirmed)\b",
             r"\b(your|the) (interview|meeting) with [a-z]+( [a-z]+)? (is |will be )?(on |at |this |next |tomorrow)",
             r"\b(travel|flight|hotel) arrangements\b.{0,80}\b(interview|meetings?|visit)\b",
@@ -238,13 +244,13 @@ INTERVIEWER_SIDE = _lower_rx(
     r"\b(submit|complete|leave) (your )?(interview )?(feedback|scorecard)",
     r"\byou('re| are| have been) (on|added to|scheduled (to|for)) (the )?(interview|panel|interview panel)",
     r"\b(please|can you|could you) (interview|meet with) (the |our |this )?candidate",
-    r"\bcandidate(s)?:\s",
-    r"\binterviewers?:\s",
+    r"\binterview (\w+ )?(with|of) (the |a |our )?candidate\b",
     r"\b(as|the) interviewer\b",
     r"\bexit interview\b",
     r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
     r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
-    r"\b(reporter|journalist|our readers|editorial|for (a|an|our) (story|article|piece|feature|profile))\b",
+    r"\b(reporter|journalist|our readers|our listeners|for (a|an|our) (story|article|piece|feature|profile))\b",
+    r"\b(podcast|episode|on air|webinar|fireside chat|guest (on|for)|be (a|our) guest)\b",
 )
 SCHEDULE_FOR_SOMEONE = re.compile(r"\b[Ii]nterview [Ss]chedule (for|of) (?!you\b)[A-Z]")
 NOT_A_JOB_OFFER = _rx(
@@ -303,7 +309,7 @@ def own_text(text: str) -> str:
 
 
 def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) -> None:
-    text = text.lower()
+    text = text.lower().replace("’", "'")
     for label, weight, pattern in RULES:
         hit = pattern.search(text)
         if hit:
@@ -397,6 +403,11 @@ def classify(message: Message, identity: Identity) -> Classification:
     # A rejection letter thanks for the application too: the decision wins over the acknowledgment.
     if scores.points.get(Label.REJECTION, 0) >= 3 and scores.points.get(Label.APPLICATION_RECEIVED):
         scores.add(Label.APPLICATION_RECEIVED, -3.0, "a decision outweighs the acknowledgment")
+    interview_points = max(
+        scores.points.get(Label.INTERVIEW_REQUEST, 0), scores.points.get(Label.INTERVIEW_CONFIRMED, 0)
+    )
+    if interview_points >= 2.5 and scores.points.get(Label.APPLICATION_RECEIVED):
+        scores.add(Label.APPLICATION_RECEIVED, -2.0, "an interview step outweighs the acknowledgment")
     if scores.points.get(Label.INTERVIEW_CONFIRMED, 0) >= 3 and scores.points.get(Label.INTERVIEW_REQUEST):
         scores.add(Label.INTERVIEW_REQUEST, -1.0, "a set time outweighs the request")
     if scores.points.get(Label.RECRUITER_OUTREACH) and (m.in_reply_to or re.search(r"\byour application\b", body, P)):
@@ -419,7 +430,8 @@ def classify(message: Message, identity: Identity) -> Classification:
         label = Label.OTHER
     evidence = [*scores.evidence.get(label, []), *scores.common, *evidence_common]
     confidence = _confidence(best if label is not Label.OTHER else threshold - best, scores, label)
-    return _with_facts(m, body, identity, label, confidence, evidence, event)
+    personal = not bulk and bool(sender) and not is_noreply(sender.email if sender else "")
+    return _with_facts(m, body, identity, label, confidence, evidence, event, personal)
 
 
 CANDIDATE_LABELS = (
@@ -490,7 +502,10 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
     if not from_owner or len(own.strip()) > 600:
         return
     interest = INTEREST.search(quoted[:3000])
-    if interest and not any(scores.points.get(lab, 0) >= 2 for lab in CANDIDATE_LABELS):
+    after_interview = re.search(
+        r"\b(interview|our conversation|speaking with|meeting with|follow(ing)? up)\b", quoted[:3000], P
+    )
+    if interest and not after_interview and not any(scores.points.get(lab, 0) >= 2 for lab in CANDIDATE_LABELS):
         scores.add(Label.APPLICATION_RECEIVED, 2.5, f"short reply to the owner's own message: {interest.group(0)!r}")
 
 
@@ -526,9 +541,15 @@ def _with_facts(
     confidence: float,
     evidence: list[str],
     event: CalendarEvent | None,
+    personal: bool,
 ) -> Classification:
-    if label in (Label.OTHER, Label.JOB_ALERT):
+    if label is Label.JOB_ALERT or (label is Label.OTHER and not personal):
         return Classification(label, confidence, tuple(evidence))
+    if label is Label.OTHER:  # a plain reply may still state the employer's timeline
+        stated = dates.find_reply_by(body, m.date)
+        if stated:
+            evidence.append(f"their timeline: {stated.evidence!r} → {stated.day.isoformat()}")
+        return Classification(label, confidence, tuple(evidence), reply_by=stated.day if stated else None)
     if label is Label.AUTO_REPLY:
         back = dates.find_return_date(body, m.date)
         if back:

@@ -8,8 +8,9 @@ import logging
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.markup import escape
@@ -32,7 +33,7 @@ from inboxwatch.pipeline import (
 from inboxwatch.store import Store, StoredMessage
 
 log = logging.getLogger("inboxwatch")
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, highlight=False)
 
 
@@ -53,11 +54,13 @@ def _config(args: argparse.Namespace) -> Config:
     return load_config(Path(args.config).expanduser() if args.config else None)
 
 
-def _when(value: datetime | None, now: datetime | None = None) -> str:
+DISPLAY_TZ: tzinfo | None = None  # None: the machine's local zone; the demo shows its own
+
+
+def _when(value: datetime | None) -> str:
     if value is None:
         return "—"
-    local = value.astimezone(now.tzinfo) if now and now.tzinfo else value
-    return f"{local:%a %d %b %H:%M}"
+    return f"{value.astimezone(DISPLAY_TZ):%a %d %b %H:%M}"
 
 
 def _print_json(data: object) -> None:
@@ -71,27 +74,29 @@ def render_status(view: Overview) -> None:
     if not view.conversations:
         out.print("No employer conversations tracked yet. Run [bold]inboxwatch scan --once[/bold] first.")
         return
-    table = Table(title=f"Employer conversations at {_when(view.now)}", show_lines=False)
-    for column in ("id", "company", "role", "stage", "interview", "follow-ups", "next nudge", "why"):
+    table = Table(title=f"Employer conversations at {_when(view.now)}")
+    for column in ("id", "company", "role", "stage", "interview", "follow-ups", "next nudge"):
         table.add_column(column, overflow="fold")
     for conv in view.conversations:
         ladder = view.ladders[conv.id]
         n = ladder.next_nudge
         nxt = "—"
         if n is not None:
-            due = "due now" if n.due_at <= view.now else f"due {_when(n.due_at, view.now)}"
+            due = "due now" if n.due_at <= view.now else f"due {_when(n.due_at)}"
             nxt = f"{n.kind}{f' #{n.attempt}' if n.kind == 'follow_up' else ''} ({due})"
         table.add_row(
             conv.id,
             conv.company,
             conv.role or "—",
-            ladder.stage,
-            _when(ladder.interview.start if ladder.interview else None, view.now),
+            ladder.stage.replace("_", " "),
+            _when(ladder.interview.start if ladder.interview else None),
             str(ladder.follow_ups_sent),
             nxt,
-            ladder.explanation,
         )
     out.print(table)
+    out.print("[bold]Why[/bold]")
+    for conv in view.conversations:
+        out.print(f"  [dim]{conv.id}[/dim] {escape(conv.company)}: {escape(view.ladders[conv.id].explanation)}")
 
 
 def render_nudges(view: Overview) -> None:
@@ -102,7 +107,7 @@ def render_nudges(view: Overview) -> None:
         n, s = item.nudge, item.suggestion
         step = f"{n.kind}" + (f" #{n.attempt}" if n.kind == "follow_up" else "")
         out.rule(f"[bold]{n.company}[/bold] — {step} [dim](conversation {n.conversation_id})[/dim]")
-        out.print(f"[dim]due {_when(n.due_at, view.now)}: {n.reason}[/dim]")
+        out.print(f"[dim]due {_when(n.due_at)}: {n.reason}[/dim]")
         out.print(f"To: {', '.join(str(a) for a in s.to) or '(no address known)'}")
         out.print(f"Subject: {s.subject}\n")
         out.print(s.body, markup=False)
@@ -143,6 +148,8 @@ def classification_json(name: str, c: Classification) -> dict[str, object]:
 def cmd_demo(args: argparse.Namespace) -> int:
     from inboxwatch.demo import DEMO_IDENTITY, DEMO_NOW, build_maildirs
 
+    global DISPLAY_TZ  # noqa: PLW0603 - the demo's story happens in New York
+    DISPLAY_TZ = ZoneInfo("America/New_York")
     now = parse_now(args.now) if args.now else DEMO_NOW
     with tempfile.TemporaryDirectory(prefix="inboxwatch-demo-") as tmp:
         inbox, sent = build_maildirs(Path(tmp) / "mail")
@@ -271,7 +278,7 @@ def _control(action: str) -> Callable[[argparse.Namespace], int]:
             store.set_control(args.id, action, until, now)
         conv = ids[args.id]
         words = {
-            "snooze": f"snoozed until {_when(until, now)}",
+            "snooze": f"snoozed until {_when(until)}",
             "done": "closed as done",
             "ignore": "ignored: not a job conversation, never tracked again",
             "reopen": "reopened",

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from inboxwatch.dates_tz import TZ_PATTERN, resolve_timezone
+from inboxwatch.dates_tz import find_clocks, resolve_timezone
 
 __all__ = [
     "DateFact",
@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 _EVIDENCE_MAX = 120
+_MAX_CLOCKS = 200  # a message with more clock times is a schedule or a log, not a conversation
 
 
 @dataclass(frozen=True)
@@ -49,17 +50,19 @@ class DateFact:
 # --------------------------------------------------------------------------------------------- vocab
 
 _MONTHS: dict[str, int] = {}
+_MONTH_ABBR: list[str] = []  # may take a dot; full names may not, so "by mid-March." keeps its period
 for _n, _words in enumerate(
     (
-        "january jan januar janvier janv", "february feb febr februar février fevrier févr",
-        "march mar märz maerz mars", "april apr avril avr", "may mai", "june jun juni juin",
-        "july jul juli juillet juil", "august aug august août aout", "september sep sept septembre",
-        "october oct oktober okt octobre", "november nov novembre", "december dec dez dezember décembre",
+        "january jan. januar janvier janv.", "february feb. febr. februar février fevrier févr.",
+        "march mar. märz maerz mars", "april apr. avril avr.", "may mai", "june jun. juni juin",
+        "july jul. juli juillet juil.", "august aug. août aout", "september sep. sept. septembre",
+        "october oct. oktober okt. octobre", "november nov. novembre", "december dec. dez. dezember décembre",
     ),
     start=1,
 ):  # fmt: skip
     for _w in _words.split():
-        _MONTHS[_w] = _n
+        _MONTHS[_w.rstrip(".")] = _n
+        _MONTH_ABBR += [_w.rstrip(".")] if _w.endswith(".") else []
 
 _WEEKDAYS: dict[str, int] = {}
 _FULL_WEEKDAYS: list[str] = []
@@ -89,7 +92,7 @@ def _lower(text: str) -> str:
     return low if len(low) == len(text) else text.translate(_LOWER_TABLE)
 
 
-_MON = rf"(?:{_alt(list(_MONTHS))})\b\.?"
+_MON = rf"(?:(?:{_alt(_MONTH_ABBR)})\b\.?|(?:{_alt([m for m in _MONTHS if m not in _MONTH_ABBR])})\b)"
 _WD = rf"(?:{_alt(list(_WEEKDAYS))})\b\.?,?\s+"  # a weekday in front of an explicit date
 _ORD = r"(?:st|nd|rd|th)"
 
@@ -99,7 +102,7 @@ _DATE_RE = re.compile(
     rf"""(?=[0-9acdfhjlmnostvw])(?<![\w$€£])(?:  # the lookahead: letters that can start a date word
       (?:{_WD})?(?:
         (?P<iy>(?:19|20|21)[0-9]{{2}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?![0-9])
-      | (?<![/.:+\-])(?P<na>[0-9]{{1,2}})(?P<ns>[/.])(?P<nb>[0-9]{{1,2}})
+      | (?<![/.:+])(?P<na>[0-9]{{1,2}})(?P<ns>[/.])(?P<nb>[0-9]{{1,2}})
           (?:(?P=ns)(?P<ny>[0-9]{{4}}|[0-9]{{2}}))?(?![0-9]|[/.][0-9])
       | (?P<amon>{_MON})\s*(?P<ad>[0-9]{{1,2}}){_ORD}?(?![0-9:])(?:,?\s+(?P<ay>[0-9]{{4}})(?![0-9:]))?
       | (?:the\s+)?(?P<bd>[0-9]{{1,2}})(?:{_ORD}|er|\.)?\s+(?:of\s+)?(?P<bmon>{_MON})
@@ -107,42 +110,11 @@ _DATE_RE = re.compile(
       | the\s+(?P<ed>[0-9]{{1,2}}){_ORD}\b)
     | (?P<rel>today|tonight|(?:the\s+)?day\s+after\s+tomorrow|tomorrow|aujourd'hui|demain|heute)\b
     | (?:{_alt(_FULL_WEEKDAYS)})\s+(?P<fd>[0-9]{{1,2}}){_ORD}\b
-    | (?:(?P<wq>this\s+coming|this|next|coming)\s+)?(?P<wd>{_alt(_FULL_WEEKDAYS)})\b
+    | (?<![-–]\s)(?<![-–])(?:(?P<wq>this\s+coming|this|next|coming)\s+)?(?P<wd>{_alt(_FULL_WEEKDAYS)})\b
+        (?!\s?[-–]\s?[a-z])  # "Monday-Friday 9am-5pm" is opening hours
     )""",
     re.X,
 )
-
-# Clock times. A time needs a distinctive shape (colon, am/pm, "h", "Uhr", noon) unless it follows
-# "at"/"@"/"from" or opens an am/pm range ("2-3pm"): a lone number is usually not a time.
-_AP = r"[ap]\.?\s?m\b\.?"
-_UNITS = r"(?:%|[-/]|(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|candidates)\b)"
-_CLOCK = (
-    r"(?:(?:12\s*)?(?:noon|midday)\b"
-    rf"|[0-9]{{1,2}}[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9])(?:\s?{_AP})?(?:\s*uhr\b)?"
-    r"|[0-9]{1,2}h[0-5][0-9](?![0-9])|[0-9]{1,2}h\b"
-    rf"|[0-9]{{1,2}}\s?{_AP}|[0-9]{{1,2}}\s*uhr\b"
-)
-# The first clock starts by consuming one digit, so the engine can jump between digits in C; the checks
-# on what precedes it are lookbehinds over that digit.
-_FIRST_DIGIT = r"[0-9](?<![0-9$€£¥.:/+\-−][0-9])(?<![A-SU-Za-su-z][0-9])"
-_AFTER_WORD = "|".join(rf"(?<={w}[0-9])" for w in (r"\bat\s", r"@\s", "@", r"\bum\s", r"\bfrom\s", r"\bà\s"))
-_CLOCK1 = (
-    rf"{_FIRST_DIGIT}(?:[0-9]?[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9])(?:\s?{_AP})?(?:\s*uhr\b)?"
-    r"|[0-9]?h[0-5][0-9](?![0-9])|[0-9]?h\b"
-    rf"|[0-9]?\s?{_AP}|[0-9]?\s*uhr\b|(?<=1)2\s*(?:noon|midday)\b"
-    rf"|(?:{_AFTER_WORD})[0-9]?(?![0-9:.,])(?!\s*{_UNITS})"
-    rf"|[0-9]?(?=\s*(?:-|–|—|to)\s*[0-9]{{1,2}}(?:[:.][0-5][0-9])?\s?{_AP}))"
-)
-_CLOCK2 = rf"{_CLOCK}|[0-9]{{1,2}}(?![0-9:.])(?!\s*[^\W\d_]))"
-_TZ_SLOT = rf"\s*\.?\s*[(\[]?\s*{TZ_PATTERN}\s*[)\]]?"
-_TIME_TAIL = (
-    rf"(?P<z1>{_TZ_SLOT})?"
-    rf"(?:\s*(?:-|–|—|−|~|to|until|till|bis|à)\s*(?P<t2>{_CLOCK2})(?P<z2>{_TZ_SLOT})?)?"
-)
-_TIME_RE = re.compile(rf"(?P<t1>{_CLOCK1}){_TIME_TAIL}", re.I)  # original text
-_NOON_RE = re.compile(rf"(?<![^\W\d_])(?P<t1>noon|midday)\b{_TIME_TAIL}", re.I)
-_CLOCK_PARTS = re.compile(r"(?P<noon>noon|midday)|(?P<h>[0-9]{1,2})(?:(?P<sep>[:.h])(?P<m>[0-9]{2}))?", re.I)
-_AP_PARTS = re.compile(r"([ap])\.?\s?m\b", re.I)
 
 # Lower-cased text from here on.
 _GAP = re.compile(  # what may sit between a date and its time
@@ -162,8 +134,10 @@ _CONTEXT_GOOD = re.compile(
 )
 _CONTEXT_BAD = re.compile(
     r"\b(?:sent|posted|applied|submitted|received|wrote|deadline|expires?|expiry|expiring|closes|"
-    r"unsubscribe|copyright|reply\s+by|respond\s+by|due)\b"
+    r"unsubscribe|copyright|(?:apply|reply|respond)\s+by|due)\b"
 )
+_RESCHEDULED = re.compile(r"\b(?:now|moved\s+to|rescheduled\s+(?:to|for)|instead|new\s+time|updated\s+to)\W*$")
+_SUPERSEDED = re.compile(r"\b(?:was|originally|previously|instead\s+of|moved\s+from|no\s+longer)\W*$")
 
 # Reply chains (original text): everything after the first of these is quoted; the headers never count.
 _ATTRIBUTION = re.compile(
@@ -313,67 +287,6 @@ def _resolve_date(m: re.Match[str], ref: date | None, *, inclusive: bool = False
     return _weekday(g("wd"), g("wq"), ref, inclusive)
 
 
-# ----------------------------------------------------------------------------------------- clock times
-
-
-@dataclass(frozen=True, slots=True)
-class _Clock:
-    start: int
-    end: int  # of the evidence: includes the zone only when it resolved
-    hm: tuple[int, int]
-    end_hm: tuple[int, int] | None
-    zone: str | None
-    has_ap: bool
-
-
-def _hm(raw: str, ap: str | None) -> tuple[int, int] | None:
-    parts = _CLOCK_PARTS.search(raw)
-    if parts is None:
-        return None
-    if parts.group("noon"):
-        return 12, 0
-    h, m, sep, low = int(parts.group("h")), int(parts.group("m") or 0), parts.group("sep"), raw.lower()
-    if ap:
-        if not 1 <= h <= 12:
-            return None
-        h = h % 12 + (12 if ap == "p" else 0)
-    elif sep == "." and "uhr" not in low:
-        return None  # "10.30" without am/pm is a price or a version more often than a time
-    elif sep == "h" or "h" in low:  # "14h30", "9h", "14 Uhr": 24-hour clocks
-        if sep is None and "uhr" not in low and h < 7:
-            return None  # "2h" is a duration
-    elif 1 <= h <= 6 and not parts.group("h").startswith("0"):
-        h += 12  # "at 2:00", "Monday at 3": business hours, so the afternoon
-    return (h, m) if h <= 23 and m <= 59 else None
-
-
-def _ap_of(raw: str | None) -> str | None:
-    found = _AP_PARTS.search(raw) if raw else None
-    return found.group(1).lower() if found else None
-
-
-def _clock(m: re.Match[str]) -> _Clock | None:
-    t1, t2 = m.group("t1"), m.group("t2")
-    ap1, ap2 = _ap_of(t1), _ap_of(t2)
-    start = _hm(t1, ap1 or ap2)
-    if start is None:
-        return None
-    end_hm: tuple[int, int] | None = None
-    if t2:
-        end_hm = _hm(t2, ap2 or ap1)
-        if end_hm is None:
-            return None
-        if ap2 and not ap1 and start > end_hm:  # "11-1pm": the 11 is in the morning
-            start = _hm(t1, "a" if ap2 == "p" else "p") or start
-    zone, end = None, m.end("t2") if t2 else m.end("t1")
-    for group in ("z2", "z1"):
-        raw = m.group(group)
-        if raw and resolve_timezone(raw.strip(" .([)]")) is not None:
-            zone, end = raw.strip(" .([)]"), max(end, m.end(group))
-            break
-    return _Clock(m.start(), end, start, end_hm, zone, bool(ap1 or ap2))
-
-
 # ----------------------------------------------------------------------------------------------- spans
 
 
@@ -382,6 +295,7 @@ class _Found:
     pos: int
     span: TimeSpan
     score: float
+    timestamp: bool  # "received on …", "closes …": a time, but not a meeting
 
 
 def _last_date(low: str, lo: int, hi: int) -> re.Match[str] | None:
@@ -414,11 +328,7 @@ def _duration(low: str, lo: int, hi: int) -> timedelta | None:
 
 def _spans(text: str, sent_at: datetime | None) -> list[_Found]:
     low = _lower(text)
-    matches = list(_TIME_RE.finditer(text))
-    if "noon" in low or "midday" in low:  # "12 noon" is already a digit match
-        matches += [m for m in _NOON_RE.finditer(text) if not any(o.start() <= m.start() < o.end() for o in matches)]
-        matches.sort(key=lambda m: m.start())
-    clocks = [c for c in map(_clock, matches) if c is not None]
+    clocks = find_clocks(text, low)[:_MAX_CLOCKS]
     if not clocks:
         return []
     ref = sent_at.date() if sent_at else None
@@ -456,14 +366,18 @@ def _spans(text: str, sent_at: datetime | None) -> list[_Found]:
         if end is None:
             dur = _duration(low, lo, hi)
             end = start + dur if dur else None
-        score += 3 if _CONTEXT_GOOD.search(low, max(0, lo - 150), hi + 60) else 0
-        score -= 3 if _CONTEXT_BAD.search(low, max(0, lo - 40), hi + 10) else 0
+        good = _CONTEXT_GOOD.search(low, max(0, lo - 150), hi + 60) is not None
+        bad = _CONTEXT_BAD.search(low, max(0, lo - 40), hi + 10) is not None
+        score += 3 * good - 3 * bad
+        before = low[max(0, lo - 25) : lo]
+        score += (_RESCHEDULED.search(before) is not None) - (_SUPERSEDED.search(before) is not None)
         score += (clock.zone is not None) + (end is not None) + 0.5 * clock.has_ap
+        score += 0.5 if low[max(0, lo - 3) : lo] in ("on ", "at ") else 0
         if sent_at is not None and start < sent_at - timedelta(hours=12):
             score -= 2  # a recap of a past slot is less likely the one to remember
         score -= 100 if layout.is_quoted(text, lo) else 0
         evidence = text[lo:hi].strip()[:_EVIDENCE_MAX].rstrip()
-        found.append(_Found(lo, TimeSpan(start, end, evidence), score))
+        found.append(_Found(lo, TimeSpan(start, end, evidence), score, bad and not good))
     return found
 
 
@@ -496,7 +410,7 @@ def find_interview_time(text: str, sent_at: datetime | None, *, limit: int = 200
     """The most likely meeting/interview slot: date+time near interview words, unquoted first."""
     best: _Found | None = None
     for f in _guarded_spans(text, sent_at, limit):
-        if best is None or f.score > best.score:
+        if not f.timestamp and (best is None or f.score > best.score):
             best = f
     return best.span if best else None
 
@@ -526,12 +440,13 @@ _REPLY_TRIGGER = re.compile(  # the employer getting back, deciding or updating 
     r"|decid(?:e|ing)|mak(?:e|ing)\s+(?:a|our)\s+decision|finali[sz](?:e|ing)))"
 )
 _DEADLINE = re.compile(
-    rf"\b(?:(?:within|in|over)\s+(?:the\s+)?(?:next\s+)?(?P<n>{_NUM})\s+(?:of\s+)?"
+    rf"\b(?:(?:within|in|over)\s+(?:the\s+)?(?:next\s+)?(?:(?:{_NUM})\s*(?:-|–|to|or)\s*)?(?P<n>{_NUM})\s+(?:of\s+)?"
     r"(?:(?P<biz>business|working)\s+)?(?P<unit>days?|weeks?|months?|hours?)\b"
     r"|(?:by\s+|before\s+)?(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+|this\s+)?(?P<eonext>next\s+)?"
     r"(?P<eounit>week|month|day|business\s+day)\b"
     r"|(?P<part>early|beginning\s+of|start\s+of|mid|middle\s+of|later|end\s+of)[\s-]+(?P<pwhen>next|this)\s+week\b"
     r"|(?P<plain>next|this)\s+(?P<punit>week|month)\b|(?P<eod>eod|cob)\b"
+    rf"|(?P<mpart>early|mid|middle\s+of|late|end\s+of)[\s-]+(?P<mmon>{_MON})"
     r"|(?P<prep>by|before|on|until|no\s+later\s+than)\s+)"
 )
 _CANDIDATE_VERBS = re.compile(  # deadlines set for the candidate, not by the employer for themselves
@@ -593,6 +508,16 @@ def _deadline_date(low: str, d: re.Match[str], ref: date | None) -> tuple[date, 
         part = g("part")
         offset = 0 if part.startswith(("beginning", "start")) else 1 if part == "early" else 4
         return next_monday + timedelta(days=2 if part.startswith("mid") else offset), d.end()
+    if g("mmon"):  # "by mid-March": early → 10th, mid → 15th, late/end → the month's last day
+        first = _with_year(_MONTHS[_norm(g("mmon"))], 1, None, ref)
+        part = g("mpart")
+        if first is None:
+            return None
+        return (
+            first.replace(day=10 if part == "early" else 15)
+            if part in ("early", "mid", "middle of")
+            else _month_end(first, 0)
+        ), d.end()
     if g("plain"):
         nxt = g("plain") == "next"
         if g("punit") == "week":
@@ -655,8 +580,8 @@ def find_reply_by(text: str, sent_at: datetime | None, *, limit: int = 20000) ->
 # ----------------------------------------------------------------------------------------- return date
 
 _AWAY = re.compile(
-    r"out\s+of\s+(?:the\s+)?office|\booo\b|\baway\b|\bleave\b|vacation|holiday|\bpto\b|\boff\b|travel|"
-    r"unavailable|abwesend|urlaub|absent|congé|conference|limited\s+access|offline|not\s+in\s+the\s+office"
+    r"\bout\b|\booo\b|\baway\b|\bleave\b|vacation|holiday|\bpto\b|\boff\b|travel|"
+    r"unavailable|abwesend|urlaub|nicht\s+im\s+büro|absent|congé|conference|limited\s+access|offline|not\s+in\s+the\s+office"
 )
 _RET_ANCHOR = re.compile(
     r"\b(?:(?P<back>(?:back|return(?:s|ing)?|zurück|de\s+retour)"
@@ -681,14 +606,15 @@ def find_return_date(text: str, sent_at: datetime | None, *, limit: int = 20000)
             if d is None or day is None:
                 continue
             lo = a.start()
-            if not a.group("back") and not _AWAY.search(low, max(0, a.start() - 200), a.start()):
+            if not a.group("back") and not _AWAY.search(low, max(0, a.start() - 200), d.end() + 80):
                 continue
             if a.group("to") or a.group("dash"):  # only a range "from W to X" makes "to" mean "through"
                 w = _last_date(low, a.start() - 40, a.start())
                 if w is None or low[w.end() : a.start()].strip():
                     continue
                 lo = w.start()
-            if not (a.group("back") or a.group("until")):
+            inclusive = "inclusive" in low[d.end() : d.end() + 14] or "einschließlich" in low[lo : a.end()]
+            if not (a.group("back") or a.group("until")) or (a.group("until") and inclusive):
                 day = _add_business_days(day, 1)
             facts.append((lo, _fact(day, text, lo, d.end())))
         return _first_unquoted(text, facts)

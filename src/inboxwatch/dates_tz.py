@@ -1,4 +1,4 @@
-"""Time-zone names as people write them in email, mapped to ``tzinfo``. Pure; used by ``inboxwatch.dates``.
+"""Clock times and time zones as people write them in email. Pure; used by ``inboxwatch.dates``.
 
 Two families, on purpose:
 
@@ -11,11 +11,12 @@ Two families, on purpose:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-__all__ = ["TZ_PATTERN", "resolve_timezone"]
+__all__ = ["TZ_PATTERN", "Clock", "find_clocks", "resolve_timezone"]
 
 _FIXED_HOURS: dict[str, float] = {
     "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
@@ -75,7 +76,8 @@ _OFFSET_RE = r"(?:UTC|GMT)\s*[+\-−]\s*[0-9]{1,2}(?::?[0-9]{2})?(?![0-9])"
 # One zone as it may follow a clock time; non-capturing so callers can embed it anywhere.
 TZ_PATTERN = (
     rf"(?:{_OFFSET_RE}(?:\s*\)?\s*{_WORDS_RE})?"
-    r"|(?<=[\s(\[])[+\-−](?:0[0-9]|1[0-4])[0-5][0-9](?![0-9])"
+    r"|(?<=[\s(\[])[+\-−](?:0[0-9]|1[0-4]):?[0-5][0-9](?![0-9])"
+    r"|(?<=[0-9]:[0-9][0-9]:[0-9][0-9])(?:[+\-−](?:0[0-9]|1[0-4]):?[0-5][0-9](?![0-9])|Z\b)"  # ISO 8601
     rf"|{_WORDS_RE}"
     r"|(?-i:[A-Z][a-z]+(?:_[A-Z][a-z]+)*/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)"
     rf"|(?-i:(?:{_ABBR_UPPER})\b)"
@@ -103,6 +105,8 @@ def resolve_timezone(name: str) -> tzinfo | None:
     if outlook:
         return resolve_timezone(outlook.group(2)) or resolve_timezone(outlook.group(1))
     up = s.upper()
+    if up == "Z":
+        return UTC
     if up in _FIXED_HOURS:
         return UTC if _FIXED_HOURS[up] == 0 else _fixed(_FIXED_HOURS[up], up)
     if up in _GENERIC:
@@ -125,3 +129,106 @@ def resolve_timezone(name: str) -> tzinfo | None:
         except (ValueError, KeyError, OSError, UnicodeError):
             return None
     return None
+
+
+# ------------------------------------------------------------------------------------------ clock times
+
+# Clock times. A time needs a distinctive shape (colon, am/pm, "h", "Uhr", noon) unless it follows
+# "at"/"@"/"from" or opens an am/pm range ("2-3pm"): a lone number is usually not a time.
+_AP = r"[ap]\.?\s?m\b\.?"
+_UNITS = r"(?:%|[-/]|(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|candidates)\b)"
+_CLOCK = (
+    r"(?:(?:12\s*)?(?:noon|midday)\b"
+    rf"|[0-9]{{1,2}}[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9])(?:\s?{_AP})?(?:\s*uhr\b)?"
+    r"|[0-9]{1,2}h[0-5][0-9](?![0-9])|[0-9]{1,2}h\b"
+    rf"|[0-9]{{1,2}}\s?{_AP}|[0-9]{{1,2}}\s*uhr\b"
+)
+# The first clock starts by consuming one digit, so the engine can jump between digits in C; the checks
+# on what precedes it are lookbehinds over that digit.
+_FIRST_DIGIT = r"[0-9](?<![0-9$€£¥.:/+\-−][0-9])(?<![A-SU-Za-su-z][0-9])"
+_AFTER_WORD = "|".join(rf"(?<={w}[0-9])" for w in (r"\bat\s", r"@\s", "@", r"\bum\s", r"\bfrom\s", r"\bà\s"))
+_CLOCK1 = (
+    rf"{_FIRST_DIGIT}(?:[0-9]?[:.][0-5][0-9](?::[0-5][0-9])?(?![0-9])(?:\s?{_AP})?(?:\s*uhr\b)?"
+    r"|[0-9]?h[0-5][0-9](?![0-9])|[0-9]?h\b"
+    rf"|[0-9]?\s?{_AP}|[0-9]?\s*uhr\b|(?<=1)2\s*(?:noon|midday)\b"
+    rf"|(?:{_AFTER_WORD})[0-9]?(?![0-9:.,])(?!\s*{_UNITS})"
+    rf"|[0-9]?(?=\s*(?:-|–|—|to)\s*[0-9]{{1,2}}(?:[:.][0-5][0-9])?\s?{_AP}))"
+)
+_CLOCK2 = rf"{_CLOCK}|[0-9]{{1,2}}(?![0-9:.])(?!\s*[^\W\d_]))"
+_TZ_SLOT = rf"\s*\.?\s*[(\[]?\s*{TZ_PATTERN}\s*[)\]]?"
+_TIME_TAIL = (
+    rf"(?P<z1>{_TZ_SLOT})?"
+    rf"(?:\s*(?:-|–|—|−|~|to|until|till|bis|à)\s*(?P<t2>{_CLOCK2})(?P<z2>{_TZ_SLOT})?)?"
+)
+_TIME_RE = re.compile(rf"(?P<t1>{_CLOCK1}){_TIME_TAIL}", re.I)  # original text
+_NOON_RE = re.compile(rf"(?<![^\W\d_])(?P<t1>noon|midday)\b{_TIME_TAIL}", re.I)
+_CLOCK_PARTS = re.compile(r"(?P<noon>noon|midday)|(?P<h>[0-9]{1,2})(?:(?P<sep>[:.h])(?P<m>[0-9]{2}))?", re.I)
+_AP_PARTS = re.compile(r"([ap])\.?\s?m\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    start: int
+    end: int  # of the evidence: includes the zone only when it resolved
+    hm: tuple[int, int]
+    end_hm: tuple[int, int] | None
+    zone: str | None
+    has_ap: bool
+
+
+def _hm(raw: str, ap: str | None) -> tuple[int, int] | None:
+    parts = _CLOCK_PARTS.search(raw)
+    if parts is None:
+        return None
+    if parts.group("noon"):
+        return 12, 0
+    h, m, sep, low = int(parts.group("h")), int(parts.group("m") or 0), parts.group("sep"), raw.lower()
+    if ap:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if ap == "p" else 0)
+    elif sep == "." and "uhr" not in low:
+        return None  # "10.30" without am/pm is a price or a version more often than a time
+    elif sep == "h" or "h" in low:  # "14h30", "9h", "14 Uhr": 24-hour clocks
+        if sep is None and "uhr" not in low and h < 7:
+            return None  # "2h" is a duration
+    elif 1 <= h <= 6 and not parts.group("h").startswith("0"):
+        h += 12  # "at 2:00", "Monday at 3": business hours, so the afternoon
+    return (h, m) if h <= 23 and m <= 59 else None
+
+
+def _ap_of(raw: str | None) -> str | None:
+    found = _AP_PARTS.search(raw) if raw else None
+    return found.group(1).lower() if found else None
+
+
+def _clock(m: re.Match[str]) -> Clock | None:
+    t1, t2 = m.group("t1"), m.group("t2")
+    ap1, ap2 = _ap_of(t1), _ap_of(t2)
+    start = _hm(t1, ap1 or ap2)
+    if start is None:
+        return None
+    end_hm: tuple[int, int] | None = None
+    if t2:
+        end_hm = _hm(t2, ap2 or ap1)
+        if end_hm is None:
+            return None
+        if ap2 and not ap1 and start > end_hm:  # "11-1pm": the 11 is in the morning
+            start = _hm(t1, "a" if ap2 == "p" else "p") or start
+    zone, end = None, m.end("t2") if t2 else m.end("t1")
+    for group in ("z2", "z1"):
+        raw = m.group(group)
+        name = raw.strip().strip(".([)]").strip() if raw else ""
+        if name and resolve_timezone(name) is not None:
+            zone, end = name, max(end, m.end(group))
+            break
+    return Clock(m.start(), end, start, end_hm, zone, bool(ap1 or ap2))
+
+
+def find_clocks(text: str, low: str) -> list[Clock]:
+    """Clock times (with their ranges and zones) in text order; ``low`` is ``text`` lower-cased."""
+    matches = list(_TIME_RE.finditer(text))
+    if "noon" in low or "midday" in low:  # "12 noon" is already a digit match
+        matches += [m for m in _NOON_RE.finditer(text) if not any(o.start() <= m.start() < o.end() for o in matches)]
+        matches.sort(key=lambda m: m.start())
+    return [c for c in map(_clock, matches) if c is not None]

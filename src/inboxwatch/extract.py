@@ -14,11 +14,13 @@ from inboxwatch.domains import (
     is_intermediary,
     is_noreply,
     job_board,
+    normalise_company,
+    organisation_domain,
     scheduling_tool,
 )
 from inboxwatch.models import Address, Identity, Message
 
-_NAME = r"[A-Z0-9][\w&'’.\-]*(?:[ \t]+(?:&[ \t]+)?(?:[A-Z0-9][\w&'’.\-]*|of|and|de|for|the)){0,4}"
+_NAME = r"[A-Z0-9][\w&'’.\-]*(?:[ \t]+(?:&[ \t]+)?(?:[A-Z0-9][\w&'’.\-]*|of|de)){0,4}"
 _VENDOR_NAMES = {
     v.lower()
     for v in (
@@ -82,8 +84,20 @@ _VENDOR_NAMES = {
     )
 }
 
+_NOT_A_COMPANY = re.compile(
+    r"^((mon|tue|wed|thu|fri|sat|sun)[a-z]*day|(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b|january|february|march|april|june|july|august|"
+    r"september|october|november|december|today\b|tomorrow\b|noon\b|\d|am\b|pm\b|http|www\.|"
+    r"the (end|beginning|start)\b|(this|next|last|least|all|any|some|home|work)\b)",
+    re.I,
+)
+_TRAILING_JOB_WORDS = re.compile(
+    r"(\s+(interview|invitation|application|confirmation|update|position|role|job|opportunity|careers|"
+    r"recruiting|team|hiring|offer|next steps))+$",
+    re.I,
+)
 _DISPLAY_SUFFIX_RE = re.compile(
-    r"^(?P<company>.+?)\s+(?:via\s+\w+|recruiting( team)?|talent( acquisition)?( team)?|careers|hiring( team)?|"
+    r"^(?P<company>.+?)\s+(?:via\s+(?!google|calendar|outlook|zoom|teams|microsoft|linkedin\b)\w+|recruiting( team)?|talent( acquisition)?( team)?|careers|hiring( team)?|"
     r"jobs|hr|human resources|people( team| ops| operations)?|recruitment|university recruiting|"
     r"team|notifications?|applicant tracking)$",
     re.I,
@@ -109,23 +123,25 @@ _SUBJECT_COMPANY = [
     )
 ]
 
-_ROLE_WORDS = (
-    r"(?:engineer|developer|analyst|scientist|manager|designer|researcher|architect|specialist|consultant|"
-    r"director|associate|intern|lead|administrator|coordinator|strategist|writer|editor|accountant|officer|"
-    r"technician|representative|advisor|assistant|executive|trader|economist|actuary|nurse|teacher|"
-    r"programmer|sre|devops|marketer|recruiter|planner|controller|auditor|counsel|attorney|paralegal|"
-    r"head of [a-z ]+|vp[a-z ]*|president|principal|partner|fellow|postdoc|professor)"
+_ROLE_NOUNS = (
+    r"Engineer|Developer|Analyst|Scientist|Manager|Designer|Researcher|Architect|Specialist|Consultant|Director|"
+    r"Associate|Intern|Lead|Administrator|Coordinator|Strategist|Writer|Editor|Accountant|Officer|Technician|"
+    r"Representative|Advisor|Assistant|Executive|Trader|Economist|Actuary|Nurse|Teacher|Programmer|SRE|Marketer|"
+    r"Recruiter|Planner|Controller|Auditor|Counsel|Attorney|Paralegal|President|Principal|Partner|Fellow|Postdoc|"
+    r"Professor|Forecaster|Scheduler|Originator|Clerk|Agent|Head of [A-Z][\w&]+(?: [A-Z&][\w&]*)*"
 )
+# A title: up to four capitalised words (or "of", "&") ending in a role noun, optionally a level (II, 3).
+_TITLE = rf"(?:(?:[A-Z][\w/&+.\-]*|of|and|&) ){{0,4}}(?:{_ROLE_NOUNS})s?(?: (?:I{{1,3}}|IV|\d))?"
 _ROLE_RE = [
-    re.compile(p, re.I)
+    re.compile(p)
     for p in (
-        r"(?:position|role|job|opening|vacancy|req(?:uisition)?)(?: title)?\s*[:\-–]\s*(?P<r>[^\n|]{3,70})",
-        r"(?:for|as|the) (?:the |a |an |our )?(?:position|role) of (?:an? )?(?P<r>[^\n.,;()]{3,60})",
-        rf"(?:for|as|the|our) (?:the |a |an |our )?(?P<r>(?:[\w/&+\-]+ ){{0,4}}{_ROLE_WORDS}(?: [IVX]{{1,3}}| \d)?)"
-        r"(?: \([^)]{1,30}\))? (?:position|role|job|opening|vacancy|req)",
-        rf"(?:application|applying|applied|interview|candidacy) (?:for|to) (?:the |a |an |our )?(?P<r>(?:[\w/&+\-]+ ){{0,4}}{_ROLE_WORDS}(?: [IVX]{{1,3}})?)\b",
+        rf"(?i:position|role|job title|title|opening|vacancy|requisition)\s*[:\-–]\s*(?P<r>{_TITLE})",
+        rf"(?i:for|as|be|the|our|an?|your) (?:(?i:the|a|an|our|next) )?(?P<r>{_TITLE})(?: \([^)]{{1,30}}\))?"
+        rf"(?: (?i:position|role|job|opening|vacancy|req|interview|team))?",
+        rf"^(?:(?i:re|fwd?):\s*)*(?:[\w ]{{0,40}}[:\-–|]\s*)?(?P<r>{_TITLE})\b",
     )
 ]
+_ROLE_STOP = re.compile(r"^(?:Applying|Application|Interest|Interview|Thank|Thanks|Dear|Hello|Hi|Your|Our|The)\b")
 _EMAIL_RE = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
 
 
@@ -133,7 +149,12 @@ def clean_company(name: str) -> str | None:
     name = name.strip(" \t\"'.,:;!-–|()[]")
     name = re.sub(r"\s+", " ", name)
     name = re.sub(r"^(?:the|team)\s+", "", name, flags=re.I)
-    if not name or len(name) > 60 or name.lower() in _VENDOR_NAMES:
+    if not name or len(name) > 60 or name.lower() in _VENDOR_NAMES or not re.match(r"[A-Za-z]", name):
+        return None
+    if _NOT_A_COMPANY.match(name):
+        return None
+    name = _TRAILING_JOB_WORDS.sub("", name).strip(" -–|:")
+    if not name:
         return None
     first = name.split()[0].lower()
     if first in _VENDOR_NAMES and len(name.split()) == 1:
@@ -149,52 +170,74 @@ def sender_company(sender: Address | None) -> str | None:
     m = _DISPLAY_SUFFIX_RE.match(display)
     if m:
         return clean_company(m.group("company"))
-    domain = sender.domain
-    vendor = ats_vendor(domain)
-    if vendor == "Workday":  # acme@myworkday.com: the local part is the tenant
-        return clean_company(sender.email.partition("@")[0].replace("_", " ").title())
     plain_name = (
         display
         and display.lower() not in _VENDOR_NAMES
         and not is_noreply(display.replace(" ", ""))
-        and not re.search(r"\b(no.?reply|notification|team|talent|recruit)", display, re.I)
+        and not re.search(r"\b(no.?reply|notification|team|talent|recruit|calendar|via)\b", display, re.I)
         and len(display.split()) <= 4
     )
-    if vendor and plain_name:  # "Acme" sending through hire.lever.co
-        return clean_company(display)
+    if ats_vendor(sender.domain) and plain_name and ats_vendor(sender.domain) != "Workday":
+        return clean_company(display)  # "Acme" sending through hire.lever.co
     return None
 
 
+def _text_candidates(m: Message, text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for pattern in _SUBJECT_COMPANY:
+        for hit in pattern.finditer(m.subject):
+            if name := clean_company(hit.group("c")):
+                found.append((name, f"company from subject: {hit.group(0).strip()!r}"))
+    head = text[:3000]
+    for pattern in _COMPANY_PHRASES:
+        for hit in pattern.finditer(head):
+            if name := clean_company(hit.group("c")):
+                found.append((name, f"company from text: {hit.group(0).strip()[:80]!r}"))
+    return found
+
+
 def find_company(m: Message, text: str) -> tuple[str | None, str]:
-    """The employer (never an ATS vendor or job board) and where it was read."""
+    """The employer (never an ATS vendor or job board) and where it was read.
+
+    A company's own domain is the most reliable witness; the text supplies its spelling
+    ("halcyonbank.com" is written "Halcyon Bank" in the letter).
+    """
     found = sender_company(m.sender)
     if found:
         return found, f"company from sender name {m.sender.name if m.sender else ''!r}"
-    for pattern in _SUBJECT_COMPANY:
-        hit = pattern.search(m.subject)
-        if hit and (name := clean_company(hit.group("c"))):
-            return name, f"company from subject: {hit.group(0).strip()!r}"
-    head = text[:3000]
-    for pattern in _COMPANY_PHRASES:
-        hit = pattern.search(head)
-        if hit and (name := clean_company(hit.group("c"))):
-            return name, f"company from text: {hit.group(0).strip()[:80]!r}"
+    candidates = _text_candidates(m, text)
     for addr in (m.sender, *m.reply_to):
         if addr and not is_intermediary(addr.domain):
-            return company_from_domain(addr.domain), f"company from domain {addr.domain}"
+            label = organisation_domain(addr.domain).split(".")[0].replace("-", "")
+            for name, why in candidates:
+                key = normalise_company(name)
+                if key and (label == key or label.startswith(key) or key.startswith(label)):
+                    return name, f"{why}, matching the sender's domain {addr.domain}"
+            return company_from_domain(addr.domain), f"company from the sender's domain {addr.domain}"
+    if candidates:
+        return candidates[0]
+    if m.sender and ats_vendor(m.sender.domain) == "Workday":  # acme@myworkday.com: the tenant
+        tenant = clean_company(m.sender.email.partition("@")[0].replace("_", " ").title())
+        if tenant:
+            return tenant, f"company from the Workday sender {m.sender.email}"
     return None, ""
 
 
 def find_role(subject: str, text: str) -> str | None:
+    """The job title the message is about: capitalised words ending in a role noun; the subject first."""
     for source in (subject, text[:3000]):
+        found: list[str] = []
         for pattern in _ROLE_RE:
-            hit = pattern.search(source)
-            if hit:
-                role = re.sub(r"\s+", " ", hit.group("r")).strip(" .,:;-–|\"'")
-                role = re.sub(r"^(?:the|a|an|our|your)\s+", "", role, flags=re.I)
-                role = re.split(r"\s+(?:at|with|in|for|position|role)\s+", role, maxsplit=1)[0]
-                if 3 <= len(role) <= 70 and not re.search(r"\b(you|your|we|our|this|that)\b", role, re.I):
-                    return role[:1].upper() + role[1:]
+            for hit in pattern.finditer(source):
+                role = " ".join(hit.group("r").split()).strip(" .,:;-–|")
+                while _ROLE_STOP.match(role):
+                    role = role.split(" ", 1)[1] if " " in role else ""
+                if 3 <= len(role) <= 60:
+                    found.append(role)
+            if len(found) >= 4:
+                break
+        if found:
+            return max(found, key=lambda r: (len(r.split()), -found.index(r)))
     return None
 
 

@@ -83,7 +83,7 @@ def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
 
     latest = held[-1]
     round_base = 100 * (len(held) - 1)
-    anchor, anchor_what = latest.end, f"the interview on {latest.start:%a %d %b %H:%M}"
+    anchor, anchor_what = latest.end, f"the interview on {latest.start:%a %d %b}"
     thank_you_sent = False
     follow_ups = 0
     last_follow_up: datetime | None = None
@@ -114,7 +114,7 @@ def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
             reason += f"; paused by an out-of-office reply until {paused_until:%a %d %b}"
         if conv.control and conv.control.action == "snooze" and conv.control.until and conv.control.until > due_at:
             due_at = conv.control.until
-            reason += f"; snoozed until {due_at:%a %d %b %H:%M}"
+            reason += f"; snoozed until {due_at:%a %d %b}"
         return Nudge(conv.id, conv.company, conv.role, kind, attempt, due_at, reason, round_)
 
     stage = "followed_up" if follow_ups else "awaiting_response"
@@ -172,7 +172,7 @@ def _before_interview(conv: Conversation, rules: FollowUpRules, now: datetime) -
             NudgeKind.THANK_YOU,
             1,
             due,
-            f"interview on {iv.start:%a %d %b %H:%M}; thank-you due within {_words(rules.thank_you_within)}",
+            f"interview on {iv.start:%a %d %b}; thank-you due within {_words(rules.thank_you_within)} of its end",
             100 * len([i for i in conv.active_interviews if i.end <= now]),
         )
         return Ladder("interview_scheduled", n, n.reason, 0, iv)

@@ -52,6 +52,7 @@ class Interview:
     uid: str | None
     sequence: int
     cancelled: bool = False
+    tentative: bool = False  # a time proposed in an invitation ("would Friday at 9 work?"), not yet confirmed
 
 
 @dataclass
@@ -99,7 +100,11 @@ class Conversation:
 
     @property
     def active_interviews(self) -> list[Interview]:
-        return [i for i in self.interviews if not i.cancelled]
+        """Interviews that stand: not cancelled; proposals only while nothing was confirmed."""
+        standing = [i for i in self.interviews if not i.cancelled]
+        if any(not i.tentative for i in self.interviews):
+            standing = [i for i in standing if not i.tentative]
+        return standing
 
     @property
     def ended(self) -> str | None:
@@ -152,8 +157,12 @@ def build_conversations(
                 continue
             conv = _new_conversation(stored, used_ids)
             convs.append(conv)
-        elif conv.role is None and c.role and not outbound:
-            conv.role = c.role
+        elif (
+            c.role
+            and not outbound
+            and (conv.role is None or (_same_role(conv.role, c.role) and len(c.role) > len(conv.role)))
+        ):
+            conv.role = c.role  # "Engineer" becomes "Senior Data Engineer" when a later message says so
         _add(conv, stored, identity, outbound)
         if m.message_id:
             by_msgid[m.message_id] = conv
@@ -186,9 +195,12 @@ def _linked(
 
 
 def _same_role(a: str | None, b: str | None) -> bool:
+    """Unknown matches anything; "Engineer" and "Senior Data Engineer" are one role; "Analyst" and
+    "Engineer" are two."""
     if not a or not b:
         return True
-    return normalise_company(a) == normalise_company(b)
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    return wa <= wb or wb <= wa
 
 
 def _by_company(convs: list[Conversation], company: str | None, role: str | None) -> Conversation | None:
@@ -205,15 +217,13 @@ def _by_people(
     convs: list[Conversation], stored: StoredMessage, identity: Identity, outbound: bool
 ) -> Conversation | None:
     m = stored.message
-    others = [a for a in (m.recipients if outbound else (m.sender, *m.reply_to)) if a and not identity.is_me(a)]
+    inbound_people = (m.sender, *m.reply_to, *(ev.organizer for ev in m.calendar))
+    others = [a for a in (m.recipients if outbound else inbound_people) if a and not identity.is_me(a)]
     for conv in reversed(convs):
         for a in others:
             if a.email in conv.people and not is_noreply(a.email):
                 return conv
-            if organisation_domain(a.domain) in conv.domains:
-                company = stored.classification.company
-                if company and normalise_company(company) != normalise_company(conv.company):
-                    continue
+            if organisation_domain(a.domain) in conv.domains and _same_role(conv.role, stored.classification.role):
                 return conv
     return None
 
@@ -240,12 +250,18 @@ def _add(conv: Conversation, stored: StoredMessage, identity: Identity, outbound
     conv.message_keys.append(m.key)
     if m.message_id:
         conv.message_ids.add(m.message_id)
+    # A suggested reply answers the latest message written by a person, never a robot's notification.
+    from_person = outbound or (
+        m.sender is not None and not is_noreply(m.sender.email) and not is_intermediary(m.sender.domain)
+    )
+    if from_person and m.message_id:
         conv.last_message_id = m.message_id
         conv.references = [*m.references, m.message_id][-10:]
+        conv.subject = m.subject or conv.subject
+    elif not conv.subject:
+        conv.subject = m.subject
     if m.thread_id:
         conv.thread_ids.add(m.thread_id)
-    if not conv.subject and m.subject:
-        conv.subject = m.subject
     if outbound:
         conv.events.append(Event(m.date, EventKind.USER_SENT, m.key, str(c.label)))
         return
@@ -254,11 +270,11 @@ def _add(conv: Conversation, stored: StoredMessage, identity: Identity, outbound
         conv.reply_by = c.reply_by
     kind = _LABEL_EVENTS.get(c.label, EventKind.EMPLOYER_REPLIED)
     if kind is EventKind.INTERVIEW_SCHEDULED and c.interview_at:
-        _schedule(conv, stored)
+        _schedule(conv, stored, tentative=False)
     elif kind is EventKind.INTERVIEW_CANCELLED:
         _cancel(conv, stored)
     elif kind is EventKind.INTERVIEW_REQUESTED and c.interview_at:
-        _schedule(conv, stored)  # an invitation that already names the time schedules it
+        _schedule(conv, stored, tentative=True)
     if kind is EventKind.AUTO_REPLY:
         conv.events.append(Event(m.date, kind, m.key, "automatic reply", until=c.return_date))
         return
@@ -285,7 +301,7 @@ def _learn_people(conv: Conversation, stored: StoredMessage, identity: Identity)
         conv.contact = m.sender
 
 
-def _schedule(conv: Conversation, stored: StoredMessage) -> None:
+def _schedule(conv: Conversation, stored: StoredMessage, tentative: bool) -> None:
     c = stored.classification
     assert c.interview_at is not None
     end = c.interview_end or c.interview_at + timedelta(minutes=DEFAULT_INTERVIEW_MINUTES)
@@ -297,8 +313,11 @@ def _schedule(conv: Conversation, stored: StoredMessage) -> None:
                 iv.start, iv.end, iv.sequence, iv.cancelled = c.interview_at, end, seq, False
             return
         if abs((iv.start - c.interview_at).total_seconds()) < 60:
-            return  # the same interview confirmed again (reminder, text and invite)
-    conv.interviews.append(Interview(c.interview_at, end, uid, seq))
+            iv.tentative = iv.tentative and tentative  # the proposal, now confirmed (or a reminder)
+            if uid and not iv.uid:
+                iv.uid, iv.sequence = uid, seq
+            return
+    conv.interviews.append(Interview(c.interview_at, end, uid, seq, tentative=tentative))
 
 
 def _cancel(conv: Conversation, stored: StoredMessage) -> None:

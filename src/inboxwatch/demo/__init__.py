@@ -22,6 +22,7 @@ def demo_messages(folder: str) -> list[tuple[str, bytes]]:
 def build_maildirs(target: Path) -> tuple[Path, Path]:
     """Write the demo as two real Maildirs under ``target``; returns (inbox, sent)."""
     paths = []
+    target.mkdir(parents=True, exist_ok=True)
     for folder in ("inbox", "sent"):
         path = target / folder
         box = mailbox.Maildir(path, create=True)

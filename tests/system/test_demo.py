@@ -1,0 +1,91 @@
+"""The bundled demo, end to end through the real pipeline: every story of STORY.md at its fixed moment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inboxwatch.config import AccountConfig, Config
+from inboxwatch.demo import DEMO_IDENTITY, DEMO_NOW, build_maildirs, demo_messages
+from inboxwatch.pipeline import Overview, overview, scan
+from inboxwatch.store import Store
+
+# company → (stage, next nudge kind and attempt if due now, else None)
+EXPECTED = {
+    "Northwind Analytics": ("awaiting_response", ("follow_up", 1)),
+    "Larkspur Health": ("awaiting_response", ("thank_you", 1)),
+    "Copperline Robotics": ("followed_up", ("follow_up", 2)),
+    "Halcyon Bank": ("rejected", None),
+    "Tidewater Games": ("offer", None),
+    "Fernhill Energy": ("awaiting_response", None),
+    "Brightpath Learning": ("awaiting_response", None),
+    "Ostara Systems": ("closed", ("move_on", 1)),
+    "Quillfeather Labs": ("acknowledged", None),
+    "Marlowe Insurance": ("interview_cancelled", None),
+    "Juniper Freight": ("interview_scheduled", None),
+    "Sablewood Media": ("followed_up", None),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_view(tmp_path_factory: pytest.TempPathFactory) -> Overview:
+    tmp = tmp_path_factory.mktemp("demo")
+    inbox, sent = build_maildirs(tmp / "mail")
+    config = Config.default(DEMO_IDENTITY, [AccountConfig("demo", "maildir", str(inbox), str(sent))], tmp / "state")
+    with Store.open(config.state_path) as store:
+        scan(config, store, DEMO_NOW)
+        return overview(config, store, DEMO_NOW)
+
+
+def test_the_demo_mailbox_is_big_and_varied_enough() -> None:
+    inbox, sent = demo_messages("inbox"), demo_messages("sent")
+    assert len(inbox) + len(sent) >= 40
+    raw = b"".join(r for _, r in inbox)
+    for marker in (b"greenhouse", b"lever.co", b"myworkday.com", b"text/calendar", b"List-Unsubscribe"):
+        assert marker in raw
+
+
+def test_every_story_reaches_its_expected_stage(demo_view: Overview) -> None:
+    by_company = {c.company: c for c in demo_view.conversations}
+    assert set(by_company) == set(EXPECTED), "noise became a conversation, or a story was split or lost"
+    for company, (stage, due) in EXPECTED.items():
+        ladder = demo_view.ladders[by_company[company].id]
+        assert ladder.stage == stage, company
+        is_due = ladder.next_nudge is not None and ladder.next_nudge.due_at <= DEMO_NOW
+        if due is None:
+            assert not is_due, company
+        else:
+            assert is_due and ladder.next_nudge is not None, company
+            assert (str(ladder.next_nudge.kind), ladder.next_nudge.attempt) == due, company
+
+
+def test_the_employers_own_dates_move_and_pause_the_ladder(demo_view: Overview) -> None:
+    ladders = {c.company: demo_view.ladders[c.id] for c in demo_view.conversations}
+    fernhill = ladders["Fernhill Energy"].next_nudge
+    assert fernhill is not None and fernhill.due_at.date().isoformat() == "2026-03-21"  # "by Friday, March 20"
+    sablewood = ladders["Sablewood Media"].next_nudge
+    assert sablewood is not None and sablewood.due_at.date().isoformat() == "2026-03-18"  # back on the 18th
+    juniper = ladders["Juniper Freight"]
+    assert juniper.interview is not None and juniper.interview.start.date().isoformat() == "2026-03-17"
+
+
+def test_the_second_follow_up_names_other_people_to_try(demo_view: Overview) -> None:
+    (copperline,) = [d for d in demo_view.due if d.nudge.company == "Copperline Robotics"]
+    tips = " ".join(copperline.suggestion.tips)
+    assert "Helen Brooks" in tips and "Raj Patel" in tips
+    assert copperline.suggestion.to[0].email == "sam.okafor@copperline-robotics.example"
+    assert copperline.suggestion.subject.startswith("Re: ")
+
+
+def test_demo_command_exits_0_and_shows_a_follow_up_with_its_text() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "inboxwatch", "demo"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "follow_up #1" in done.stdout
+    assert "I wanted to follow up on my interview" in done.stdout
+    assert "Northwind Analytics" in done.stdout
+    assert not list(Path.cwd().glob("state.sqlite3"))  # records nothing outside its temporary folder
