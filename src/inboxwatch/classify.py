@@ -39,7 +39,8 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         2.5,
         _lower_rx(
             r"\b(invite|invitation|like to invite|pleased to invite|happy to invite) you (to|for) (an? |the |your )?"
-            r"(\w+[- ]){0,3}(interview|phone screen|screening call|conversation with)",
+            r"(\w+[- ]){0,3}(interview|phone screen|screen|screening call|conversation|chat|call|portfolio review|"
+            r"onsite|on-site|interview day|meeting|panel)",
             r"\b(would|'d) (like|love) to (schedule|set up|arrange|book|invite you for) (an? |some |the )?"
             r"(\w+[- ]){0,3}(interview|phone screen|screen|call|chat|conversation|meeting)",
             r"\bmove (you )?(forward )?(to|into|with) (the )?(next|first|final|onsite|technical) (round|stage|step)",
@@ -52,6 +53,11 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\b(share|send|let (me|us) know|provide) (me |us )?(your|some|a few) (availability|available times|times)",
             r"\bwhat (times|days) (work|would work|are you available)",
             r"\binterview (request|invitation)\b",
+            r"\b(send|share|give) (me |us )?(over )?(a few|a couple of|some|your) (windows|times|slots|options)( of availability)?",
+            r"\bwhat does your (availability|schedule|calendar) look like",
+            r"\b(are|would) you (be )?(free|around|available) [^.?!\n]{0,60}\b(chat|call|conversation|interview|screen|meet|zoom|video)",
+            r"\b(grab|pick|book|choose) (a|any|one) (slot|time)\b",
+            r"\b(would like|'d like|want) to (do|set up|have|schedule) a [^.?!\n]{0,30}\b(phone screen|screen|interview|call|video chat)",
             r"\b(would|'d) like to move you (forward|ahead|on)\b",
             r"\bnext step (is|will be|would be) (a|an) [^.?!\n]{0,50}\b(interview|conversation|call|chat|screen)",
             r"\bwould (mon|tues|wednes|thurs|fri|satur|sun)day\b[^?\n]{0,80}\bwork\b",
@@ -85,6 +91,11 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
             r"\binterview (has been|was) (re)?scheduled\b",
             r"\binterview\b[^.?!\n]{0,80}\b(is|has been|was|is now) (confirmed|scheduled|booked|rescheduled|set)\b",
+            r"\b(we're|we are|you're|you are) (all )?(set|confirmed|booked|scheduled|on) (for|with) ",
+            r"\bsee you (on|at|tomorrow|then|next|monday|tuesday|wednesday|thursday|friday)\b",
+            r"\blet's do (it )?(tomorrow|today|monday|tuesday|wednesday|thursday|friday|at|on)\b",
+            r"\b(your|the) (virtual |on-?site |final |technical )*(onsite|on-site|interview|phone screen|screen|call) (is|will be) (tomorrow|today|on|at)\b",
+            r"\b(itinerary|agenda) for (your|the) (visit|onsite|interview|day)\b",
             r"\bnew (event|interview) (scheduled|confirmed)\b",
             r"\b(your|the) (interview|meeting) with [a-z]+( [a-z]+)? (is |will be )?(on |at |this |next |tomorrow)",
             r"\b(travel|flight|hotel) arrangements\b.{0,80}\b(interview|meetings?|visit)\b",
@@ -100,6 +111,10 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\b(interview|phone screen|call)( \w+){0,3} (has been |is |was )?(cancel+ed|postponed|called off)",
             r"\b(need|have|had) to (cancel|postpone) (your |our |the )?(\w+ ){0,2}(interview|call|phone screen)",
             r"\bcancel+ed (event|interview)\b",
+            r"\b(need|needs|have|has|had|asked) to (cancel|postpone|push|call off|put on hold)( back)? (your |our |the |"
+            r"tomorrow's |today's |this week's )?(\w+ ){0,3}(interview|call|phone screen|review|onsite|on-site|meeting|"
+            r"conversation|chat|\d+ ?(am|pm))",
+            r"\binterview (is|has been) (off|called off|on hold)\b",
         ),
     ),
     # --- assessments
@@ -109,7 +124,8 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         _lower_rx(
             r"\b(coding|technical|online|skills?|cognitive|personality|take[- ]home) (challenge|assessment|exercise|test|assignment|task)\b",
             r"\b(one[- ]way|recorded|on[- ]demand|asynchronous) video (interview|screen|assessment)",
-            r"\bcomplete (the|this|your|an|our) (\w+ ){0,2}(assessment|challenge|test|exercise)",
+            r"\bcomplete (the|this|your|an|our|a) (\w+ ){0,2}(assessment|challenge|test|exercise|assignment|case study)",
+            r"\b(design|case[- ]study|coding|technical|written|analytics|data) (exercise|assignment|challenge|case)\b",
             r"\b(hackerrank|codility|codesignal|hirevue|testgorilla|coderbyte|karat|spark ?hire|willo)\b",
         ),
     ),
@@ -133,6 +149,12 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         3.0,
         _lower_rx(
             r"\b(decided|chosen|elected) (not )?to (move|proceed|go) (forward|ahead) with (other|another|a different) (candidate|applicant)",
+            r"\bdecided (not to|to not) (move|proceed|go|continue|progress)( forward| ahead| further)?\b",
+            r"\bdecided to (pursue|proceed with|move forward with|go with|continue with) (other|another|a different|the other)? ?(candidates?|applicants?|profiles?)",
+            r"\b(offered|extended an offer for|filled) the (role|position|job|vacancy) (to|with) (another|a different|an internal|an?) ?(\w+ )?candidate",
+            r"\bclos(e|ing) (the|our) (process|search|position|role|requisition|recruitment)\b",
+            r"\bnot (be )?extending (you )?an offer",
+            r"\b(won't|will not|aren't|are not) be (moving|progressing|proceeding|taking) (you |your application )?(forward|further|ahead)",
             r"\b(will not|won't|not be|are not|aren't|unable to|cannot) (be )?(moving|move|proceed(ing)?|progress(ing)?) "
             r"(forward |further )?with your (application|candidacy)",
             r"\bnot (to )?(move|moving|proceed|proceeding) (forward )?with your (application|candidacy)",
@@ -149,7 +171,15 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\bnot (a|the right) (fit|match) (for|at) this (time|role|position)",
         ),
     ),
-    (Label.REJECTION, 1.0, _lower_rx(r"\bregret to (inform|let you know|tell you)", r"\bunfortunately\b")),
+    (
+        Label.REJECTION,
+        1.0,
+        _lower_rx(
+            r"\bregret to (inform|let you know|tell you)",
+            r"\bunfortunately\b",
+            r"\b(not the news you were hoping|wish i had better news|sorry to (share|tell you|let you know))",
+        ),
+    ),
     # --- offers
     (
         Label.OFFER,
@@ -160,6 +190,8 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\b(offer of employment|employment offer|job offer|offer letter|formal offer|verbal offer)\b",
             r"\b(we'd|we would) like to offer you (the|a|an) (position|role|job)",
             r"\bextend(ing)? (you )?an offer\b",
+            r"\b(making|make|made) you (a |an )?(formal |verbal |written )?offer\b",
+            r"\b(written|formal) offer (will|is|should)\b",
             r"\b(your|the) (signed )?(offer|transfer) letter (is ready|to sign|for your (review|records))",
             r"\bsigned,? (\w+ )?offer letter\b",
         ),
@@ -236,6 +268,90 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\b(limited|no) access to (my )?e-?mail\b",
         ),
     ),
+    # --- the same families in German, French, Spanish, Japanese and Russian (the most common asks only)
+    (
+        Label.INTERVIEW_REQUEST,
+        2.5,
+        _lower_rx(
+            r"\b(einladen|einladung) (zu|zum) (einem |einem ersten )?(\w+ )?(vorstellungsgespräch|gespräch|interview)",
+            r"\b(vous )?invit(er|ons) (à|a) (un )?(premier )?entretien\b",
+            r"\bvos disponibilités\b",
+            r"\binvitar(te|le)? a una entrevista\b",
+            r"\b(tu|su) disponibilidad\b",
+            r"面接.{0,20}(ご案内|日程|候補日|ご都合)",
+            r"(ご都合|候補日).{0,20}(お知らせ|教えて)",
+            r"приглас\w* (вас )?на (\w+ )?(собеседование|интервью)",
+            r"удобн\w+ (для вас )?врем",
+        ),
+    ),
+    (
+        Label.INTERVIEW_CONFIRMED,
+        3.0,
+        _lower_rx(
+            r"\b(bestätig\w*|bestätigung)\b.{0,60}\b(vorstellungsgespräch|gespräch|interview|termin)",
+            r"\b(vorstellungsgespräch|gespräch|interview|termin)\b.{0,40}\bbestätigt",
+            r"\bconfirm\w* (de )?(votre|notre|l')\s?entretien",
+            r"\bentretien\b.{0,40}\bconfirmé",
+            r"\bconfirm\w* (de )?(tu|su|la) entrevista",
+            r"\bentrevista\b.{0,40}\bconfirmad",
+            r"面接.{0,20}(確定|決定|確認)",
+            r"(確定|決定)しました.{0,20}面接",
+            r"подтвержд\w+.{0,40}(собеседовани|интервью)",
+            r"(собеседовани|интервью)\w*.{0,40}подтвержд",
+        ),
+    ),
+    (
+        Label.INTERVIEW_CANCELLED,
+        3.0,
+        _lower_rx(
+            r"\b(vorstellungsgespräch|gespräch|interview|termin)\b.{0,40}\b(abgesagt|verschoben|absagen|verschieben)",
+            r"\b(annul|report)\w* (de )?(votre|notre|l')\s?entretien",
+            r"\bentretien\b.{0,40}\b(annulé|reporté)",
+            r"\b(cancelar|posponer|aplazar)\w* (la |tu |su )?entrevista",
+            r"\bentrevista\b.{0,40}\b(cancelad|pospuest|aplazad)",
+            r"面接.{0,20}(キャンセル|中止|延期)",
+            r"(отмен|перенес|перенос)\w*.{0,40}(собеседовани|интервью)",
+        ),
+    ),
+    (
+        Label.REJECTION,
+        3.0,
+        _lower_rx(
+            r"\b(leider|bedauerlicherweise)\b.{0,120}\b(absage|nicht (weiter )?berücksichtigen|anderen (kandidat|bewerb))",
+            r"\b(nicht|keine) (in die engere auswahl|weiter berücksichtig)",
+            r"\b(malheureusement|regret)\w*\b.{0,120}\b(pas (pu )?(retenu|donner suite)|autre candidat)",
+            r"\bne pas donner suite\b",
+            r"\b(lamentablemente|lamentamos)\b.{0,120}\b(no (ha sido|has sido|continuar|seguir)|otr[oa]s? candidat)",
+            r"(お祈り申し上げ|見送らせて|ご期待に添えない|不採用)",
+            r"к сожалению.{0,120}(не готовы|отказ|другого кандидата|не можем предложить)",
+        ),
+    ),
+    (
+        Label.OFFER,
+        3.0,
+        _lower_rx(
+            r"\b(vertragsangebot|arbeitsvertrag|angebot für die (position|stelle))\b",
+            r"\bproposition d'embauche\b",
+            r"\b(promesse|offre) d'(embauche|emploi)\b",
+            r"\boferta (de empleo|de trabajo|laboral|formal)\b",
+            r"(内定|採用内定|オファー)",
+            r"(предложение о работе|оффер|job offer)",
+        ),
+    ),
+    (
+        Label.APPLICATION_RECEIVED,
+        2.5,
+        _lower_rx(
+            r"\b(bewerbung|ihre unterlagen)\b.{0,60}\b(erhalten|eingegangen)",
+            r"\bvielen dank für ihre bewerbung\b",
+            r"\b(candidature)\b.{0,60}\b(bien )?(reçue|enregistrée)",
+            r"\bmerci (pour|de) votre candidature\b",
+            r"\b(hemos recibido|recibimos) tu (solicitud|candidatura)",
+            r"\bgracias por (tu|su) (solicitud|candidatura|postulación)",
+            r"(ご応募いただき|応募を受け付け|エントリーを受け付け)",
+            r"(ваш[ае]? (резюме|отклик|заявк)\w*.{0,40}(получен|принят))",
+        ),
+    ),
 ]
 
 # Where the owner is the interviewer or coordinator, or "interview" is about something else.
@@ -246,7 +362,7 @@ INTERVIEWER_SIDE = _lower_rx(
     r"\b(please|can you|could you) (interview|meet with) (the |our |this )?candidate",
     r"\binterview (\w+ )?(with|of) (the |a |our )?candidate\b",
     r"\b(as|the) interviewer\b",
-    r"\bexit interview\b",
+    r"\bexit[- ]interview\b",
     r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
     r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
     r"\b(reporter|journalist|our readers|our listeners|for (a|an|our) (story|article|piece|feature|profile))\b",
@@ -256,7 +372,6 @@ SCHEDULE_FOR_SOMEONE = re.compile(r"\b[Ii]nterview [Ss]chedule (for|of) (?!you\b
 NOT_A_JOB_OFFER = _rx(
     r"\b\d+ ?% off\b",
     r"\b(special|limited[- ]time|exclusive|holiday|promotional) offer",
-    r"\boffer (ends|expires)",
     r"\bfree shipping\b",
     r"\b(coupon|discount|promo code)\b",
     r"\bunable to offer\b",
@@ -271,18 +386,22 @@ JOB_CONTEXT = _rx(
     r"\b(candidacy|candidate|position|role|job|opening|vacancy|interview|hiring|recruit\w*|résumé|resume|cv|"
     r"offer letter|employment|hire|start date|salary|compensation)\b"
 )
-OUTBOUND_THANKS = _rx(
-    r"\bthank(s| you)\b.{0,60}\b(time|interview|meeting|speaking|conversation|chat|opportunity)",
-    r"\b(enjoyed|great|pleasure) (speaking|meeting|talking|our conversation|learning)",
+OUTBOUND_THANKS = _lower_rx(
+    r"\bthank(s| you)( all| both| so much| again| very much)? for (the|your|our|taking|meeting|speaking|talking|chatting|this|today|"
+    r"having|a great|a wonderful|the opportunity)\b",
+    r"\b(enjoyed|great|pleasure|lovely|wonderful) (speaking|meeting|talking|chatting|to meet|to speak|our (conversation|call|chat))",
 )
-OUTBOUND_FOLLOW_UP = _rx(
-    r"\bfollow(ing)?[- ]?up\b",
-    r"\bcheck(ing)? in\b",
-    r"\bany (update|news)\b",
-    r"\btouch base\b",
-    r"\b(status|update) (on|of|regarding) (my|the) (application|candidacy|interview)",
+OUTBOUND_FOLLOW_UP = _lower_rx(
+    r"\b(follow(ing)?[- ]?up|check(ing)? in|touch(ing)? base) (on|about|regarding|with you|again)\b",
+    r"\b(wanted|like) to (follow[- ]?up|check in|ask whether|ask if)\b",
+    r"\bany (update|news|word)\b",
+    r"\b(status|update) (on|of|regarding) (my|the) (application|candidacy|interview|decision|process)",
     r"\bwhere things stand\b",
-    r"\b(next steps|timeline)\b.{0,40}\?",
+    r"\b(update|news) on the (decision|process|timeline|role|position)",
+)
+OUTBOUND_CONTEXT = _lower_rx(
+    r"\b(team|onsite|on-site|call|conversation|chat|meeting|next steps|decision|process|opportunity|panel|screen|"
+    r"discussion|exercise|interview\w*)\b"
 )
 QUOTE_CUT = re.compile(
     r"^[ \t]*(On .{5,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .+\nSent: |_{10,}|Le .{5,100} a écrit|Am .{5,100} schrieb)",
@@ -364,10 +483,12 @@ def classify(message: Message, identity: Identity) -> Classification:
     event = _interview_event(m.calendar)
     if event is not None:
         about = f"{event.summary}\n{event.description[:500]}"
-        interviewy = re.search(
-            r"\b(interview|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit)", about + subject, P
+        surname = _surname(identity)
+        organised_by_owner = event.organizer is not None and identity.is_me(event.organizer)
+        interviewy = CALENDAR_INTERVIEW.search(about + subject) or (
+            surname and not organised_by_owner and re.search(rf"\b{re.escape(surname)}\b", event.summary, P)
         )
-        if interviewy and not INTERVIEWER_SIDE.search(about + "\n" + subject):
+        if interviewy and not organised_by_owner and not INTERVIEWER_SIDE.search((about + "\n" + subject).lower()):
             if event.method == "CANCEL" or event.status == "CANCELLED":
                 scores.add(Label.INTERVIEW_CANCELLED, 4.0, f"calendar CANCEL of {event.summary!r}")
             elif event.method in ("REQUEST", "PUBLISH", ""):
@@ -434,6 +555,11 @@ def classify(message: Message, identity: Identity) -> Classification:
     return _with_facts(m, body, identity, label, confidence, evidence, event, personal)
 
 
+CALENDAR_INTERVIEW = re.compile(
+    r"\b(interview\w*|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit\w*|portfolio review|"
+    r"vorstellungsgespräch|entretien|entrevista|собеседовани\w*)|面接",
+    P,
+)
 CANDIDATE_LABELS = (
     Label.INTERVIEW_REQUEST,
     Label.INTERVIEW_CONFIRMED,
@@ -516,19 +642,26 @@ def _confidence(best: float, scores: _Scores, label: Label) -> float:
 
 
 def _classify_outbound(m: Message, body: str, common: list[str]) -> Classification:
+    """The owner's own mail: a thank-you, a follow-up, or anything else (including inviting a candidate)."""
     text = m.subject + "\n" + body[:4000]
-    follow = OUTBOUND_FOLLOW_UP.search(text)
-    thanks = OUTBOUND_THANKS.search(text)
-    context = JOB_CONTEXT.search(text)
-    recipients = [a for a in m.recipients]
-    contact = recipients[0] if recipients else None
-    if follow and context:
-        return Classification(
-            Label.FOLLOW_UP, 0.8, (f"sent by the owner: {follow.group(0)!r}", *common), contact=contact
-        )
-    if thanks and context:
+    lowered = text.lower().replace("’", "'")
+    contact = m.recipients[0] if m.recipients else None
+    context = JOB_CONTEXT.search(text) or OUTBOUND_CONTEXT.search(lowered)
+    inviting = next((hit for lab, _, p in RULES if lab is Label.INTERVIEW_REQUEST and (hit := p.search(lowered))), None)
+    if not context or (inviting and "you" in inviting.group(0)):
+        why = "sent by the owner" + (f", inviting someone: {inviting.group(0)!r}" if inviting and context else "")
+        return Classification(Label.OTHER, 0.6, (why, *common), contact=contact)
+    opening = m.subject + "\n" + body[:300]
+    follow = OUTBOUND_FOLLOW_UP.search(lowered)
+    thanks = OUTBOUND_THANKS.search(lowered)
+    thanks_first = OUTBOUND_THANKS.search(opening.lower()) and not OUTBOUND_FOLLOW_UP.search(opening.lower())
+    if thanks and (thanks_first or not follow):
         return Classification(
             Label.THANK_YOU, 0.8, (f"sent by the owner: {thanks.group(0)!r}", *common), contact=contact
+        )
+    if follow:
+        return Classification(
+            Label.FOLLOW_UP, 0.8, (f"sent by the owner: {follow.group(0)!r}", *common), contact=contact
         )
     return Classification(Label.OTHER, 0.6, ("sent by the owner", *common), contact=contact)
 
