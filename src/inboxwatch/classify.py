@@ -264,7 +264,7 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"^(automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|ooo|abwesenheitsnotiz|"
             r"réponse automatique|respuesta automática|autosvar)\b",
             r"\bi (am|will be|'m) (currently )?(out of (the )?office|away from (the office|my desk)|on (annual |parental )?leave|on vacation|on holiday)",
-            r"\bthis is an auto(matic|mated)[- ]?(reply|response|message)",
+            r"\bthis is an auto(matic|mated)[- ]?(reply|response)",
             r"\b(limited|no) access to (my )?e-?mail\b",
         ),
     ),
@@ -288,8 +288,8 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         Label.INTERVIEW_CONFIRMED,
         3.0,
         _lower_rx(
-            r"\b(bestätig\w*|bestätigung)\b.{0,60}\b(vorstellungsgespräch|gespräch|interview|termin)",
-            r"\b(vorstellungsgespräch|gespräch|interview|termin)\b.{0,40}\bbestätigt",
+            r"\b(bestätig\w*|bestätigung)\b.{0,60}\b(vorstellungsgespräch|bewerbungsgespräch|interview)",
+            r"\b(vorstellungsgespräch|bewerbungsgespräch|interview)\b.{0,40}\bbestätigt",
             r"\bconfirm\w* (de )?(votre|notre|l')\s?entretien",
             r"\bentretien\b.{0,40}\bconfirmé",
             r"\bconfirm\w* (de )?(tu|su|la) entrevista",
@@ -304,7 +304,7 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
         Label.INTERVIEW_CANCELLED,
         3.0,
         _lower_rx(
-            r"\b(vorstellungsgespräch|gespräch|interview|termin)\b.{0,40}\b(abgesagt|verschoben|absagen|verschieben)",
+            r"\b(vorstellungsgespräch|bewerbungsgespräch|interview)\b.{0,40}\b(abgesagt|verschoben|absagen|verschieben)",
             r"\b(annul|report)\w* (de )?(votre|notre|l')\s?entretien",
             r"\bentretien\b.{0,40}\b(annulé|reporté)",
             r"\b(cancelar|posponer|aplazar)\w* (la |tu |su )?entrevista",
@@ -362,6 +362,8 @@ INTERVIEWER_SIDE = _lower_rx(
     r"\b(please|can you|could you) (interview|meet with) (the |our |this )?candidate",
     r"\binterview (\w+ )?(with|of) (the |a |our )?candidate\b",
     r"\b(as|the) interviewer\b",
+    r"\b(this|the|a) candidate's (results|submission|assessment|answers|test|code)\b",
+    r"\breview (the|this|a) candidate\b",
     r"\bexit[- ]interview\b",
     r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
     r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
@@ -501,7 +503,7 @@ def classify(message: Message, identity: Identity) -> Classification:
     about = subject + "\n" + body[:BODY_WINDOW]
     interviewer = INTERVIEWER_SIDE.search(about.lower()) or SCHEDULE_FOR_SOMEONE.search(about)
     if interviewer:
-        for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED):
+        for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED, Label.ASSESSMENT):
             if scores.points.get(label):
                 scores.add(label, -8.0, f"owner is not the candidate: {interviewer.group(0).strip()!r}")
     if scores.points.get(Label.OFFER) and (veto := NOT_A_JOB_OFFER.search(subject + "\n" + body[:4000])):
@@ -516,7 +518,7 @@ def classify(message: Message, identity: Identity) -> Classification:
     if not job_context:
         for label in (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED):
             if scores.points.get(label):
-                scores.add(label, -3.0, "no job context (application, position, role, interview …)")
+                scores.add(label, -6.0, "no job context (position, role, interview, résumé …)")
     if bulk and not vendor:
         for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.OFFER, Label.REJECTION):
             if scores.points.get(label):
@@ -648,7 +650,7 @@ def _classify_outbound(m: Message, body: str, common: list[str]) -> Classificati
     contact = m.recipients[0] if m.recipients else None
     context = JOB_CONTEXT.search(text) or OUTBOUND_CONTEXT.search(lowered)
     inviting = next((hit for lab, _, p in RULES if lab is Label.INTERVIEW_REQUEST and (hit := p.search(lowered))), None)
-    if not context or (inviting and "you" in inviting.group(0)):
+    if not context or inviting:  # the owner scheduling someone, or answering an invitation
         why = "sent by the owner" + (f", inviting someone: {inviting.group(0)!r}" if inviting and context else "")
         return Classification(Label.OTHER, 0.6, (why, *common), contact=contact)
     opening = m.subject + "\n" + body[:300]

@@ -79,7 +79,10 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
     texts: list[str] = []
     htmls: list[str] = []
     calendars: list[CalendarEvent] = []
-    _walk(msg, texts, htmls, calendars, defects, depth=0, budget=[MAX_PARTS])
+    try:
+        _walk(msg, texts, htmls, calendars, defects, depth=0, budget=[MAX_PARTS])
+    except Exception as e:  # a MIME tree broken in a way not foreseen: keep what was read, report it
+        defects.append(f"unreadable MIME structure: {type(e).__name__}")
     text = "\n\n".join(t for t in texts if t.strip())
     if not text.strip() and htmls:
         text = "\n\n".join(html_to_text(h) for h in htmls)
@@ -149,7 +152,7 @@ def _walk(
         filename = part.get_filename() or ""
     except Exception:
         defects.append("undecodable attachment name")
-    disposition = (part.get("content-disposition") or "").split(";")[0].strip().lower()
+    disposition = str(part.get("content-disposition") or "").split(";")[0].strip().lower()
     is_ics = ctype in ("text/calendar", "application/ics") or filename.lower().endswith(".ics")
     if is_ics:
         if len(calendars) < 10:
@@ -271,8 +274,10 @@ def _parse_date(value: object, defects: list[str]) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
         defects.append("Date header without a time zone; read as UTC")
-    if not 1980 <= parsed.year <= 2100:
-        defects.append(f"absurd Date header year {parsed.year}")
+    written = re.search(r"(?<![+\-\d:])(\d{4})\b", str(value))
+    year = int(written.group(1)) if written else parsed.year  # "0001" must not become 2001
+    if not 1980 <= year <= 2100 or year != parsed.year:
+        defects.append(f"absurd Date header year {year}")
         return None
     return parsed
 
