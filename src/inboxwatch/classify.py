@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 
 from inboxwatch import dates
 from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
@@ -708,10 +709,15 @@ def _with_facts(
         if event.start:
             evidence.append(f"interview time from calendar: {event.start.isoformat()}")
     elif label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CANCELLED):
-        span = dates.find_interview_time(f"{m.subject}\n{body}", m.date)
+        about = f"{m.subject}\n{body.lstrip()}"
+        span = dates.find_interview_time(about, m.date)
         if span:
             interview_at, interview_end = span.start, span.end
             evidence.append(f"interview time from text: {span.evidence!r}")
+        elif (day := dates.find_interview_day(about, m.date)) is not None:
+            # No clock time stated: the morning of that day, so the ladder still has an anchor.
+            interview_at = datetime.combine(day.day, time(9), m.date.tzinfo if m.date else UTC)
+            evidence.append(f"interview day from text (no time given): {day.evidence!r}")
     reply_by = None
     if label not in (Label.REJECTION, Label.OFFER):
         stated = dates.find_reply_by(body, m.date)

@@ -620,3 +620,33 @@ def find_return_date(text: str, sent_at: datetime | None, *, limit: int = 20000)
         return _first_unquoted(text, facts)
     except (ValueError, OverflowError):
         return None
+
+
+# ------------------------------------------------------------------------------------------ day only
+
+_MEETING_WORDS = re.compile(r"\b(?:interview\w*|meetings?|visit|trip|itinerary|schedule[ds]?|onsite|on-site|call)\b")
+
+
+def find_interview_day(text: str, sent_at: datetime | None, *, limit: int = 4000) -> DateFact | None:
+    """A day stated without a clock time next to meeting words ("scheduling the meetings for January 3",
+    "Itinerary - 1/3"): the interview's day when no time is given. The nearest date to such a word wins."""
+    low = _lower(text[: max(0, limit)])
+    sent = _aware(sent_at)
+    ref = sent.date() if sent else None
+    best: tuple[int, DateFact] | None = None
+    try:
+        words = [w.start() for w in _MEETING_WORDS.finditer(low)]
+        if not words:
+            return None
+        for m in _DATE_RE.finditer(low):
+            if m.group("rel") == "today" or (m.group("wd") and not m.group("wq")):
+                continue  # "today" and a bare weekday are too loose without a time
+            day = _resolve_date(m, ref)
+            if day is None or (ref is not None and day < ref):
+                continue
+            distance = min(abs(m.start() - w) for w in words)
+            if distance <= 80 and (best is None or distance < best[0]):
+                best = (distance, _fact(day, text, m.start(), m.end()))
+    except (ValueError, OverflowError):
+        return None
+    return best[1] if best else None
