@@ -415,7 +415,9 @@ def test_interview_day_without_a_clock_time() -> None:
     from inboxwatch.dates import find_interview_day
 
     sent = datetime(2001, 12, 19, 6, 36, tzinfo=UTC)
-    fact = find_interview_day("I'll be making your travel arrangements and scheduling the meetings for January 3.", sent)
+    fact = find_interview_day(
+        "I'll be making your travel arrangements and scheduling the meetings for January 3.", sent
+    )
     assert fact is not None and fact.day == date(2002, 1, 3)
     assert find_interview_day("Lunch was great, see you around January 3.", sent) is None  # no meeting words
     assert find_interview_day("The interview went well.", sent) is None  # no date
