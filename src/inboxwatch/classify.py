@@ -383,11 +383,17 @@ NOT_A_JOB_OFFER = _rx(
 )
 NOT_A_JOB_APPLICATION = _rx(
     r"\bapplication (to open|for (a |an |your )?(new )?(account|loan|credit|card|mortgage|visa|permit|membership|grant|lease))",
-    r"\b(account|loan|credit card|mortgage|membership|rental|insurance|visa) application\b",
+    r"\b(account|loan|credit card|mortgage|membership|rental|insurance|visa|course|program(me)?|admissions?|scholarship|"
+    r"grant|tenancy|apartment) application\b",
+    r"\b(admissions? (office|committee|team)|enrol(l)?ment|tuition|semester|intake|cohort|the course|the programme|"
+    r"the program|flat|apartment|tenancy|landlord|lease)\b",
 )
+# Words that place a message in a job search, in the languages the rules know.
 JOB_CONTEXT = _rx(
-    r"\b(candidacy|candidate|position|role|job|opening|vacancy|interview|hiring|recruit\w*|résumé|resume|cv|"
-    r"offer letter|employment|hire|start date|salary|compensation)\b"
+    r"\b(candida(cy|te|tes|ture|tura|t|ts)|positions?|roles?|jobs?|openings?|vacanc(y|ies)|interview\w*|hiring|"
+    r"recruit\w*|résumé|resume|cv|offer letter|employment|hire|start date|salary|compensation|applying|applied|"
+    r"your application|careers?|talent|bewerbung|stelle|kandidat\w*|vorstellungsgespräch|poste|entretien|"
+    r"solicitud|puesto|entrevista|vacante|собеседовани\w*|кандидат\w*|ваканси\w*|резюме|оффер)\b|応募|選考|面接|採用|内定"
 )
 OUTBOUND_THANKS = _lower_rx(
     r"\bthank(s| you)( all| both| so much| again| very much)? for (the|your|our|taking|meeting|speaking|talking|chatting|this|today|"
