@@ -8,11 +8,13 @@ when it cannot be known (a pattern that may start with anything), the pattern is
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
-from re import _constants as sre_constants  # the parser re itself uses (Python >= 3.11)
-from re import _parser as sre_parse
+# The parser re itself uses; private, so typeshed does not describe it.
+sre_constants: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
 
 _WIDEST_RANGE = 300  # a class wider than this is no filter worth having
 

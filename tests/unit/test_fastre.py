@@ -25,7 +25,7 @@ def test_same_matches_as_plain_re(pattern: str, text: str) -> None:
 
 
 def test_first_characters_are_known_only_when_they_are_few() -> None:
-    from re import _parser as sre_parse
+    from inboxwatch.fastre import sre_parse
 
     assert first_chars(list(sre_parse.parse(r"\b(apply|interview)"))) == {"a", "i"}
     assert first_chars(list(sre_parse.parse(r"(?:\w+ ){0,2}jobs"))) is None
