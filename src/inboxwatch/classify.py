@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from inboxwatch import dates
-from inboxwatch.fastre import compile_fast
 from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
 from inboxwatch.extract import find_company, find_contact, find_role
+from inboxwatch.fastre import compile_fast
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
 P = re.IGNORECASE
@@ -247,6 +247,18 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
     # --- job alerts and career newsletters
     (
         Label.JOB_ALERT,
+        2.0,
+        _lower_rx(
+            r"\b(positions|jobs|openings|opportunities|vacancies) (available|open|currently open)\b",
+            r"\b(open|new|current) (positions?|openings?|vacanc(y|ies)) (at|in|with|on)\b",
+            r"\bif (anyone|anybody|you know (anyone|someone|somebody)) (is |who is |who's )?(interested|looking)\b",
+            r"\b(please )?(send|forward|pass|circulate) (this |it )?(on |along |around )?to (people|anyone|others|friends|"
+            r"your (network|contacts|colleagues))",
+            r"\b(looking|wanting|seeking) to hire\b",
+        ),
+    ),
+    (
+        Label.JOB_ALERT,
         2.5,
         _lower_rx(
             r"\b(new|latest|top|featured|recommended) (\w+ ){0,2}(jobs|openings|roles|positions|vacancies|listings)\b",
@@ -362,6 +374,7 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\b(candidature)\b.{0,60}\b(bien )?(reçue|enregistrée)",
             r"\bmerci (pour|de) votre candidature\b",
             r"\b(hemos recibido|recibimos) tu (solicitud|candidatura)",
+            r"\b(tu|su) (solicitud|candidatura) (se ha enviado|ha sido enviada|fue enviada|se envió)",
             r"\bgracias por (tu|su) (solicitud|candidatura|postulación)",
             r"(ご応募いただき|応募を受け付け|エントリーを受け付け)",
             r"(ваш[ае]? (резюме|отклик|заявк)\w*.{0,40}(получен|принят))",
@@ -581,7 +594,7 @@ def classify(message: Message, identity: Identity) -> Classification:
     if outreach >= 2 and unsolicited and scores.points.get(Label.INTERVIEW_REQUEST):
         scores.add(Label.INTERVIEW_REQUEST, -2.0, "an unsolicited approach, not an invitation about an application")
     if scores.points.get(Label.REJECTION, 0) >= 3 and scores.points.get(Label.JOB_ALERT):
-        scores.add(Label.JOB_ALERT, -3.0, "a decision about the owner's application, with suggestions appended")
+        scores.add(Label.JOB_ALERT, -5.0, "a decision about the owner's application, with suggestions appended")
     if _greets_owner(body, identity) and not bulk:
         scores.common.append("personal greeting to the owner")
         if scores.points.get(Label.JOB_ALERT):
