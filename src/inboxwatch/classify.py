@@ -143,6 +143,8 @@ RULES: list[tuple[Label, float, re.Pattern[str]]] = [
             r"\bwe (have )?received your (application|resume|résumé|cv)\b",
             r"\bapplication (confirmation|acknowledg(e)?ment)\b",
             r"\bsuccessfully (applied|submitted)\b",
+            r"\b(sent|forwarded|passed|submitted) your (resume|résumé|cv|application|profile) (on |along )?to (the |our )?"
+            r"(hiring manager|hiring team|team|recruiter|manager)",
         ),
     ),
     # --- rejections
@@ -674,6 +676,9 @@ INTEREST = _rx(
     r"\bexpress(ing)? (my )?interest\b",
     r"\bconsider(ed)? (me|my) (for|application)\b",
     r"\binterest(ed)? in (the|this|your|either|both) (position|role|job|opening)",
+    r"\b(include|add|put) my name\b",
+    r"\binterested (people|candidates|in)\b",
+    r"\b(appreciate|welcome) (the|your) consideration\b",
 )
 
 
