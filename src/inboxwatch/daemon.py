@@ -1,0 +1,283 @@
+"""``inboxwatch run``: APScheduler drives the pipeline; push watchers wake it; systemd supervises it.
+
+One worker thread does all the work (sync, evaluate, deliver), so the state file has one writer and slow
+work never piles up (``max_instances=1``, coalescing). Push watchers (IMAP IDLE) live in their own threads
+and only move the next run of their account's sync job to now. Nudges are evaluated after every sync, at
+the exact moment the next one falls due, and by a periodic safety pass.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from inboxwatch import sdnotify
+from inboxwatch.config import AccountConfig, Config, load_config
+from inboxwatch.errors import ConfigError, InboxwatchError
+from inboxwatch.models import FolderRole
+from inboxwatch.notify import build_channels
+from inboxwatch.pipeline import deliver, open_source, overview, scan_account
+from inboxwatch.sources.base import Source
+from inboxwatch.store import Store
+
+log = logging.getLogger(__name__)
+
+SAFETY_PASS = timedelta(minutes=5)
+ACCOUNT_STATUS = "account_status:"
+
+
+def local_now() -> datetime:
+    return datetime.now(UTC).astimezone()
+
+
+class Daemon:
+    """Long-running service. ``run`` blocks until SIGTERM/SIGINT and returns the exit code."""
+
+    def __init__(self, config_path: Path | None, clock: Callable[[], datetime] = local_now) -> None:
+        self.config_path = config_path
+        self.clock = clock
+        self.config: Config = load_config(config_path)
+        self.store = Store.open(self.config.state_path)
+        self.sources: dict[str, Source] = {}
+        self.failures: dict[str, int] = {}
+        self.stopping = threading.Event()
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600},
+        )
+        self.watchers: list[threading.Thread] = []
+        self.last_status = ""
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        signal.signal(signal.SIGHUP, self._on_reload)
+        self._schedule_all(first=True)
+        self.scheduler.start()
+        interval = sdnotify.watchdog_interval()
+        if interval:
+            self.scheduler.add_job(
+                lambda: sdnotify.notify("WATCHDOG=1"),
+                "interval",
+                seconds=interval,
+                id="watchdog",
+                executor="default",
+                replace_existing=True,
+            )
+        log.info("inboxwatch running with %d account(s)", len(self.config.accounts))
+        while not self.stopping.wait(1.0):
+            pass
+        sdnotify.notify("STOPPING=1")
+        log.info("stopping")
+        self.scheduler.shutdown(wait=True)  # the current transaction finishes; nothing new starts
+        for source in self.sources.values():
+            source.close()
+        self.store.close()
+        return 0
+
+    def _on_stop(self, signum: int, frame: FrameType | None) -> None:
+        self.stopping.set()
+
+    def _on_reload(self, signum: int, frame: FrameType | None) -> None:
+        # Runs in the worker so it never races a scan.
+        self.scheduler.add_job(self.reload, id="reload", replace_existing=True)
+
+    def reload(self) -> None:
+        try:
+            config = load_config(self.config_path)
+        except ConfigError as e:
+            log.error("new configuration rejected, keeping the running one: %s", e)
+            sdnotify.notify("STATUS=config reload failed; running with the previous configuration")
+            return
+        self.config = config
+        for source in self.sources.values():
+            source.close()
+        self.sources.clear()
+        self._schedule_all(first=False)
+        log.info("configuration reloaded")
+
+    # --- jobs --------------------------------------------------------------------------------------
+
+    def _schedule_all(self, first: bool) -> None:
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("sync:"):
+                job.remove()
+        now = self.clock()
+        for account in self.config.accounts:
+            if not account.enabled:
+                continue
+            self.scheduler.add_job(
+                self.sync,
+                "interval",
+                seconds=max(1.0, account.poll_every.total_seconds()),
+                args=[account.name],
+                id=f"sync:{account.name}",
+                next_run_time=now,
+                replace_existing=True,
+            )
+        self.scheduler.add_job(
+            self.evaluate,
+            "interval",
+            seconds=SAFETY_PASS.total_seconds(),
+            id="safety",
+            replace_existing=True,
+            next_run_time=now + SAFETY_PASS,
+        )
+        if self.config.alerts.digest_at is not None:
+            at = self.config.alerts.digest_at
+            self.scheduler.add_job(
+                self.digest, "cron", hour=at.hour, minute=at.minute, id="digest", replace_existing=True
+            )
+        if first:
+            self.scheduler.add_job(self._ready, id="ready", next_run_time=now + timedelta(milliseconds=1))
+            self._start_watchers()
+
+    def _ready(self) -> None:
+        sdnotify.notify("READY=1")
+        sdnotify.notify(f"STATUS=watching {len(self.config.accounts)} account(s)")
+
+    def _account(self, name: str) -> AccountConfig | None:
+        return next((a for a in self.config.accounts if a.name == name), None)
+
+    def sync(self, name: str) -> None:
+        account = self._account(name)
+        if account is None:
+            return
+        now = self.clock()
+        try:
+            source = self.sources.get(name) or open_source(account)
+            self.sources[name] = source
+            report = scan_account(self.config, self.store, source, account, now)
+        except InboxwatchError as e:
+            self._account_failed(account, e, now)
+        else:
+            if self.failures.pop(name, None) is not None:
+                log.info("account %s: recovered", name)
+            self._set_status(name, {"ok": True, "at": now.isoformat(), "new": report.added})
+            if report.added:
+                log.info("account %s: %d new message(s)", name, report.added)
+        if self.store.get_meta("initialised_at") is None:
+            self.store.set_meta("initialised_at", now.isoformat())
+        self.evaluate()
+
+    def _account_failed(self, account: AccountConfig, error: Exception, now: datetime) -> None:
+        """Back off exponentially with jitter; the account's status says why; other accounts go on."""
+        source = self.sources.pop(account.name, None)
+        if source is not None:
+            source.close()
+        count = self.failures.get(account.name, 0) + 1
+        self.failures[account.name] = count
+        delay = min(account.poll_every.total_seconds() * 2**count, 1800.0) * random.uniform(0.8, 1.2)
+        log.error("account %s: %s (retry in %.0fs)", account.name, error, delay)
+        self._set_status(account.name, {"ok": False, "at": now.isoformat(), "error": str(error)[:300]})
+        job = self.scheduler.get_job(f"sync:{account.name}")
+        if job is not None:
+            job.modify(next_run_time=now + timedelta(seconds=delay))
+
+    def _set_status(self, name: str, status: dict[str, Any]) -> None:
+        self.store.set_meta(ACCOUNT_STATUS + name, json.dumps(status))
+
+    def evaluate(self) -> None:
+        """Deliver what is due; wake again exactly when the next nudge falls due."""
+        now = self.clock()
+        channels, problems = build_channels(self.config)
+        for problem in problems:
+            log.warning("%s", problem)
+        view = overview(self.config, self.store, now)
+        result = deliver(self.config, self.store, view, channels, now)
+        for nudge, channel in result.delivered:
+            log.info(
+                "nudge %s %s #%d for %s delivered on %s",
+                nudge.conversation_id,
+                nudge.kind,
+                nudge.attempt,
+                nudge.company,
+                channel,
+            )
+        upcoming = [
+            lad.next_nudge.due_at
+            for lad in view.ladders.values()
+            if lad.next_nudge is not None and lad.next_nudge.due_at > now
+        ]
+        retries = [d.next_try_at for *_, d in self.store.failed_deliveries() if d.next_try_at and d.next_try_at > now]
+        wake = min(upcoming + retries, default=None)
+        if result.deferred:  # quiet hours: look again in a quarter of an hour
+            wake = min(filter(None, [wake, now + timedelta(minutes=15)]))
+        if wake is not None:
+            self.scheduler.add_job(self.evaluate, "date", run_date=wake, id="due", replace_existing=True)
+        status = f"STATUS={len(view.conversations)} conversations, {len(view.due)} nudge(s) due"
+        if status != self.last_status:
+            sdnotify.notify(status)
+            self.last_status = status
+
+    def digest(self) -> None:
+        log.info("daily digest: %d nudge(s) due", len(overview(self.config, self.store, self.clock()).due))
+
+    # --- push --------------------------------------------------------------------------------------
+
+    def _start_watchers(self) -> None:
+        for account in self.config.accounts:
+            if account.enabled and account.kind == "imap":
+                thread = threading.Thread(target=self._watch, args=[account], name=f"idle:{account.name}", daemon=True)
+                thread.start()
+                self.watchers.append(thread)
+
+    def _watch(self, account: AccountConfig) -> None:
+        """IDLE on the inbox in its own connection; each change moves the account's sync to now."""
+        failures = 0
+        while not self.stopping.is_set():
+            source: Source | None = None
+            try:
+                source = open_source(account)
+                wait = getattr(source, "wait_for_changes", None)
+                if wait is None:
+                    return  # the backend has no push: the interval poll does the work
+                while not self.stopping.is_set():
+                    if wait(FolderRole.INBOX, timeout=60.0):
+                        job = self.scheduler.get_job(f"sync:{account.name}")
+                        if job is not None:
+                            job.modify(next_run_time=self.clock())
+                    failures = 0
+            except InboxwatchError as e:
+                failures += 1
+                delay = min(2**failures, 300) * random.uniform(0.5, 1.5)
+                log.warning("account %s: push connection lost (%s); again in %.0fs", account.name, e, delay)
+                self.stopping.wait(delay)
+            finally:
+                if source is not None:
+                    source.close()
+
+
+def configure_logging(verbose: bool) -> None:
+    """Plain lines on stderr; under systemd (JOURNAL_STREAM) each line carries its syslog priority."""
+    handler = logging.StreamHandler()
+    if os.environ.get("JOURNAL_STREAM"):
+        handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+_PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3, logging.CRITICAL: 2}
+
+
+class _JournalFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"<{_PRIORITY.get(record.levelno, 6)}>{super().format(record)}"
