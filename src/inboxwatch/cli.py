@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -188,7 +190,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 f"account {account.account}: {account.fetched} read, {account.added} new, {account.skipped} skipped"
             )
     for problem in problems:
-        err.print(f"[red]{problem}[/red]")
+        err.print(f"[red]{escape(problem)}[/red]")
+    for nudge, channel, error in delivery.failed:
+        what = f"{nudge.company} ({nudge.kind})"
+        err.print(f"[red]{channel}: {escape(what)} not delivered, will retry: {escape(error)}[/red]")
     out.print(
         f"{len(view.conversations)} conversations, {len(view.due)} nudges due; "
         f"{len(delivery.delivered)} delivered, {len(delivery.failed)} failed"
@@ -313,6 +318,43 @@ def cmd_track(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from inboxwatch.daemon import Daemon, configure_logging
+
+    configure_logging(args.verbose)
+    return Daemon(Path(args.config).expanduser() if args.config else None).run()
+
+
+def unit_text(executable: str) -> str:
+    """The shipped user unit, with ExecStart pointing at this installation's inboxwatch."""
+    template = (resources.files("inboxwatch") / "inboxwatch.service").read_text(encoding="utf-8")
+    return template.replace("ExecStart=/usr/bin/env inboxwatch run", f"ExecStart={executable} run")
+
+
+def cmd_service(args: argparse.Namespace) -> int:
+    executable = shutil.which("inboxwatch") or f"{sys.executable} -m inboxwatch"
+    target = Path(args.unit_dir).expanduser() if args.unit_dir else Path("~/.config/systemd/user").expanduser()
+    target.mkdir(parents=True, exist_ok=True)
+    unit = target / "inboxwatch.service"
+    unit.write_text(unit_text(executable), encoding="utf-8")
+    out.print(f"wrote {unit}")
+    out.print("next: systemctl --user daemon-reload && systemctl --user enable --now inboxwatch")
+    out.print("logs: journalctl --user -u inboxwatch")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from inboxwatch.doctor import run_checks
+
+    checks = run_checks(Path(args.config).expanduser() if args.config else None, send_test=args.send_test)
+    for check in checks:
+        mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+        out.print(f"{mark} {escape(check.name)}: {escape(check.detail)}")
+        if check.fix:
+            out.print(f"       fix: {escape(check.fix)}")
+    return 0 if all(c.ok for c in checks) else 1
+
+
 # --- parser --------------------------------------------------------------------------------------------
 
 
@@ -416,6 +458,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label", choices=[str(lab) for lab in Label], help="what the message is (default: guessed)")
     p.add_argument("--company", help="the employer, if the message does not say")
     p.set_defaults(func=cmd_track)
+
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        help="run as a service: watch, evaluate and alert until stopped",
+        description="Run the daemon: sync every account, deliver nudges when due (SIGHUP reloads the "
+        "config, SIGTERM stops).",
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "service",
+        parents=[common],
+        help="install the systemd user unit",
+        description="Write the systemd user unit for this installation.",
+    )
+    p.add_argument("action", choices=["install"], help="what to do")
+    p.add_argument("--unit-dir", metavar="DIR", help="where to write it (default: ~/.config/systemd/user)")
+    p.set_defaults(func=cmd_service)
+
+    p = sub.add_parser(
+        "doctor",
+        parents=[common],
+        help="check config, accounts, channels and state, with fixes",
+        description="Check the config, each account's connection, each alert channel and the state "
+        "file, and print the fix for every problem found.",
+    )
+    p.add_argument("--send-test", action="store_true", help="send a test notification on every channel")
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 
