@@ -38,4 +38,8 @@ def build_channels(config: Config) -> tuple[list[Channel], list[str]]:
             problems.append(f"alert channel {name!r} has no [alerts.{name}] settings; nudges stay listed")
         else:
             problems.append(f"alert channel {name!r} is not available in this version; nudges stay listed")
+    if config.drafts.enabled:
+        from inboxwatch.notify.drafts import DraftsChannel
+
+        channels.append(DraftsChannel(config))
     return channels, problems

@@ -1,0 +1,74 @@
+"""The ``drafts`` channel: the suggestion saved as a threaded draft reply in the user's own Drafts folder.
+
+Only when ``[drafts] enabled = true``. The draft is never sent by inboxwatch; it waits for the user to
+review it. It carries In-Reply-To/References so mail clients file it in the employer's thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from inboxwatch.config import AccountConfig, Config
+from inboxwatch.errors import InboxwatchError, NotifyError
+from inboxwatch.models import Identity
+from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.sources.base import Source
+
+NUDGE_HEADER = "X-Inboxwatch-Nudge"
+
+
+def draft_message(alert: Alert, identity: Identity, now: datetime) -> bytes:
+    """The raw RFC 822 draft for ``alert``: from the user, to the contact, threaded under the last message."""
+    s, n = alert.suggestion, alert.nudge
+    msg = EmailMessage()
+    sender = sorted(identity.addresses)[0] if identity.addresses else "me@localhost"
+    msg["From"] = formataddr((identity.name, sender)) if identity.name else sender
+    if s.to:
+        msg["To"] = ", ".join(formataddr((a.name, a.email)) for a in s.to)
+    msg["Subject"] = s.subject
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = make_msgid(domain=sender.partition("@")[2] or "localhost")
+    if s.in_reply_to:
+        msg["In-Reply-To"] = f"<{s.in_reply_to}>"
+        refs = [r for r in s.references if r != s.in_reply_to] + [s.in_reply_to]
+        msg["References"] = " ".join(f"<{r}>" for r in refs)
+    msg[NUDGE_HEADER] = f"{n.conversation_id}/{n.kind}/{n.attempt}"
+    msg.set_content(s.body)
+    return bytes(msg)
+
+
+class DraftsChannel(Channel):
+    name = "drafts"
+
+    def __init__(
+        self,
+        config: Config,
+        source_factory: Callable[[AccountConfig], Source] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.identity = config.identity
+        wanted = config.drafts.account
+        self.account = next(
+            (a for a in config.accounts if a.name == wanted), config.accounts[0] if config.accounts else None
+        )
+        if source_factory is None:
+            from inboxwatch.pipeline import open_source
+
+            source_factory = open_source
+        self.source_factory = source_factory
+        self.clock = clock
+
+    def send(self, alert: Alert) -> None:
+        if self.account is None:
+            raise NotifyError("drafts are enabled but no account is configured to hold them")
+        try:
+            source = self.source_factory(self.account)
+            try:
+                source.append_draft(draft_message(alert, self.identity, self.clock()))
+            finally:
+                source.close()
+        except InboxwatchError as e:
+            raise NotifyError(f"draft in account {self.account.name!r} not saved: {e}") from e
