@@ -197,8 +197,12 @@ class Daemon:
         channels, problems = build_channels(self.config)
         for problem in problems:
             log.warning("%s", problem)
-        view = overview(self.config, self.store, now)
-        result = deliver(self.config, self.store, view, channels, now)
+        try:
+            view = overview(self.config, self.store, now)
+            result = deliver(self.config, self.store, view, channels, now)
+        except InboxwatchError as e:  # a broken user template, a locked state file: say so, keep running
+            log.error("nudges not evaluated: %s", e)
+            return
         for nudge, channel in result.delivered:
             log.info(
                 "nudge %s %s #%d for %s delivered on %s",
