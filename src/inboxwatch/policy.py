@@ -3,8 +3,9 @@
 thank-you within 24 h of the interview → follow-up after a week of silence (or the day after the
 employer's own stated date, if later) → another a week after each follow-up, up to ``max_follow_ups``
 → one ``move_on`` nudge, then the conversation is closed as ghosted. An employer reply starts a new
-stretch of silence; a rejection or offer ends the ladder; an out-of-office pauses it until its return
-date; a snooze defers it.
+stretch of silence (its own ``round``), counted from the user's answer when there is one; a next
+interview already booked holds the ladder until it has happened; a rejection or offer ends the ladder;
+an out-of-office pauses it until its return date; a snooze defers it.
 """
 
 from __future__ import annotations
@@ -80,29 +81,51 @@ def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
         return Ladder(stage, None, f"ladder ended: {ended}", 0, held[-1] if held else None, ended)
     if not held:
         return _before_interview(conv, rules, now)
+    ladder = _after_interview(conv, rules, now, held)
+    booked = any(iv.end > now for iv in conv.active_interviews)
+    if booked and (ladder.next_nudge is None or ladder.next_nudge.kind is not NudgeKind.THANK_YOU):
+        # The next round is already booked: there is no silence to chase until it has happened (a
+        # thank-you still owed for the last one stays the step; nothing else does).
+        return _before_interview(conv, rules, now)
+    return ladder
 
+
+def _after_interview(conv: Conversation, rules: FollowUpRules, now: datetime, held: list[Interview]) -> Ladder:
     latest = held[-1]
     round_base = 100 * (len(held) - 1)
     anchor, anchor_what = latest.end, f"the interview on {latest.start:%a %d %b}"
-    thank_you_sent = False
+    thank_you_due = add_time(latest.end, rules.thank_you_within, rules.business_days)
+    first_due = _first_follow_up_due(conv, rules, anchor, latest)
+    # The user's first message of a stretch acknowledges it: the thank-you after the interview, or the
+    # answer to the employer's reply. More notes soon after belong to it (a thank-you to each
+    # interviewer, a forgotten attachment); only later messages are follow-ups.
+    acknowledged_until: datetime | None = None
     follow_ups = 0
     last_follow_up: datetime | None = None
     replies = 0
     paused_until: date | None = None
-    first_due = _first_follow_up_due(conv, rules, anchor, latest)
     for e in conv.events:
         if e.at < latest.start:
-            continue
+            continue  # accepting the invitation, "see you Thursday": not about the interview held
         if e.kind is EventKind.USER_SENT:
-            if not thank_you_sent and follow_ups == 0 and replies == 0 and e.detail != "follow_up" and e.at < first_due:
-                thank_you_sent = True
-            else:
-                follow_ups += 1
-                last_follow_up = e.at
+            courtesy = follow_ups == 0 and e.detail != "follow_up" and e.at < first_due
+            if courtesy and acknowledged_until is None:
+                acknowledged_until = add_time(e.at, rules.thank_you_within, rules.business_days)
+                if replies == 0:
+                    acknowledged_until = max(acknowledged_until, thank_you_due)
+                else:
+                    # Their reply asked something and this answers it: the silence runs from here.
+                    anchor, anchor_what = e.at, f"your answer on {e.at:%a %d %b}"
+                    first_due = _first_follow_up_due(conv, rules, anchor, latest)
+                continue
+            if courtesy and acknowledged_until and (e.at <= acknowledged_until or e.detail == "thank_you"):
+                continue  # another note of the same acknowledgment
+            follow_ups += 1
+            last_follow_up = e.at
         elif e.kind in RESPONSES and e.at > latest.end:
             replies += 1
             anchor, anchor_what = e.at, f"their reply on {e.at:%a %d %b}"
-            thank_you_sent, follow_ups, last_follow_up = True, 0, None
+            acknowledged_until, follow_ups, last_follow_up = None, 0, None
             first_due = _first_follow_up_due(conv, rules, anchor, latest)
         elif e.kind is EventKind.AUTO_REPLY and e.until and (paused_until is None or e.until > paused_until):
             paused_until = e.until
@@ -112,18 +135,15 @@ def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
         if paused_until and due_at < _morning_of(paused_until, due_at):
             due_at = _morning_of(paused_until, due_at)
             reason += f"; paused by an out-of-office reply until {paused_until:%a %d %b}"
-        if conv.control and conv.control.action == "snooze" and conv.control.until and conv.control.until > due_at:
-            due_at = conv.control.until
-            reason += f"; snoozed until {due_at:%a %d %b}"
+        due_at, reason = _snoozed(conv, due_at, reason)
         return Nudge(conv.id, conv.company, conv.role, kind, attempt, due_at, reason, round_)
 
     stage = "followed_up" if follow_ups else "awaiting_response"
-    if not thank_you_sent and now < first_due:
-        due = add_time(latest.end, rules.thank_you_within, rules.business_days)
+    if replies == 0 and acknowledged_until is None and now < first_due:
         n = nudge(
             NudgeKind.THANK_YOU,
             1,
-            due,
+            thank_you_due,
             f"no message to {conv.company} within {_words(rules.thank_you_within)} of {anchor_what}",
         )
         return Ladder(stage, n, n.reason, 0, latest)
@@ -139,18 +159,24 @@ def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
             reason = f"{_words(rules.next_follow_up_after)} since your follow-up on {last_follow_up:%a %d %b}"
         n = nudge(NudgeKind.FOLLOW_UP, follow_ups + 1, due, reason)
         return Ladder(stage, n, n.reason, follow_ups, latest)
-    assert last_follow_up is not None or rules.max_follow_ups == 0
-    since = last_follow_up or anchor
-    due = add_time(since, rules.next_follow_up_after, rules.business_days)
-    n = nudge(
-        NudgeKind.MOVE_ON,
-        1,
-        due,
-        f"{follow_ups} follow-up(s) unanswered; {_words(rules.next_follow_up_after)} since the last",
-    )
+    if last_follow_up is None:
+        # No follow-ups allowed (max_follow_ups = 0): the first stretch of silence is the limit.
+        due, since_what = first_due, f"{_words(rules.first_follow_up_after)} of silence after {anchor_what}"
+    else:
+        due = add_time(last_follow_up, rules.next_follow_up_after, rules.business_days)
+        since_what = f"{_words(rules.next_follow_up_after)} since the last"
+    n = nudge(NudgeKind.MOVE_ON, 1, due, f"{follow_ups} follow-up(s) unanswered; {since_what}")
     if n.due_at <= now:
         return Ladder("closed", n, n.reason + "; closed as ghosted", follow_ups, latest, "ghosted")
     return Ladder(stage, n, n.reason, follow_ups, latest)
+
+
+def _snoozed(conv: Conversation, due_at: datetime, reason: str) -> tuple[datetime, str]:
+    """A snooze moves any step due before its end to its end."""
+    control = conv.control
+    if control and control.action == "snooze" and control.until and control.until > due_at:
+        return control.until, f"{reason}; snoozed until {control.until:%a %d %b}"
+    return due_at, reason
 
 
 def _first_follow_up_due(conv: Conversation, rules: FollowUpRules, anchor: datetime, latest: Interview) -> datetime:
@@ -164,7 +190,11 @@ def _before_interview(conv: Conversation, rules: FollowUpRules, now: datetime) -
     upcoming = sorted((iv for iv in conv.active_interviews if iv.end > now), key=lambda iv: iv.start)
     if upcoming:
         iv = upcoming[0]
-        due = add_time(iv.end, rules.thank_you_within, rules.business_days)
+        due, reason = _snoozed(
+            conv,
+            add_time(iv.end, rules.thank_you_within, rules.business_days),
+            f"interview on {iv.start:%a %d %b}; thank-you due within {_words(rules.thank_you_within)} of its end",
+        )
         n = Nudge(
             conv.id,
             conv.company,
@@ -172,7 +202,7 @@ def _before_interview(conv: Conversation, rules: FollowUpRules, now: datetime) -
             NudgeKind.THANK_YOU,
             1,
             due,
-            f"interview on {iv.start:%a %d %b}; thank-you due within {_words(rules.thank_you_within)} of its end",
+            reason,
             100 * len([i for i in conv.active_interviews if i.end <= now]),
         )
         return Ladder("interview_scheduled", n, n.reason, 0, iv)
@@ -183,18 +213,16 @@ def _before_interview(conv: Conversation, rules: FollowUpRules, now: datetime) -
     acks = conv.of_kind(EventKind.ACKNOWLEDGED, EventKind.APPLIED, EventKind.ASSESSMENT)
     stage = "acknowledged" if conv.of_kind(EventKind.ACKNOWLEDGED) else "applied"
     if rules.application_silence_after and acks:
-        later = [e for e in conv.events if e.kind in RESPONSES and e.at > acks[0].at]
+        # An answer from them ends the silence; so does the user's own note after the acknowledgment
+        # (the nudge asks for exactly that note, and it is one step, not a ladder).
+        later = [e for e in conv.events if e.kind in (*RESPONSES, EventKind.USER_SENT) and e.at > acks[0].at]
         if not later:
-            due = add_time(acks[0].at, rules.application_silence_after, rules.business_days)
-            n = Nudge(
-                conv.id,
-                conv.company,
-                conv.role,
-                NudgeKind.APPLICATION_SILENCE,
-                1,
-                due,
+            due, reason = _snoozed(
+                conv,
+                add_time(acks[0].at, rules.application_silence_after, rules.business_days),
                 f"no answer {_words(rules.application_silence_after)} after your application",
             )
+            n = Nudge(conv.id, conv.company, conv.role, NudgeKind.APPLICATION_SILENCE, 1, due, reason)
             return Ladder(stage, n, n.reason, 0, None)
     return Ladder(stage, None, "no interview yet; nothing to follow up", 0, None)
 

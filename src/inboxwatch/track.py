@@ -136,7 +136,7 @@ def build_conversations(
     messages: Iterable[StoredMessage], identity: Identity, controls: Mapping[str, Control] | None = None
 ) -> list[Conversation]:
     """Group messages (any order) into conversations, oldest first. Deterministic for the same input."""
-    ordered = sorted(messages, key=lambda s: (s.message.date or _EPOCH, s.message.key))
+    ordered = sorted(messages, key=_timeline_order)
     convs: list[Conversation] = []
     by_msgid: dict[str, Conversation] = {}
     by_thread: dict[str, Conversation] = {}
@@ -174,6 +174,14 @@ def build_conversations(
     for conv in convs:
         conv.control = (controls or {}).get(conv.id)
     return convs
+
+
+def _timeline_order(stored: StoredMessage) -> tuple[datetime, int, str]:
+    """Date first; at equal dates (they have second, often minute, resolution) a reply after what it
+    answers — else it would be read before its parent, miss its thread and could be dropped — then key."""
+    m = stored.message
+    depth = max(len(m.references), 1 if m.in_reply_to else 0)
+    return (m.date or _EPOCH, depth, m.key)
 
 
 def _linked(
@@ -219,11 +227,14 @@ def _by_people(
     m = stored.message
     inbound_people = (m.sender, *m.reply_to, *(ev.organizer for ev in m.calendar))
     others = [a for a in (m.recipients if outbound else inbound_people) if a and not identity.is_me(a)]
+    role = stored.classification.role
     for conv in reversed(convs):
+        if not _same_role(conv.role, role):
+            continue  # one recruiter often hires for several roles: a role that differs is another conversation
         for a in others:
             if a.email in conv.people and not is_noreply(a.email):
                 return conv
-            if organisation_domain(a.domain) in conv.domains and _same_role(conv.role, stored.classification.role):
+            if organisation_domain(a.domain) in conv.domains:
                 return conv
     return None
 

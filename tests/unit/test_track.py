@@ -1,0 +1,373 @@
+"""Grouping messages into employer conversations: threads, calendars, companies, roles and people.
+
+``Story`` builds a mailbox at the level ``track`` reads it — stored messages with a classification
+written by hand, so these tests and the ladder's never depend on the classifier's accuracy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from inboxwatch.compose import Templates, compose
+from inboxwatch.config import FollowUpRules
+from inboxwatch.models import (
+    Address,
+    CalendarEvent,
+    Classification,
+    FolderRole,
+    Identity,
+    Label,
+    Message,
+    Nudge,
+)
+from inboxwatch.policy import Ladder, evaluate
+from inboxwatch.store import Control, StoredMessage
+from inboxwatch.track import Conversation, EventKind, build_conversations
+
+# --- the cast and the calendar -------------------------------------------------------------------------
+
+ME = Address("Alex Morgan", "alex.morgan@example.net")
+IDENTITY = Identity("Alex Morgan", frozenset({ME.email}))
+ACME = "Acme Analytics"
+ROLE = "Data Engineer"
+DANA = Address("Dana Whitfield", "dana@acme.example")  # the recruiter
+MARCUS = Address("Marcus Lee", "marcus@acme.example")  # the hiring manager
+RULES = FollowUpRules()
+
+INVITED = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # Monday
+IV = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)  # Thursday, one hour
+END = IV + timedelta(hours=1)
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+D = timedelta(days=1)
+_ids = itertools.count(1)
+
+
+@dataclass
+class Story:
+    """One mailbox's worth of messages, added in any order, read back as of a moment."""
+
+    company: str = ACME
+    role: str | None = ROLE
+    contact: Address = DANA  # who writes, and whom the user writes to, unless a message says otherwise
+    records: list[StoredMessage] = field(default_factory=list)
+
+    def _message(
+        self,
+        at: datetime,
+        folder: FolderRole,
+        sender: Address,
+        to: Sequence[Address],
+        subject: str,
+        in_reply_to: str | None,
+        calendar: tuple[CalendarEvent, ...] = (),
+        thread_id: str | None = None,
+    ) -> Message:
+        mid = f"m{next(_ids)}@mail.example"
+        return Message(
+            key=mid,
+            message_id=mid,
+            folder=folder,
+            subject=subject,
+            sender=sender,
+            reply_to=(),
+            to=tuple(to),
+            cc=(),
+            date=at,
+            in_reply_to=in_reply_to,
+            references=(in_reply_to,) if in_reply_to else (),
+            headers={},
+            text="",
+            calendar=calendar,
+            thread_id=thread_id,
+        )
+
+    def receive(
+        self,
+        at: datetime,
+        label: Label,
+        *,
+        sender: Address | None = None,
+        subject: str | None = None,
+        reply_to: StoredMessage | None = None,
+        thread_id: str | None = None,
+        uid: str | None = None,
+        organizer: Address | None = None,
+        **facts: Any,
+    ) -> StoredMessage:
+        """An inbound message; ``facts`` are Classification fields (company and role default to the story's)."""
+        sender = sender or self.contact
+        facts.setdefault("company", self.company)
+        facts.setdefault("role", self.role)
+        calendar: tuple[CalendarEvent, ...] = ()
+        if uid is not None:
+            facts.setdefault("calendar_uid", uid)
+            start = facts.get("interview_at")
+            calendar = (
+                CalendarEvent(
+                    "CANCEL" if label is Label.INTERVIEW_CANCELLED else "REQUEST",
+                    uid,
+                    facts.get("calendar_sequence") or 0,
+                    "Interview",
+                    start,
+                    facts.get("interview_end"),
+                    "",
+                    "",
+                    organizer or sender,
+                    (ME,),
+                    "CANCELLED" if label is Label.INTERVIEW_CANCELLED else "CONFIRMED",
+                ),
+            )
+        msg = self._message(
+            at,
+            FolderRole.INBOX,
+            sender,
+            (ME,),
+            subject or f"{self.role or 'Your application'} at {self.company}",
+            reply_to.message.message_id if reply_to else None,
+            calendar,
+            thread_id,
+        )
+        record = StoredMessage("test", msg, Classification(label, 0.9, ("written by the test",), **facts))
+        self.records.append(record)
+        return record
+
+    def interview(
+        self,
+        start: datetime = IV,
+        *,
+        at: datetime = INVITED,
+        minutes: int = 60,
+        uid: str | None = "iv-1",
+        seq: int = 0,
+        sender: Address | None = None,
+        **facts: Any,
+    ) -> StoredMessage:
+        """A confirmed interview, with a calendar invite when ``uid`` is set."""
+        return self.receive(
+            at,
+            Label.INTERVIEW_CONFIRMED,
+            sender=sender,
+            uid=uid,
+            interview_at=start,
+            interview_end=start + timedelta(minutes=minutes),
+            calendar_sequence=seq,
+            **facts,
+        )
+
+    def send(
+        self,
+        at: datetime,
+        label: Label = Label.OTHER,
+        *,
+        to: Address | None = None,
+        reply_to: StoredMessage | None = None,
+        subject: str | None = None,
+    ) -> StoredMessage:
+        """A message from the Sent folder; threaded under ``reply_to`` when given."""
+        to = to or self.contact
+        msg = self._message(
+            at,
+            FolderRole.SENT,
+            ME,
+            (to,),
+            subject or f"Re: {self.role} at {self.company}",
+            reply_to.message.message_id if reply_to else None,
+        )
+        record = StoredMessage("test", msg, Classification(label, 0.8, ("sent",), contact=to))
+        self.records.append(record)
+        return record
+
+    def upto(self, now: datetime) -> list[StoredMessage]:
+        return [r for r in self.records if r.message.date is not None and r.message.date <= now]
+
+    def convs(self, now: datetime, controls: dict[str, Control] | None = None) -> list[Conversation]:
+        return build_conversations(self.upto(now), IDENTITY, controls)
+
+    def conv(self, now: datetime, controls: dict[str, Control] | None = None) -> Conversation:
+        (conv,) = self.convs(now, controls)
+        return conv
+
+    def ladder(self, now: datetime, rules: FollowUpRules = RULES, controls: dict[str, Control] | None = None) -> Ladder:
+        return evaluate(self.conv(now, controls), rules, now)
+
+    def due(self, now: datetime, rules: FollowUpRules = RULES) -> Nudge | None:
+        lad = self.ladder(now, rules)
+        return lad.next_nudge if lad.due(now) else None
+
+
+def step(nudge: Nudge | None) -> tuple[str, int] | None:
+    return (str(nudge.kind), nudge.attempt) if nudge else None
+
+
+def next_of(lad: Ladder) -> Nudge:
+    assert lad.next_nudge is not None, lad.explanation
+    return lad.next_nudge
+
+
+def interviewed(story: Story | None = None) -> Story:
+    """The common start: invited Monday, interviewed Thursday 15:00-16:00 UTC."""
+    story = story or Story()
+    story.interview()
+    return story
+
+
+GREENHOUSE = Address("Acme Analytics", "no-reply@greenhouse.io")
+CALENDLY = Address("Calendly", "notifications@calendly.com")
+
+
+def test_outbound_mail_alone_never_starts_a_conversation() -> None:
+    story = Story()
+    story.send(INVITED, Label.FOLLOW_UP, subject="My application")
+    assert story.convs(INVITED + D) == []
+
+
+def test_job_alerts_and_unlabelled_mail_are_not_conversations() -> None:
+    story = Story()
+    story.receive(INVITED, Label.JOB_ALERT, sender=Address("LinkedIn", "jobs-noreply@linkedin.com"))
+    story.receive(INVITED, Label.OTHER, sender=Address("Shop", "orders@shop.example"), company=None, role=None)
+    assert story.convs(INVITED + D) == []
+
+
+def test_a_message_without_a_usable_date_is_left_out() -> None:
+    story = interviewed()
+    undated = story.receive(INVITED + H, Label.REJECTION)
+    story.records[-1] = replace(undated, message=replace(undated.message, date=None))
+    (conv,) = build_conversations(story.records, IDENTITY)
+    assert conv.ended is None and len(conv.message_keys) == 1
+
+
+def test_messages_join_by_thread_id_reply_headers_and_calendar_uid() -> None:
+    story = interviewed()
+    invite = story.records[0]
+    story.receive(INVITED + H, Label.OTHER, sender=Address("", "x@elsewhere.example"), thread_id="t1")
+    story.records[0] = replace(invite, message=replace(invite.message, thread_id="t1"))
+    story.receive(INVITED + 2 * H, Label.OTHER, sender=Address("", "y@elsewhere.example"), reply_to=invite)
+    story.receive(
+        INVITED + 3 * H,
+        Label.INTERVIEW_CONFIRMED,
+        sender=Address("", "calendar@elsewhere.example"),
+        uid="iv-1",
+        company=None,
+        interview_at=IV,
+        interview_end=END,
+    )
+    conv = story.conv(INVITED + D)
+    assert len(conv.message_keys) == 4 and conv.company == ACME
+
+
+def test_recruiter_ats_and_scheduling_tool_make_one_conversation() -> None:
+    story = Story()
+    story.receive(INVITED - 10 * D, Label.APPLICATION_RECEIVED, sender=GREENHOUSE)
+    story.receive(INVITED - 3 * D, Label.INTERVIEW_REQUEST, role=None)  # Dana: "are you free next week?"
+    booked = story.receive(  # Calendly does not know the company; the organizer is Dana
+        INVITED,
+        Label.INTERVIEW_CONFIRMED,
+        sender=CALENDLY,
+        organizer=DANA,
+        uid="cal-77",
+        company=None,
+        role=None,
+        interview_at=IV,
+        interview_end=END,
+    )
+    assert booked.classification.company is None
+    conv = story.conv(END + 25 * H)
+    assert conv.company == ACME and conv.role == "Data Engineer" and len(conv.message_keys) == 3
+    assert conv.contact == DANA
+    assert [e.kind for e in conv.events] == [
+        EventKind.ACKNOWLEDGED,
+        EventKind.INTERVIEW_REQUESTED,
+        EventKind.INTERVIEW_SCHEDULED,
+    ]
+    lad = evaluate(conv, RULES, END + 25 * H)
+    assert step(lad.next_nudge) == ("thank_you", 1) and lad.next_nudge is not None
+    suggestion = compose(lad.next_nudge, conv, IDENTITY, Templates.load(), now=END + 25 * H)
+    assert suggestion.to == (DANA,)  # never the ATS or the scheduling tool
+    # the applicant-tracking system writing for them after the interview is their answer
+    story.send(END + 2 * H, Label.THANK_YOU, to=DANA)
+    story.receive(END + 6 * D, Label.ASSESSMENT, sender=GREENHOUSE, role=None)  # "your take-home exercise"
+    lad = evaluate(story.conv(END + 8 * D), RULES, END + 8 * D)
+    assert lad.next_nudge is not None and lad.next_nudge.due_at == END + 13 * D and lad.next_nudge.round == 1
+
+
+def test_two_roles_at_one_company_stay_apart_even_with_the_same_recruiter() -> None:
+    engineer = interviewed()
+    analyst = Story(role="Product Analyst")
+    analyst.interview(IV + 7 * D, at=INVITED + 2 * D, uid="iv-pa")  # Dana again, for another role
+    convs = build_conversations([*engineer.records, *analyst.records], IDENTITY)
+    assert sorted(c.role or "" for c in convs) == ["Data Engineer", "Product Analyst"]
+    assert all(len(c.interviews) == 1 for c in convs)
+
+
+def test_a_message_of_unknown_role_joins_the_existing_conversation() -> None:
+    story = interviewed()
+    story.receive(END + 3 * D, Label.REJECTION, sender=GREENHOUSE, role=None)
+    conv = story.conv(END + 3 * D)
+    assert conv.ended == "rejected" and conv.role == "Data Engineer"
+
+
+def test_a_longer_name_for_the_same_role_refines_it() -> None:
+    story = Story(role="Engineer")
+    story.interview()
+    story.receive(INVITED + D, Label.INTERVIEW_CONFIRMED, role="Senior Data Engineer", interview_at=IV)
+    conv = story.conv(INVITED + 2 * D)
+    assert conv.role == "Senior Data Engineer" and len(conv.interviews) == 1
+
+
+def test_after_a_rejection_a_new_application_there_is_a_new_conversation() -> None:
+    story = interviewed()
+    story.receive(END + 3 * D, Label.REJECTION)
+    story.receive(END + 60 * D, Label.APPLICATION_RECEIVED, sender=GREENHOUSE, role="Staff Engineer")
+    first, second = story.convs(END + 61 * D)
+    assert first.ended == "rejected" and second.ended is None and second.role == "Staff Engineer"
+
+
+def test_the_users_mail_joins_by_the_people_and_domain_already_seen() -> None:
+    story = interviewed()
+    story.send(END + H, Label.THANK_YOU, to=MARCUS)  # never wrote before, same company domain
+    story.send(END + 2 * H, Label.OTHER, to=Address("", "someone@unrelated.example"))
+    conv = story.conv(END + D)
+    assert [e.kind for e in conv.events].count(EventKind.USER_SENT) == 1
+
+
+def test_a_reply_with_the_same_timestamp_as_its_parent_is_still_threaded() -> None:
+    # Dates have second (often minute) resolution: an answer can carry its parent's timestamp, and
+    # must still be read after it, whatever the two messages' keys.
+    story = Story()
+    invite = story.interview(at=INVITED)
+    reply = story.send(INVITED, Label.OTHER, reply_to=invite)
+    story.records[-1] = replace(reply, message=replace(reply.message, key="a-sorts-first"))
+    conv = story.conv(INVITED)
+    assert "a-sorts-first" in conv.message_keys
+    assert [e.kind for e in conv.events] == [EventKind.INTERVIEW_SCHEDULED, EventKind.USER_SENT]
+
+
+def test_grouping_ignores_the_order_messages_arrive_in() -> None:
+    story = interviewed()
+    story.send(END + 3 * H, Label.THANK_YOU)
+    story.receive(END + 2 * D, Label.OTHER)
+    other = Story(company="Birch Labs", role="Analyst", contact=Address("Kim Roe", "kim@birch.example"))
+    other.interview(uid="birch-1")
+    records = [*story.records, *other.records]
+    expected = build_conversations(records, IDENTITY)
+    for seed in range(5):
+        shuffled = records[:]
+        random.Random(seed).shuffle(shuffled)
+        again = build_conversations(shuffled, IDENTITY)
+        assert [(c.id, c.company, c.message_keys, c.events) for c in again] == [
+            (c.id, c.company, c.message_keys, c.events) for c in expected
+        ]
+
+
+def test_conversation_ids_do_not_change_as_mail_arrives() -> None:
+    story = interviewed()
+    first = story.conv(INVITED).id
+    story.send(END + 3 * H, Label.THANK_YOU)
+    story.receive(END + 3 * D, Label.OTHER)
+    assert story.conv(END + 4 * D).id == first
