@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 
 class Label(enum.StrEnum):
@@ -165,9 +165,12 @@ class Nudge:
     due_at: datetime
     reason: str  # why it is due when it is, in words
     round: int = 0  # which stretch of silence: each new interview or employer reply starts another
+    snoozed_until: datetime | None = None  # a snooze makes it a new reminder, announced again when it ends
 
     @property
     def key(self) -> tuple[str, str, int]:
-        """Identity for exactly-once delivery: (conversation, kind with its round, attempt)."""
+        """Identity for exactly-once delivery: (conversation, kind with its round and snooze, attempt)."""
         kind = str(self.kind) if self.round == 0 else f"{self.kind}@{self.round}"
+        if self.snoozed_until is not None:
+            kind += f"~{self.snoozed_until.astimezone(UTC):%Y%m%dT%H%M}"
         return (self.conversation_id, kind, self.attempt)

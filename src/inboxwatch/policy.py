@@ -11,12 +11,12 @@ an out-of-office pauses it until its return date; a snooze defers it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from inboxwatch.config import FollowUpConfig, FollowUpRules
 from inboxwatch.models import Nudge, NudgeKind
-from inboxwatch.track import Conversation, EventKind, Interview
+from inboxwatch.track import Conversation, Event, EventKind, Interview
 
 # Mail from the employer's side that counts as an answer (an auto-reply does not).
 RESPONSES = frozenset(
@@ -26,6 +26,7 @@ RESPONSES = frozenset(
         EventKind.INTERVIEW_SCHEDULED,
         EventKind.ASSESSMENT,
         EventKind.INTERVIEW_CANCELLED,
+        EventKind.REOPENED,
     }
 )
 MORNING = time(9, 0)
@@ -74,6 +75,28 @@ def _morning_of(day: date, like: datetime) -> datetime:
 
 def evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
     """The ladder of one conversation at ``now``."""
+    ladder = _evaluate(conv, rules, now)
+    control = conv.control
+    if (
+        control is not None
+        and control.action == "reopen"
+        and ladder.closed_reason == "ghosted"
+        and ladder.next_nudge is not None
+        and ladder.next_nudge.due_at <= control.at
+    ):
+        # Reopened after it was closed as ghosted: the silence is counted again from the reopening.
+        events = sorted(
+            [*conv.events, Event(control.at, EventKind.REOPENED, "", "reopened by the user")], key=lambda e: e.at
+        )
+        ladder = _evaluate(replace(conv, events=events), rules, now)
+    n = ladder.next_nudge
+    if n is not None and control and control.action == "snooze" and control.until == n.due_at:
+        # The user asked to be reminded later: a new reminder, announced again when the snooze ends.
+        return replace(ladder, next_nudge=replace(n, snoozed_until=control.until))
+    return ladder
+
+
+def _evaluate(conv: Conversation, rules: FollowUpRules, now: datetime) -> Ladder:
     ended = conv.ended
     held = sorted((iv for iv in conv.active_interviews if iv.end <= now), key=lambda iv: iv.end)
     if ended:
@@ -124,7 +147,8 @@ def _after_interview(conv: Conversation, rules: FollowUpRules, now: datetime, he
             last_follow_up = e.at
         elif e.kind in RESPONSES and e.at > latest.end:
             replies += 1
-            anchor, anchor_what = e.at, f"their reply on {e.at:%a %d %b}"
+            what = "you reopened it" if e.kind is EventKind.REOPENED else "their reply"
+            anchor, anchor_what = e.at, f"{what} on {e.at:%a %d %b}"
             acknowledged_until, follow_ups, last_follow_up = None, 0, None
             first_due = _first_follow_up_due(conv, rules, anchor, latest)
         elif e.kind is EventKind.AUTO_REPLY and e.until and (paused_until is None or e.until > paused_until):

@@ -283,13 +283,11 @@ class Store:
 
     def set_control(self, conversation_id: str, action: str, until: datetime | None, now: datetime) -> None:
         with self.transaction() as conn:
-            if action == "reopen":
-                conn.execute("DELETE FROM controls WHERE conversation_id = ?", (conversation_id,))
-            else:
-                conn.execute(
-                    "INSERT OR REPLACE INTO controls (conversation_id, action, until, at) VALUES (?, ?, ?, ?)",
-                    (conversation_id, action, until.isoformat() if until else None, now.isoformat()),
-                )
+            # "reopen" is kept, not just the old control deleted: a ghosted conversation restarts from it.
+            conn.execute(
+                "INSERT OR REPLACE INTO controls (conversation_id, action, until, at) VALUES (?, ?, ?, ?)",
+                (conversation_id, action, until.isoformat() if until else None, now.isoformat()),
+            )
 
     def controls(self) -> dict[str, Control]:
         rows = self.conn.execute("SELECT conversation_id, action, until, at FROM controls").fetchall()

@@ -32,6 +32,7 @@ class EventKind(enum.StrEnum):
     USER_SENT = "user_sent"
     REJECTION = "rejection"
     OFFER = "offer"
+    REOPENED = "reopened"  # the user brought a ghosted conversation back: a new stretch starts
 
 
 @dataclass(frozen=True)

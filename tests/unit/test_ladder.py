@@ -646,3 +646,35 @@ def test_nudges_json_lists_each_open_step_once_with_its_delivery(
     listed = nudges(END + 15 * D)
     acme_steps = [(n["kind"], n["attempt"], n["delivered"]) for n in listed if n["company"] == ACME]
     assert acme_steps == [("follow_up", 2, False)]  # the second follow-up replaced the first
+
+
+def test_a_snoozed_nudge_that_was_already_delivered_is_announced_again_once_when_the_snooze_ends() -> None:
+    story = interviewed()
+    story.send(END + 3 * H, Label.THANK_YOU)
+    cfg, store, channel = config(), Store.memory(), Recorder()
+    store.set_meta("initialised_at", INVITED.isoformat())
+    first = END + 7 * D + H
+    run_deliveries(store, cfg, story.records, [first], channel)
+    (conv,) = overview(cfg, store, first).conversations
+    store.set_control(conv.id, "snooze", first + 2 * D, first)  # "remind me in two days"
+    run_deliveries(store, cfg, story.records, [first + D, first + 2 * D, first + 2 * D + H, first + 3 * D], channel)
+    assert [(str(a.nudge.kind), a.nudge.attempt) for a in channel.alerts] == [("follow_up", 1), ("follow_up", 1)]
+    assert channel.alerts[1].nudge.snoozed_until == first + 2 * D
+
+
+def test_reopening_a_ghosted_conversation_counts_the_silence_again_from_the_reopening() -> None:
+    story = interviewed()
+    story.send(END + 3 * H, Label.THANK_YOU)
+    story.send(END + 7 * D + H, Label.FOLLOW_UP)
+    story.send(END + 14 * D + H, Label.FOLLOW_UP)
+    cfg, store = config(), Store.memory()
+    later = END + 30 * D
+    scan_into(store, story.records, later)
+    (conv,) = overview(cfg, store, later).conversations
+    assert overview(cfg, store, later).ladders[conv.id].closed_reason == "ghosted"
+    store.set_control(conv.id, "reopen", None, later)
+    lad = overview(cfg, store, later).ladders[conv.id]
+    assert lad.closed_reason is None and lad.next_nudge is not None
+    assert (lad.next_nudge.kind, lad.next_nudge.attempt) == (NudgeKind.FOLLOW_UP, 1)
+    assert lad.next_nudge.due_at == later + 7 * D
+    assert "reopened" in lad.explanation

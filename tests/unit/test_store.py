@@ -118,5 +118,6 @@ def test_controls_set_and_reopen() -> None:
     store = Store.memory()
     store.set_control("abc", "snooze", NOW + timedelta(days=2), NOW)
     assert store.controls()["abc"].until == NOW + timedelta(days=2)
-    store.set_control("abc", "reopen", None, NOW)
-    assert "abc" not in store.controls()
+    store.set_control("abc", "reopen", None, NOW)  # replaces the snooze, and is remembered with its time
+    assert store.controls()["abc"].action == "reopen"
+    assert store.controls()["abc"].until is None and store.controls()["abc"].at == NOW
