@@ -42,6 +42,14 @@ def open_source(account: AccountConfig) -> Source:
             Path(account.sent) if account.sent else None,
             Path(account.drafts) if account.drafts else None,
         )
+    if account.kind == "imap":
+        from inboxwatch.sources.imap import IMAPSource
+
+        return IMAPSource(account)
+    if account.kind == "gmail":
+        from inboxwatch.sources.gmail import GmailSource
+
+        return GmailSource(account)
     raise SourceError(f"account {account.name!r}: kind {account.kind!r} is not available in this version yet")
 
 
@@ -92,6 +100,9 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
                         log.warning("skipped message %s in %s/%s: %s", fetched.uid, account.name, role, e)
                     skipped.append((fetched.uid, f"{type(e).__name__}: {e}"[:300]))
                     continue
+                if message.defects:  # read once per message: the cursor moves past it
+                    log.info("message %s in %s/%s is damaged (%s); kept as %s", fetched.uid, account.name, role,
+                             "; ".join(message.defects[:3]), result.label)
                 records.append(StoredMessage(account.name, message, result))
             report.added += store.commit_batch(account.name, str(role), records, batch.cursor, now, skipped)
             report.skipped += len(skipped)

@@ -27,6 +27,8 @@ from inboxwatch.serialize import (
     message_to_json,
 )
 
+BUSY_TIMEOUT = 10.0  # seconds to wait for another inboxwatch process holding the write lock
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
     """
@@ -100,7 +102,7 @@ class Store:
                 # Create it 0600 before SQLite writes a byte: the file names the user's employers.
                 fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -136,14 +138,21 @@ class Store:
             raise StoreError(f"state file busy or unwritable: {e}") from e
         try:
             yield self.conn
+        except sqlite3.Error as e:  # disk full, I/O error, locked: nothing of this transaction lands
+            self._rollback()
+            raise StoreError(f"cannot write state file {self.path or ''}: {e}") from e
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as e:
+            self._rollback()
+            raise StoreError(f"cannot write state file {self.path or ''}: {e}") from e
+
+    def _rollback(self) -> None:
+        with suppress(sqlite3.Error):  # SQLite may already have rolled back (disk full does)
             self.conn.execute("ROLLBACK")
-            raise StoreError(f"cannot write state file: {e}") from e
 
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
