@@ -96,3 +96,33 @@ def resolve_password(
     if env:
         return password_from_env(env)
     return password_from_keyring(keyring_user, service=service)
+
+
+def secret_from_keyring(username: str, *, service: str = KEYRING_SERVICE) -> str | None:
+    """The keyring entry (``service``, ``username``), or ``None`` when there is none.
+
+    For secrets other than passwords (OAuth tokens), whose "missing" message depends on the caller.
+    Raises ``AuthError`` when the keyring cannot be read.
+    """
+    try:
+        import keyring
+    except ImportError as e:  # pragma: no cover - keyring is a declared dependency
+        raise AuthError("the keyring module is missing") from e
+    try:
+        value = keyring.get_password(service, username)
+    except Exception as e:  # backends raise anything (D-Bus errors, locked collections)
+        raise AuthError(f"cannot read keyring entry {service}/{username}: {type(e).__name__}") from e
+    return value or None
+
+
+def store_in_keyring(username: str, secret: str, *, service: str = KEYRING_SERVICE) -> None:
+    """Save ``secret`` as the keyring entry (``service``, ``username``). Raises ``AuthError`` when it cannot."""
+    try:
+        import keyring
+    except ImportError as e:  # pragma: no cover - keyring is a declared dependency
+        raise AuthError("the keyring module is missing") from e
+    try:
+        keyring.set_password(service, username, secret)
+    except Exception as e:  # no backend (headless session), locked collection, D-Bus errors
+        detail = str(e).replace(secret, "***")[:200] if secret else str(e)[:200]
+        raise AuthError(f"cannot write keyring entry {service}/{username}: {type(e).__name__}: {detail}") from e
