@@ -355,6 +355,43 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
+def cmd_auth(args: argparse.Namespace) -> int:
+    config = _config(args)
+    account = next((a for a in config.accounts if a.name == args.account), None)
+    if account is None:
+        raise UsageError(f"no account {args.account!r} in {config.source}")
+    if args.kind == "imap":
+        import getpass
+
+        from inboxwatch.secrets import keyring_username, store_in_keyring
+
+        secret = getpass.getpass(f"password for {account.username or account.name} on {account.host}: ")
+        if not secret:
+            raise UsageError("no password given; nothing stored")
+        store_in_keyring(keyring_username("imap", account.name), secret)
+        out.print(f"stored in the keyring as inboxwatch / imap:{account.name}")
+        return 0
+    if not args.client_secrets:
+        raise UsageError("auth gmail needs --client-secrets FILE (the OAuth client of your Google Cloud project)")
+    from inboxwatch.auth import gmail_scopes, run_installed_app_flow
+
+    drafts = config.drafts.enabled and config.drafts.account in (None, account.name)
+
+    def show(url: str) -> None:
+        out.print(f"Open this address in a browser to let inboxwatch read your mail:\n{url}")
+
+    run_installed_app_flow(
+        account.name,
+        Path(args.client_secrets).expanduser(),
+        gmail_scopes(drafts),
+        not args.no_browser,
+        on_url=show,
+        port=args.port,
+    )
+    out.print(f"authorised; the token is in the keyring as inboxwatch / gmail:{account.name}")
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------------------
 
 
@@ -477,6 +514,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["install"], help="what to do")
     p.add_argument("--unit-dir", metavar="DIR", help="where to write it (default: ~/.config/systemd/user)")
     p.set_defaults(func=cmd_service)
+
+    p = sub.add_parser(
+        "auth",
+        parents=[common],
+        help="store an account's credentials in the keyring",
+        description="Authorise an account once: the Gmail OAuth consent in a browser, or an IMAP password "
+        "prompt. The secret goes to the keyring, never to the config file.",
+    )
+    p.add_argument("kind", choices=["gmail", "imap"], help="which kind of account")
+    p.add_argument("account", metavar="ACCOUNT", help="the account's name in the config")
+    p.add_argument("--client-secrets", metavar="FILE", help="gmail: the OAuth client file from Google Cloud")
+    p.add_argument("--no-browser", action="store_true", help="gmail: print the address instead of opening it")
+    p.add_argument("--port", type=int, default=0, help="gmail: local port for the redirect (for SSH forwarding)")
+    p.set_defaults(func=cmd_auth)
 
     p = sub.add_parser(
         "doctor",
