@@ -125,7 +125,7 @@ def tiny_disk(tmp_path: Path) -> Path:
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
     yield mount
-    subprocess.run(["umount", str(mount)], check=False)
+    subprocess.run(["umount", "-l", str(mount)], check=False)  # lazy: detach even if a file is still open
 
 
 def test_a_full_disk_is_a_clear_error_and_nothing_is_lost_or_corrupted(
