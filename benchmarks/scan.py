@@ -1,0 +1,484 @@
+"""IMAP scan cost: inboxwatch's two-pass, incremental scan against a plain "fetch every body" loop.
+
+Usage (as root, with Dovecot installed): python benchmarks/scan.py [--messages 20000] [--small 5000]
+
+Builds a mailbox in a throwaway Dovecot — ``--messages`` messages, about 2 % job-related, 5–50 KB each,
+0.5 % with a 1–4 MB attachment, 2 % of them in Sent — and measures, as whole processes:
+
+- ``inboxwatch scan --once`` (initial scan, fresh state) against a plain imapclient loop fetching every
+  ``BODY.PEEK[]`` of INBOX and Sent in batches of 500: on loopback, and through a shaping TCP proxy
+  (50 Mbit/s each way, 15 ms one-way latency). Wall time, bytes exchanged, peak RSS;
+- the rescan with nothing new through the shaper: wall time and bytes exchanged;
+- peak RSS of the initial scan of ``--small`` messages against ``--messages`` (memory stays bounded).
+
+Prints a table and writes JSON to benchmarks/results/scan.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.sources.dovecot import PASSWORD, Dovecot, free_port  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "scan.json"
+PASSWORD_ENV = "INBOXWATCH_BENCH_PASSWORD"
+RATE_BITS = 50_000_000
+LATENCY = 0.015
+PLAIN_BATCH = 500
+ME = "alex.morgan@example.net"
+
+
+# --- the mailbox --------------------------------------------------------------------------------------
+
+COMPANIES = ["Northwind", "Halcyon", "Copperline", "Tidewater", "Ostara", "Brightpath", "Sablewood", "Larkspur"]
+ATS = ["us.greenhouse-mail.io", "hire.lever.co", "myworkday.com", "ashbyhq.com"]
+FILLER = (
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore "
+    "et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi.\n"
+)
+
+
+def _padded(text: str, size: int) -> str:
+    return text + "\n" + FILLER * (max(0, size - len(text)) // len(FILLER) + 1)
+
+
+def _attachment(rng: random.Random) -> str:
+    size = rng.randint(1 << 20, 4 << 20)
+    line = "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+CnN0cmVhbQp4\n"
+    return line * (size // len(line))
+
+
+def message(n: int, kind: str, size: int, when: datetime, rng: random.Random, big: bool) -> bytes:
+    company = COMPANIES[n % len(COMPANIES)]
+    extra: list[str] = []
+    if kind == "job":
+        domain = ATS[n % len(ATS)] if n % 3 else f"{company.lower()}.example"
+        sender = f"{company} Recruiting <recruiting@{domain}>"
+        subject = rng.choice(
+            [
+                f"Interview invitation: Senior Data Engineer at {company}",
+                f"Your application to {company}",
+                f"Next steps with {company}",
+                f"{company}: scheduling your technical interview",
+            ]
+        )
+        text = f"Hi Alex,\n\nThanks for applying to {company}. Could we schedule a 45-minute interview next week?\n"
+    elif kind == "alert":
+        sender = "LinkedIn Job Alerts <jobalerts-noreply@linkedin.com>"
+        subject = f"30 new jobs for 'data engineer' ({n})"
+        text = "Jobs you may be interested in.\n"
+        extra = ["List-Unsubscribe: <https://www.linkedin.com/unsub>", "Precedence: bulk"]
+    elif kind == "newsletter":
+        sender = f"Deals <news@shop{n % 40}.example>"
+        subject = rng.choice(["Flash sale: 30% off", "Weekly digest", "New arrivals", "Your weekend reading"])
+        text = "This week's offers and stories.\n"
+        extra = [f"List-Unsubscribe: <mailto:unsub-{n}@shop.example>", "Feedback-ID: 1:2:esp"]
+    elif kind == "notification":
+        sender = "Forge <notifications@forge.example>"
+        subject = f"[org/repo] Fix flaky test (#{n % 500})"
+        text = "A new comment was posted.\n"
+        extra = ["List-Id: org/repo <repo.org.forge.example>", "List-Unsubscribe: <mailto:u@forge.example>"]
+        if n % 2:
+            extra += [f"In-Reply-To: <thread-{n % 500}@forge.example>"]
+    elif kind == "sent":
+        sender = f"Alex Morgan <{ME}>"
+        subject = f"Re: Your application to {company}"
+        text = "Hi, thank you — Tuesday at 10:00 works for me.\n"
+        extra = [f"In-Reply-To: <bench-{n - 1}@bench.example>"]
+    else:  # personal and transactional mail: not bulk, so always read
+        sender = f"Friend {n % 90} <friend{n % 90}@mail.example>"
+        subject = rng.choice(["Dinner on Friday?", "Photos from the trip", "Your receipt", "Re: the flat"])
+        text = "Hi Alex, see below.\n"
+    to = f"Alex Morgan <{ME}>" if kind != "sent" else f"{company} Recruiting <recruiting@{company.lower()}.example>"
+    head = [
+        f"From: {sender}",
+        f"To: {to}",
+        f"Subject: {subject}",
+        f"Date: {format_datetime(when)}",
+        f"Message-ID: <bench-{n}@bench.example>",
+        "MIME-Version: 1.0",
+        *extra,
+    ]
+    body = _padded(text, size)
+    if not big:
+        head.append('Content-Type: text/plain; charset="utf-8"')
+        return ("\r\n".join(head) + "\r\n\r\n" + body.replace("\n", "\r\n")).encode()
+    head.append('Content-Type: multipart/mixed; boundary="b"')
+    parts = [
+        "--b",
+        'Content-Type: text/plain; charset="utf-8"',
+        "",
+        body,
+        "--b",
+        "Content-Type: application/pdf",
+        "Content-Transfer-Encoding: base64",
+        'Content-Disposition: attachment; filename="document.pdf"',
+        "",
+        _attachment(rng),
+        "--b--",
+        "",
+    ]
+    return ("\r\n".join(head) + "\r\n\r\n" + "\n".join(parts).replace("\n", "\r\n")).encode()
+
+
+KINDS = [("job", 0.02), ("alert", 0.02), ("newsletter", 0.58), ("notification", 0.18), ("personal", 0.18)]
+
+
+def mailbox(count: int, seed: int, now: datetime) -> Iterator[tuple[str, bytes, float]]:
+    """(folder, raw, internal date) for ``count`` messages spread over the last 90 days."""
+    rng = random.Random(seed)
+    names = [k for k, _ in KINDS]
+    weights = [w for _, w in KINDS]
+    for n in range(count):
+        when = now - timedelta(days=90) + timedelta(days=90) * (n / count)
+        kind = "sent" if n % 50 == 49 else rng.choices(names, weights)[0]
+        size = int(math.exp(rng.uniform(math.log(5_000), math.log(50_000))))
+        big = rng.random() < 0.005
+        yield ("Sent" if kind == "sent" else "INBOX"), message(n, kind, size, when, rng, big), when.timestamp()
+
+
+def fill(server: Dovecot, user: str, count: int, seed: int, now: datetime) -> dict[str, int]:
+    by_folder: dict[str, list[tuple[bytes, float]]] = {"INBOX": [], "Sent": []}
+    total = 0
+    for folder, raw, stamp in mailbox(count, seed, now):
+        by_folder[folder].append((raw, stamp))
+        total += len(raw)
+    for folder, items in by_folder.items():
+        server.write_maildir(user, folder, items)
+    server.doveadm("force-resync", "-u", user, "*")
+    return {"messages": count, "bytes": total, "inbox": len(by_folder["INBOX"]), "sent": len(by_folder["Sent"])}
+
+
+# --- the shaping proxy --------------------------------------------------------------------------------
+
+
+class ShapingProxy:
+    """A TCP proxy that limits each direction to ``rate`` bit/s and delays it by ``latency`` seconds."""
+
+    def __init__(self, target_port: int, rate_bits: float = RATE_BITS, latency: float = LATENCY) -> None:
+        self.target_port = target_port
+        self.rate = rate_bits / 8
+        self.latency = latency
+        self.port = free_port()
+        self.up = 0  # client → server bytes
+        self.down = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait(5)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        server = self._loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", self.port))
+        self._ready.set()
+        try:
+            self._loop.run_forever()
+        finally:
+            server.close()
+
+    def reset(self) -> None:
+        self.up = self.down = 0
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(self._pipe(reader, up_writer, True), self._pipe(up_reader, writer, False))
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, upstream: bool) -> None:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue(maxsize=32)
+
+        async def pump() -> None:
+            link_free = loop.time()
+            try:
+                while data := await reader.read(65536):
+                    if upstream:
+                        self.up += len(data)
+                    else:
+                        self.down += len(data)
+                    link_free = max(link_free, loop.time()) + len(data) / self.rate
+                    await queue.put((link_free + self.latency, data))
+            except OSError:
+                pass
+            await queue.put(None)
+
+        async def deliver() -> None:
+            try:
+                while (item := await queue.get()) is not None:
+                    when, data = item
+                    if (delay := when - loop.time()) > 0:
+                        await asyncio.sleep(delay)
+                    writer.write(data)
+                    await writer.drain()
+            except OSError:
+                pass
+            finally:
+                writer.close()
+
+        await asyncio.gather(pump(), deliver())
+
+
+# --- measured processes -------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    name: str
+    messages: int
+    link: str
+    seconds: float
+    peak_rss_mb: float
+    bytes_up: int | None = None
+    bytes_down: int | None = None
+    output: str = ""
+
+
+def measure(name: str, argv: list[str], messages: int, link: str, proxy: ShapingProxy | None) -> Run:
+    if proxy:
+        proxy.reset()
+    env = {**os.environ, PASSWORD_ENV: PASSWORD}
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    peak = [0]
+    watcher = threading.Thread(target=_watch_hwm, args=(proc, peak), daemon=True)
+    watcher.start()
+    assert proc.stdout is not None
+    output = proc.stdout.read().decode("utf-8", "replace")
+    proc.wait()
+    seconds = time.perf_counter() - started
+    watcher.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{name} failed ({proc.returncode}):\n{output[-3000:]}")
+    run = Run(name, messages, link, seconds, peak[0] / 1024, output=output.strip()[-300:])
+    if proxy:
+        run.bytes_up, run.bytes_down = proxy.up, proxy.down
+    return run
+
+
+def _watch_hwm(proc: subprocess.Popen[bytes], peak: list[int]) -> None:
+    """The child's peak RSS (VmHWM, KiB), read every 10 ms until it exits.
+
+    Not ``wait4``'s ``ru_maxrss``: Linux carries the forking parent's high-water mark into the child's
+    across ``exec``, and this benchmark process is big after building the mailboxes.
+    """
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.01)
+
+
+def write_config(folder: Path, name: str, user: str, port: int) -> Path:
+    state = folder / f"state-{name}"
+    path = folder / f"{name}.toml"
+    path.write_text(
+        f"""state_dir = "{state}"
+[identity]
+name = "Alex Morgan"
+addresses = ["{ME}"]
+[alerts]
+channels = []
+[[accounts]]
+name = "bench"
+kind = "imap"
+host = "127.0.0.1"
+port = {port}
+security = "none"
+username = "{user}"
+password_env = "{PASSWORD_ENV}"
+backfill = "120d"
+"""
+    )
+    return path
+
+
+def inboxwatch(config: Path) -> list[str]:
+    return [sys.executable, "-m", "inboxwatch", "scan", "--once", "--config", str(config)]
+
+
+def plain(port: int, user: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "_plain", str(port), user]
+
+
+def plain_loop(port: int, user: str) -> None:
+    """The baseline: every message's BODY.PEEK[] of INBOX and Sent, 500 at a time, then discarded."""
+    from imapclient import IMAPClient
+
+    client = IMAPClient("127.0.0.1", port=port, ssl=False, timeout=120)
+    client.login(user, os.environ[PASSWORD_ENV])
+    total = count = 0
+    for folder in ("INBOX", "Sent"):
+        client.select_folder(folder, readonly=True)
+        uids = client.search(["ALL"])
+        for i in range(0, len(uids), PLAIN_BATCH):
+            for data in client.fetch(uids[i : i + PLAIN_BATCH], ["BODY.PEEK[]"]).values():
+                total += len(data.get(b"BODY[]") or b"")
+                count += 1
+    client.logout()
+    print(f"{count} messages, {total} bytes")
+
+
+def source_only(port: int, user: str) -> None:
+    """inboxwatch's IMAP source alone (both passes, no parsing or classifying): its own share of the scan."""
+    from inboxwatch.config import AccountConfig
+    from inboxwatch.sources.imap import IMAPSource
+
+    account = AccountConfig(
+        name="bench",
+        kind="imap",
+        host="127.0.0.1",
+        port=port,
+        security="none",
+        username=user,
+        password_env=PASSWORD_ENV,
+    )
+    source = IMAPSource(account)
+    since = datetime.now(UTC) - account.backfill
+    count = total = 0
+    for role in source.roles():
+        for batch in source.fetch_changes(role, None, since=since):
+            count += len(batch.messages)
+            total += sum(len(m.raw) for m in batch.messages)
+    source.close()
+    print(f"{count} messages, {total} bytes")
+
+
+def source_cmd(port: int, user: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "_source", str(port), user]
+
+
+# --- the whole benchmark ------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--small", type=int, default=5_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=RESULTS)
+    if len(sys.argv) > 1 and sys.argv[1] in ("_plain", "_source"):
+        (plain_loop if sys.argv[1] == "_plain" else source_only)(int(sys.argv[2]), sys.argv[3])
+        return 0
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        print("run as root: the benchmark starts its own Dovecot", file=sys.stderr)
+        return 2
+
+    now = datetime.now(UTC)
+    server = Dovecot()
+    proxy: ShapingProxy | None = None
+    work = Path(tempfile.mkdtemp(prefix="inboxwatch-bench-"))
+    runs: list[Run] = []
+    try:
+        server.start()
+        proxy = ShapingProxy(server.port)
+        big_user, small_user = server.add_user(), server.add_user()
+        t0 = time.perf_counter()
+        big = fill(server, big_user, args.messages, args.seed, now)
+        small = fill(server, small_user, args.small, args.seed, now)
+        print(f"mailboxes built in {time.perf_counter() - t0:.1f} s: {big} and {small}", flush=True)
+        n = args.messages
+
+        for link, port, via in (("loopback", server.port, None), ("shaped", proxy.port, proxy)):
+            runs.append(measure("plain imapclient loop", plain(port, big_user), n, link, via))
+            print(f"  {runs[-1].name} ({link}): {runs[-1].seconds:.1f} s", flush=True)
+            runs.append(measure("inboxwatch IMAP source only", source_cmd(port, big_user), n, link, via))
+            print(f"  {runs[-1].name} ({link}): {runs[-1].seconds:.1f} s — {runs[-1].output}", flush=True)
+            config = write_config(work, f"big-{link}", big_user, port)
+            runs.append(measure("inboxwatch initial scan", inboxwatch(config), n, link, via))
+            print(f"  {runs[-1].name} ({link}): {runs[-1].seconds:.1f} s — {runs[-1].output}", flush=True)
+            runs.append(measure("inboxwatch rescan, nothing new", inboxwatch(config), n, link, via))
+            print(f"  {runs[-1].name} ({link}): {runs[-1].seconds:.2f} s", flush=True)
+        only = source_cmd(server.port, small_user)
+        runs.append(measure("inboxwatch IMAP source only", only, args.small, "loopback", None))
+        config = write_config(work, "small-loopback", small_user, server.port)
+        runs.append(measure("inboxwatch initial scan", inboxwatch(config), args.small, "loopback", None))
+        print(f"  {runs[-1].name} ({args.small}, loopback): {runs[-1].seconds:.1f} s", flush=True)
+    finally:
+        if proxy:
+            proxy.close()
+        server.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
+
+    def find(name: str, link: str, messages: int = n) -> Run:
+        return next(r for r in runs if r.name == name and r.link == link and r.messages == messages)
+
+    summary: dict[str, object] = {
+        "mailbox": big,
+        "small_mailbox": small,
+        "link": {"rate_mbit_s": RATE_BITS / 1e6, "one_way_latency_ms": LATENCY * 1000},
+        "initial_ratio_loopback": find("inboxwatch initial scan", "loopback").seconds
+        / find("plain imapclient loop", "loopback").seconds,
+        "initial_ratio_shaped": find("inboxwatch initial scan", "shaped").seconds
+        / find("plain imapclient loop", "shaped").seconds,
+        "rescan_shaped_seconds": find("inboxwatch rescan, nothing new", "shaped").seconds,
+        "rescan_shaped_bytes": (find("inboxwatch rescan, nothing new", "shaped").bytes_up or 0)
+        + (find("inboxwatch rescan, nothing new", "shaped").bytes_down or 0),
+        "source_only_ratio_shaped": find("inboxwatch IMAP source only", "shaped").seconds
+        / find("plain imapclient loop", "shaped").seconds,
+        "peak_rss_mb": {
+            str(args.small): find("inboxwatch initial scan", "loopback", args.small).peak_rss_mb,
+            str(n): find("inboxwatch initial scan", "loopback").peak_rss_mb,
+        },
+        "source_only_peak_rss_mb": {
+            str(args.small): find("inboxwatch IMAP source only", "loopback", args.small).peak_rss_mb,
+            str(n): find("inboxwatch IMAP source only", "loopback").peak_rss_mb,
+        },
+        "runs": [asdict(r) for r in runs],
+        "python": sys.version.split()[0],
+        "when": now.isoformat(timespec="seconds"),
+    }
+
+    print()
+    print(f"{'run':30} {'messages':>8} {'link':>9} {'seconds':>8} {'MB up':>8} {'MB down':>9} {'peak RSS MB':>12}")
+    for r in runs:
+        up = f"{r.bytes_up / 1e6:.2f}" if r.bytes_up is not None else "-"
+        down = f"{r.bytes_down / 1e6:.2f}" if r.bytes_down is not None else "-"
+        print(f"{r.name:30} {r.messages:>8} {r.link:>9} {r.seconds:>8.2f} {up:>8} {down:>9} {r.peak_rss_mb:>12.1f}")
+    print()
+    print(f"initial scan / plain loop: loopback {summary['initial_ratio_loopback']:.2f}, "
+          f"shaped {summary['initial_ratio_shaped']:.2f}")
+    print(f"rescan with nothing new (shaped): {summary['rescan_shaped_seconds']:.2f} s, "
+          f"{summary['rescan_shaped_bytes']} bytes")
+    print(f"IMAP source alone / plain loop (shaped): {summary['source_only_ratio_shaped']:.2f}")
+    print(f"peak RSS of the initial scan: {summary['peak_rss_mb']}; of the source alone: "
+          f"{summary['source_only_peak_rss_mb']}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

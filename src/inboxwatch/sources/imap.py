@@ -1,0 +1,591 @@
+"""An IMAP mailbox, read-only: folders chosen by role, new mail fetched incrementally in two passes.
+
+- **Read-only.** Folders are opened with EXAMINE and bodies read with ``BODY.PEEK``, so ``\\Seen`` and every
+  other flag stay as the user left them. The only write is :meth:`IMAPSource.append_draft`.
+- **Incremental.** A folder's cursor is JSON ``{folder, uidvalidity, uidnext, highestmodseq}``. A rescan
+  asks STATUS once per folder; when UIDVALIDITY and UIDNEXT (and HIGHESTMODSEQ, with CONDSTORE) are
+  unchanged there is nothing more to do. A changed UIDVALIDITY (folder recreated, server migrated) means
+  a full rescan bounded by the account's backfill; the store de-duplicates by message identity.
+- **Two passes.** For each batch of ≤ 200 new UIDs, pass 1 fetches size and a few header fields; the
+  header-level prefilter (:func:`~inboxwatch.sources.imap_filter.might_be_job_mail`) picks candidates;
+  pass 2 fetches their bodies, the first MiB only of big ones. Other messages are handed on with their
+  header lines as ``raw`` so the store records them as seen.
+- **Overlap, bounded.** The next batch is fetched (in one worker thread, the only user of the connection
+  while it runs) while the caller parses and stores the current one; a batch holds at most 200 messages
+  and about 8 MiB of bodies.
+- **Errors.** A refused login raises ``AuthError``; dropped connections, timeouts and server shutdowns
+  raise ``TransientSourceError`` (the connection is dropped and made again on next use); anything else
+  raises ``SourceError``. Passwords never appear in logs or errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import queue
+import re
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, NamedTuple, TypeVar
+
+from imapclient import IMAPClient
+from imapclient.exceptions import (
+    CapabilityError,
+    IMAPClientAbortError,
+    IMAPClientError,
+    LoginError,
+)
+
+from inboxwatch.config import AccountConfig
+from inboxwatch.config_schema import is_localhost
+from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
+from inboxwatch.models import FolderRole
+from inboxwatch.secrets import keyring_username, resolve_password
+from inboxwatch.sources.base import Batch, FetchedMessage, Source
+from inboxwatch.sources.imap_filter import HEADER_FIELDS, might_be_job_mail
+from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE: Final = 200  # UIDs per pass-1 FETCH, and at most per batch (one store transaction)
+BATCH_BYTES: Final = 8 << 20  # body bytes per batch: with one batch prefetched, memory stays bounded
+MAX_BODY_BYTES: Final = 1 << 20  # bigger messages are read up to here (text and invites come first)
+DEFAULT_TIMEOUT: Final = 60.0
+WATCHED_ROLES: Final = (FolderRole.INBOX, FolderRole.SENT)
+
+_HEADER_ITEM: Final = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
+_FULL_ITEM: Final = "BODY.PEEK[]"
+_PARTIAL_ITEM: Final = f"BODY.PEEK[]<0.{MAX_BODY_BYTES}>"
+_GMAIL_ITEMS: Final = ("X-GM-MSGID", "X-GM-THRID")
+_APPENDUID_RE: Final = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
+_BYTES_REPR_RE: Final = re.compile(r"""b'([^']*)'$""")
+_TRANSIENT_CODES: Final = ("[UNAVAILABLE]", "[INUSE]", "[LIMIT]", "[SERVERBUG]", "[OVERQUOTA]")
+_T = TypeVar("_T")
+
+
+class _Head(NamedTuple):
+    """What pass 1 learnt of one message."""
+
+    uid: int
+    size: int
+    header: bytes
+    data: dict[bytes, Any]
+    candidate: bool
+
+
+@dataclass(frozen=True)
+class FolderCursor:
+    """Where a scan of one folder stopped: every UID below ``uidnext`` was handled."""
+
+    folder: str
+    uidvalidity: int
+    uidnext: int
+    highestmodseq: int | None = None
+
+    def dump(self) -> str:
+        data: dict[str, Any] = {"folder": self.folder, "uidvalidity": self.uidvalidity, "uidnext": self.uidnext}
+        if self.highestmodseq is not None:
+            data["highestmodseq"] = self.highestmodseq
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def load(cls, text: str | None) -> FolderCursor | None:
+        """The cursor in ``text``; ``None`` when absent or unreadable (a bounded full rescan follows)."""
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            modseq = data.get("highestmodseq")
+            return cls(
+                folder=str(data["folder"]),
+                uidvalidity=int(data["uidvalidity"]),
+                uidnext=max(1, int(data["uidnext"])),
+                highestmodseq=int(modseq) if modseq is not None else None,
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IMAPSource(Source):
+    """One IMAP account. Connects lazily, keeps one connection, reconnects after a transient failure."""
+
+    idle_reissue_seconds: float = 25 * 60  # re-issue IDLE well before the 29-minute limit of RFC 2177
+
+    def __init__(
+        self,
+        account: AccountConfig,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(account.name)
+        if not account.host:
+            raise SourceError(f"account {account.name!r}: no IMAP host configured")
+        if not account.username:
+            raise AuthError(f"account {account.name!r}: no IMAP username configured")
+        if account.security not in ("tls", "starttls", "none"):
+            raise SourceError(f"account {account.name!r}: unknown security {account.security!r}")
+        if account.security == "none" and not is_localhost(account.host):
+            raise SourceError(f"account {account.name!r}: plaintext IMAP is only allowed to localhost")
+        self.config = account
+        self.host = account.host
+        self.port = account.port or (993 if account.security == "tls" else 143)
+        self.backfill = account.backfill
+        self.clock = clock
+        self.timeout = timeout
+        self._overrides: dict[FolderRole, str | None] = {
+            FolderRole.INBOX: account.inbox,
+            FolderRole.SENT: account.sent,
+            FolderRole.DRAFTS: account.drafts,
+        }
+        self._client: IMAPClient | None = None
+        self._folders: dict[FolderRole, str] | None = None
+        self._selected: str | None = None
+        self._secret: str | None = None  # kept only to scrub it from error texts
+        self._known: dict[FolderRole, tuple[int, int]] = {}  # (uidvalidity, uidnext) after the last scan
+        self._worker: tuple[threading.Thread, threading.Event] | None = None  # the prefetching thread
+
+    # --- connection ---------------------------------------------------------------------------------
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """Certificates are verified, against ``ca_file`` when given, else the system's store."""
+        return ssl.create_default_context(cafile=self.config.ca_file)
+
+    def create_client(self) -> IMAPClient:
+        """A new, not yet logged-in connection. Tests override this to wrap or replace the client."""
+        security = self.config.security
+        if security == "tls":
+            return IMAPClient(self.host, port=self.port, ssl=True, ssl_context=self.ssl_context(), timeout=self.timeout)
+        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=self.timeout)
+        if security == "starttls":
+            try:
+                client.starttls(self.ssl_context())
+            except BaseException:
+                _shutdown(client)
+                raise
+        return client
+
+    def password(self) -> str:
+        """The secret, from password_command, password_env or the keyring (``imap:<account>``)."""
+        return resolve_password(
+            command=self.config.password_command,
+            env=self.config.password_env,
+            keyring_user=keyring_username("imap", self.account),
+        )
+
+    def _connection(self) -> IMAPClient:
+        if self._client is not None:
+            return self._client
+        secret = self.password()
+        self._secret = secret
+        client = self.create_client()
+        try:
+            username = self.config.username or ""
+            if self.config.auth == "xoauth2":
+                client.oauth2_login(username, secret)
+            else:
+                client.login(username, secret)
+        except BaseException:
+            _shutdown(client)
+            raise
+        if client.has_capability("CONDSTORE"):
+            try:
+                client.enable("CONDSTORE")  # so EXAMINE reports HIGHESTMODSEQ, kept in the cursor
+            except BaseException:
+                _shutdown(client)
+                raise
+        self._client = client
+        self._selected = None
+        log.debug("account %s: logged in to %s:%d (%s)", self.account, self.host, self.port, self.config.security)
+        return client
+
+    def _drop(self) -> None:
+        client, self._client, self._selected = self._client, None, None
+        if client is not None:
+            _shutdown(client)
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Turn library errors into inboxwatch errors (``raise … from e``), never showing the secret."""
+        where = f"account {self.account!r} ({self.host}:{self.port}), {doing}"
+        try:
+            yield
+        except InboxwatchError:
+            raise
+        except LoginError as e:
+            self._drop()
+            text = self._scrub(e)
+            if any(code in text.upper() for code in _TRANSIENT_CODES):
+                raise TransientSourceError(f"{where}: server cannot log in now: {text}") from e
+            raise AuthError(f"{where}: login refused for {self.config.username!r}: {text}") from e
+        except CapabilityError as e:
+            raise SourceError(f"{where}: {self._scrub(e)}") from e
+        except IMAPClientAbortError as e:
+            self._drop()
+            raise TransientSourceError(f"{where}: connection lost: {self._scrub(e)}") from e
+        except IMAPClientError as e:
+            text = self._scrub(e)
+            if any(code in text.upper() for code in _TRANSIENT_CODES):
+                raise TransientSourceError(f"{where}: {text}") from e
+            raise SourceError(f"{where}: {text}") from e
+        except ssl.SSLCertVerificationError as e:
+            self._drop()
+            raise SourceError(f"{where}: the server's certificate was not accepted: {e.verify_message}") from e
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ssl.SSLSyscallError) as e:
+            self._drop()
+            raise TransientSourceError(f"{where}: TLS connection lost: {e}") from e
+        except ssl.SSLError as e:
+            self._drop()
+            raise SourceError(f"{where}: TLS failed: {e}") from e
+        except (OSError, EOFError) as e:  # refused, reset, unreachable, DNS, timeouts
+            self._drop()
+            raise TransientSourceError(f"{where}: {type(e).__name__}: {self._scrub(e)}") from e
+
+    def _scrub(self, error: BaseException) -> str:
+        """The error's text for a message: without the secret, without imaplib's ``b'…'`` wrapping."""
+        text = str(error) or type(error).__name__
+        match = _BYTES_REPR_RE.search(text)
+        if match:
+            text = text[: match.start()] + match.group(1) + text[match.end() :]
+        if self._secret:
+            text = text.replace(self._secret, "***")
+        return text[:500]
+
+    def close(self) -> None:
+        self._stop_worker()  # a scan abandoned mid-way may still be fetching on the connection
+        client, self._client, self._selected = self._client, None, None
+        if client is None:
+            return
+        try:
+            client.logout()
+        except Exception:  # already gone: nothing to release but the socket
+            _shutdown(client)
+
+    # --- folders ------------------------------------------------------------------------------------
+
+    def folders(self) -> dict[FolderRole, str]:
+        """Role → folder name, resolved once per connection from overrides, SPECIAL-USE and known names."""
+        if self._folders is None:
+            with self._errors("listing folders"):
+                listing: list[tuple[Any, Any, str]] = []
+                if needs_listing(self._overrides, (*WATCHED_ROLES, FolderRole.DRAFTS)):
+                    listing = self._connection().list_folders()
+                self._folders = resolve_folders(listing, self._overrides)
+                if FolderRole.SENT not in self._folders:
+                    log.warning("account %s: no sent folder found; name it (sent = …) to watch replies", self.account)
+        return self._folders
+
+    def folder(self, role: FolderRole) -> str:
+        name = self.folders().get(role)
+        if name is None:
+            raise SourceError(f"account {self.account!r} has no {role} folder (name it in the config)")
+        return name
+
+    def roles(self) -> tuple[FolderRole, ...]:
+        found = self.folders()
+        return tuple(role for role in WATCHED_ROLES if role in found)
+
+    def _release(self, client: IMAPClient, folder: str) -> None:
+        """Leave ``folder`` if it is selected (STATUS should not be asked of the selected folder)."""
+        if self._selected != folder:
+            return
+        if client.has_capability("UNSELECT"):
+            client.unselect_folder()
+        else:
+            client.close_folder()  # on an EXAMINEd folder CLOSE expunges nothing
+        self._selected = None
+
+    def _examine(self, client: IMAPClient, folder: str) -> dict[bytes, Any]:
+        info: dict[bytes, Any] = client.select_folder(folder, readonly=True)
+        self._selected = folder
+        return info
+
+    # --- fetching -----------------------------------------------------------------------------------
+
+    def fetch_changes(self, role: FolderRole, cursor: str | None, *, since: datetime | None = None) -> Iterator[Batch]:
+        return self._changes(role, cursor, since)
+
+    def _changes(self, role: FolderRole, cursor: str | None, since: datetime | None) -> Iterator[Batch]:
+        folder = self.folder(role)
+        with self._errors(f"scanning {folder!r}"):
+            client = self._connection()
+            condstore = client.has_capability("CONDSTORE")
+            state = FolderCursor.load(cursor)
+            if state is not None and state.folder != folder:
+                log.info("account %s: %s is now folder %r; rescanning it", self.account, role, folder)
+                state = None
+            if cursor is not None and state is None:
+                since = self.clock() - self.backfill  # unreadable or foreign cursor: bounded rescan
+            if state is not None:
+                self._release(client, folder)
+                what = ["UIDVALIDITY", "UIDNEXT", *(["HIGHESTMODSEQ"] if condstore else [])]
+                status = client.folder_status(folder, what)
+                uidvalidity = int(status[b"UIDVALIDITY"])
+                uidnext = int(status.get(b"UIDNEXT", 0)) or None
+                modseq = int(status[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in status else None
+                if uidvalidity != state.uidvalidity:
+                    log.info(
+                        "account %s: UIDVALIDITY of %r changed; rescanning the last %s",
+                        self.account,
+                        folder,
+                        self.backfill,
+                    )
+                    state, since = None, self.clock() - self.backfill
+                elif uidnext is not None and uidnext <= state.uidnext:
+                    self._known[role] = (uidvalidity, state.uidnext)
+                    if modseq is not None and modseq != state.highestmodseq:
+                        # Flags changed or mail was removed: nothing to read, only the cursor moves on.
+                        yield Batch([], FolderCursor(folder, uidvalidity, state.uidnext, modseq).dump())
+                    return
+            info = self._examine(client, folder)
+            uidvalidity = int(info[b"UIDVALIDITY"])
+            modseq = int(info[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in info else None
+            if state is not None and uidvalidity != state.uidvalidity:  # changed between STATUS and EXAMINE
+                state, since = None, self.clock() - self.backfill
+            start = state.uidnext if state is not None else 1
+            if state is not None:
+                criteria: list[Any] = ["UID", f"{start}:*"]
+            elif since is not None:
+                criteria = ["SINCE", since.astimezone(UTC).date()]
+            else:
+                criteria = ["ALL"]
+            uids = sorted(uid for uid in client.search(criteria) if uid >= start)
+            server_next = int(info.get(b"UIDNEXT") or 0)
+            final_next = max(server_next, uids[-1] + 1 if uids else start, start)
+            log.debug("account %s: %d new message(s) in %r", self.account, len(uids), folder)
+            if not uids:
+                self._known[role] = (uidvalidity, final_next)
+                yield Batch([], FolderCursor(folder, uidvalidity, final_next, modseq).dump())
+            next_uid = start
+            for messages, next_uid in self._prefetched(self._fetch_all(client, role, uids)):
+                yield Batch(messages, FolderCursor(folder, uidvalidity, next_uid, modseq).dump())
+            self._known[role] = (uidvalidity, final_next)
+            if uids and final_next > next_uid:  # UIDs above the last message were used and expunged
+                yield Batch([], FolderCursor(folder, uidvalidity, final_next, modseq).dump())
+            # Leave the folder, so the next rescan is a single STATUS (not UNSELECT + STATUS). Everything
+            # was read by now: a connection lost here is noticed (and remade) on the next use instead.
+            try:
+                self._release(client, folder)
+            except (IMAPClientError, OSError) as e:
+                log.debug("account %s: leaving %r failed (%s); reconnecting next time", self.account, folder, e)
+                self._drop()
+
+    def _prefetched(self, batches: Iterator[_T]) -> Iterator[_T]:
+        """Run ``batches`` in a worker thread, one item ahead, so fetching overlaps the caller's work.
+
+        The worker is the only user of the connection until it has stopped: closing this generator (or
+        :meth:`close`) stops it after its current command and waits for it.
+        """
+        slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def put(kind: str, value: Any) -> bool:
+            while not stop.is_set():
+                try:
+                    slot.put((kind, value), timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def work() -> None:
+            try:
+                for item in batches:
+                    if not put("item", item):
+                        return
+                put("done", None)
+            except BaseException as e:  # handed to the caller's thread, raised (and wrapped) there
+                put("error", e)
+            finally:
+                with contextlib.suppress(Exception):
+                    batches.close()  # type: ignore[attr-defined]
+
+        worker = threading.Thread(target=work, name=f"imap-prefetch-{self.account}", daemon=True)
+        self._worker = (worker, stop)
+        worker.start()
+        try:
+            while True:
+                kind, value = slot.get()
+                if kind == "item":
+                    yield value
+                elif kind == "error":
+                    raise value
+                else:
+                    return
+        finally:
+            self._stop_worker()
+
+    def _stop_worker(self) -> None:
+        running, self._worker = self._worker, None
+        if running is None:
+            return
+        worker, stop = running
+        stop.set()
+        worker.join(self.timeout + 5)
+
+    def _fetch_all(
+        self, client: IMAPClient, role: FolderRole, uids: Sequence[int]
+    ) -> Iterator[tuple[list[FetchedMessage], int]]:
+        """(messages, next UID) per batch of at most ``BATCH_SIZE`` UIDs and ~``BATCH_BYTES`` of bodies.
+
+        Pass 1 fetches size and header fields of up to ``BATCH_SIZE`` UIDs; the prefilter picks the
+        candidates; pass 2 fetches their bodies (the first ``MAX_BODY_BYTES`` of big ones). A batch closes
+        early when its bodies would pass ``BATCH_BYTES``, so memory stays bounded whatever the mail.
+        """
+        gmail = client.has_capability("X-GM-EXT-1")
+        items = ["RFC822.SIZE", _HEADER_ITEM, *(_GMAIL_ITEMS if gmail else ())]
+        for i in range(0, len(uids), BATCH_SIZE):
+            chunk = uids[i : i + BATCH_SIZE]
+            first = self._fetch(client, chunk, items)
+            segment: list[_Head] = []
+            weight = 0
+            for uid in chunk:
+                data = first.get(uid)
+                header = _item(data, b"BODY[HEADER") if data else None
+                if data is None or header is None:
+                    continue  # expunged since the search
+                size = int(data.get(b"RFC822.SIZE") or 0)
+                candidate = might_be_job_mail(header, role)
+                cost = min(size, MAX_BODY_BYTES) if candidate else 0
+                if segment and weight + cost > BATCH_BYTES:
+                    yield self._complete(client, role, segment, gmail), segment[-1].uid + 1
+                    segment, weight = [], 0
+                segment.append(_Head(uid, size, header, data, candidate))
+                weight += cost
+            yield self._complete(client, role, segment, gmail), chunk[-1] + 1
+
+    def _complete(self, client: IMAPClient, role: FolderRole, heads: list[_Head], gmail: bool) -> list[FetchedMessage]:
+        """Pass 2 for the candidates among ``heads``; the others keep their header lines as ``raw``."""
+        bodies = self._fetch_bodies(client, [(h.uid, h.size) for h in heads if h.candidate])
+        messages: list[FetchedMessage] = []
+        for head in heads:
+            raw = bodies.get(head.uid) if head.candidate else head.header
+            if raw is None:
+                continue  # expunged between the passes: nothing to read, nothing to record
+            identity = thread_id = None
+            if gmail:
+                msgid, thrid = head.data.get(b"X-GM-MSGID"), head.data.get(b"X-GM-THRID")
+                identity = f"{int(msgid):x}" if msgid is not None else None  # the Gmail API's id for it
+                thread_id = f"{int(thrid):x}" if thrid is not None else None
+            messages.append(FetchedMessage(str(head.uid), raw, role, thread_id=thread_id, identity=identity))
+        return messages
+
+    def _fetch_bodies(self, client: IMAPClient, candidates: Sequence[tuple[int, int]]) -> dict[int, bytes]:
+        """Bodies of ``(uid, size)`` candidates: whole ones in one FETCH, the first MiB of big ones in another."""
+        bodies: dict[int, bytes] = {}
+        for item, key, group in _body_groups(candidates):
+            for uid, data in self._fetch(client, group, [item]).items():
+                body = data.get(key)
+                if isinstance(body, bytes):
+                    bodies[uid] = body
+        return bodies
+
+    def _fetch(self, client: IMAPClient, uids: Sequence[int], items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+        """UID FETCH; when the server refuses because some message was just expunged, sync and retry once."""
+        try:
+            result: dict[int, dict[bytes, Any]] = client.fetch(list(uids), list(items))
+            return result
+        except IMAPClientAbortError:
+            raise
+        except IMAPClientError as e:
+            if "EXPUNGE" not in str(e).upper():
+                raise
+        client.noop()
+        result = client.fetch(list(uids), list(items))
+        return result
+
+    # --- drafts -------------------------------------------------------------------------------------
+
+    def append_draft(self, raw: bytes) -> str:
+        """APPEND ``raw`` to the drafts folder, flagged ``\\Draft`` and ``\\Seen``; returns ``folder/uid``."""
+        folder = self.folders().get(FolderRole.DRAFTS)
+        if folder is None:
+            raise SourceError(f"account {self.account!r} has no drafts folder (set drafts = \"…\")")
+        with self._errors(f"saving a draft to {folder!r}"):
+            response = self._connection().append(folder, raw, flags=(b"\\Draft", b"\\Seen"), msg_time=self.clock())
+            text = response if isinstance(response, bytes) else str(response).encode()
+            match = _APPENDUID_RE.search(text)
+            return f"{folder}/{int(match.group(2))}" if match else folder
+
+    # --- waiting ------------------------------------------------------------------------------------
+
+    def wait_for_changes(self, role: FolderRole, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds until mail arrives in ``role``'s folder; True if it did.
+
+        Uses IDLE, re-issued every ``idle_reissue_seconds`` with a NOOP in between to prove the connection
+        alive. Mail that arrived since the last :meth:`fetch_changes` (or, on a connection used only for
+        waiting, since the previous wait) counts at once. Raises ``SourceError`` when the server lacks
+        IDLE (poll instead), ``TransientSourceError`` when the connection drops.
+        """
+        folder = self.folder(role)
+        deadline = time.monotonic() + max(0.0, timeout)
+        with self._errors(f"waiting for mail in {folder!r}"):
+            client = self._connection()
+            if not client.has_capability("IDLE"):
+                raise SourceError(f"account {self.account!r}: the server does not support IDLE")
+            info = self._examine(client, folder)
+            known = self._known.get(role)
+            state = (int(info[b"UIDVALIDITY"]), int(info.get(b"UIDNEXT") or 0))
+            self._known[role] = state if known is None or state[0] != known[0] else max(known, state)
+            if known is not None and (state[0] != known[0] or state[1] > known[1]):
+                return True  # arrived while nobody was waiting
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                client.idle()
+                try:
+                    responses = client.idle_check(timeout=min(remaining, self.idle_reissue_seconds))
+                finally:
+                    _, more = client.idle_done()
+                _, pending = client.noop()  # liveness: a dead connection raises here, not in half an hour
+                if any(_is_arrival(r) for r in [*responses, *more, *pending]):
+                    # Reported once: the next wait takes the folder as it then is for its starting point.
+                    self._known.pop(role, None)
+                    return True
+
+
+def _is_arrival(response: Any) -> bool:
+    return isinstance(response, tuple) and len(response) >= 2 and response[1] in (b"EXISTS", b"RECENT")
+
+
+def _item(data: dict[bytes, Any], prefix: bytes) -> bytes | None:
+    for key, value in data.items():
+        if isinstance(key, bytes) and key.upper().startswith(prefix) and isinstance(value, bytes):
+            return value
+    return None
+
+
+def _body_groups(candidates: Sequence[tuple[int, int]]) -> Iterator[tuple[str, bytes, list[int]]]:
+    """(fetch item, response key, uids) groups: whole small messages, then first MiB of big ones."""
+    small = [(uid, size) for uid, size in candidates if size <= MAX_BODY_BYTES]
+    big = [(uid, size) for uid, size in candidates if size > MAX_BODY_BYTES]
+    for item, key, members in ((_FULL_ITEM, b"BODY[]", small), (_PARTIAL_ITEM, b"BODY[]<0>", big)):
+        group: list[int] = []
+        budget = 0
+        for uid, size in members:
+            cost = min(size, MAX_BODY_BYTES)
+            if group and budget + cost > BATCH_BYTES:
+                yield item, key, group
+                group, budget = [], 0
+            group.append(uid)
+            budget += cost
+        if group:
+            yield item, key, group
+
+
+def _shutdown(client: IMAPClient) -> None:
+    with contextlib.suppress(Exception):
+        client.shutdown()
+
+
+__all__ = ["BATCH_SIZE", "MAX_BODY_BYTES", "FolderCursor", "IMAPSource"]

@@ -1,0 +1,299 @@
+"""The IMAP source's pure parts (prefilter, folder roles, cursor) and its Gmail path against a fake client."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from inboxwatch.config import AccountConfig
+from inboxwatch.errors import AuthError, SourceError, TransientSourceError
+from inboxwatch.models import FolderRole
+from inboxwatch.secrets import keyring_username, password_from_command, resolve_password
+from inboxwatch.sources.imap import MAX_BODY_BYTES, FolderCursor, IMAPSource, _body_groups
+from inboxwatch.sources.imap_filter import might_be_job_mail, parse_header_lines
+from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
+
+# --- prefilter ----------------------------------------------------------------------------------------
+
+BULK = (
+    b"From: Deals <news@shop.example>\r\nSubject: Weekend sale: 20% off\r\n"
+    b"List-Unsubscribe: <mailto:u@shop.example>\r\nPrecedence: bulk\r\n\r\n"
+)
+
+
+def headers(**fields: str) -> bytes:
+    return b"".join(f"{k.replace('_', '-')}: {v}\r\n".encode() for k, v in fields.items()) + b"\r\n"
+
+
+def test_plain_bulk_mail_is_not_a_candidate() -> None:
+    assert might_be_job_mail(BULK, FolderRole.INBOX) is False
+    digest = headers(From="a@news.example", Subject="Digest", List_Id="<x.news>")
+    assert might_be_job_mail(digest, FolderRole.INBOX) is False
+    esp = headers(From="a@esp.example", Subject="Hi", Feedback_ID="1:2:esp")
+    assert might_be_job_mail(esp, FolderRole.INBOX) is False
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"From": "Dana <dana@acme.example>", "Subject": "Quick question"},  # not bulk: always read
+        {"From": "x@shop.example", "Subject": "Interview availability", "List-Id": "<l>"},
+        {"From": "no-reply@us.greenhouse-mail.io", "Subject": "Thanks!", "List-Unsubscribe": "<u>"},
+        {"From": "jobs-noreply@linkedin.com", "Subject": "Your update", "List-Unsubscribe": "<u>"},
+        {"From": "x@shop.example", "Subject": "Re: hi", "In-Reply-To": "<a@b>", "Precedence": "bulk"},
+        {"From": "x@shop.example", "Subject": "Event", "Precedence": "list", "Content-Type": "text/calendar"},
+        {"From": "x@shop.example", "Subject": "Away", "Precedence": "bulk", "Auto-Submitted": "auto-replied"},
+        {"From": "x@shop.example", "Subject": "=?utf-8?q?Ihre_Bewerbung?=", "List-Id": "<l>"},
+        {"From": "x@shop.example", "Subject": "Thank you for applying", "List-Id": "<l>"},
+    ],
+)
+def test_anything_that_may_be_about_a_job_is_a_candidate(fields: dict[str, str]) -> None:
+    assert might_be_job_mail(headers(**fields), FolderRole.INBOX) is True
+
+
+def test_sent_and_drafts_are_always_candidates() -> None:
+    assert might_be_job_mail(BULK, FolderRole.SENT) is True
+    assert might_be_job_mail(BULK, FolderRole.DRAFTS) is True
+
+
+def test_garbage_headers_are_candidates() -> None:
+    assert might_be_job_mail(b"\xff\xfe not a header\r\n\r\n", FolderRole.INBOX) is True
+    assert might_be_job_mail(b"", FolderRole.INBOX) is True
+
+
+def test_header_lines_are_unfolded_and_repeats_joined() -> None:
+    parsed = parse_header_lines(b"Subject: a long\r\n  subject\r\nTo: a@x\r\nTo: b@x\r\n\r\nBody: no\r\n")
+    assert parsed == {"subject": "a long subject", "to": "a@x, b@x"}
+
+
+# --- folders ------------------------------------------------------------------------------------------
+
+
+def test_special_use_flags_decide_and_overrides_win() -> None:
+    listing = [
+        ((b"\\HasNoChildren",), b"/", "INBOX"),
+        ((b"\\HasNoChildren", b"\\Sent"), b"/", "Gesendet"),
+        ((b"\\Drafts",), b"/", "Entwürfe"),
+        ((b"\\All",), b"/", "Alle"),
+        ((), b"/", "Sent"),
+    ]
+    assert resolve_folders(listing, {}) == {
+        FolderRole.INBOX: "INBOX",
+        FolderRole.SENT: "Gesendet",
+        FolderRole.DRAFTS: "Entwürfe",
+        FolderRole.ALL: "Alle",
+    }
+    assert resolve_folders(listing, {FolderRole.SENT: "Sent", FolderRole.INBOX: "Jobs"})[FolderRole.SENT] == "Sent"
+    assert resolve_folders(listing, {FolderRole.INBOX: "Jobs"})[FolderRole.INBOX] == "Jobs"
+
+
+def test_gmail_names_when_flags_are_missing() -> None:
+    listing = [
+        ((b"\\Noselect", b"\\HasChildren"), b"/", "[Gmail]"),
+        ((b"\\HasNoChildren",), b"/", "[Gmail]/Sent Mail"),
+        ((b"\\HasNoChildren",), b"/", "[Gmail]/Drafts"),
+        ((b"\\HasNoChildren",), b"/", "[Gmail]/All Mail"),
+    ]
+    found = resolve_folders(listing, {})
+    assert found[FolderRole.SENT] == "[Gmail]/Sent Mail"
+    assert found[FolderRole.DRAFTS] == "[Gmail]/Drafts"
+    assert found[FolderRole.ALL] == "[Gmail]/All Mail"
+
+
+def test_no_sent_folder_is_left_out() -> None:
+    assert resolve_folders([((), b".", "INBOX")], {}) == {FolderRole.INBOX: "INBOX"}
+    assert needs_listing({FolderRole.SENT: "S", FolderRole.DRAFTS: "D"}, [FolderRole.INBOX, FolderRole.SENT]) is False
+    assert needs_listing({FolderRole.SENT: None}, [FolderRole.INBOX, FolderRole.SENT]) is True
+
+
+# --- cursor and fetch groups ------------------------------------------------------------------------
+
+
+def test_cursor_round_trip_and_unreadable_cursors() -> None:
+    cursor = FolderCursor("INBOX", 7, 42, 99)
+    assert FolderCursor.load(cursor.dump()) == cursor
+    assert FolderCursor.load(FolderCursor("Sent", 7, 42).dump()) == FolderCursor("Sent", 7, 42, None)
+    for bad in (None, "", "{", "[]", '{"uidvalidity": 1}', '{"folder": "INBOX", "uidvalidity": "x", "uidnext": 1}'):
+        assert FolderCursor.load(bad) is None
+
+
+def test_body_fetches_are_grouped_by_size() -> None:
+    small = [(n, 3 << 20 >> 4) for n in range(1, 40)]  # 192 KiB each
+    big = [(100, 30 << 20), (101, 2 << 20)]
+    groups = list(_body_groups([*small, *big]))
+    assert all(item == "BODY.PEEK[]" for item, _, _ in groups[:-1])
+    assert groups[-1] == (f"BODY.PEEK[]<0.{MAX_BODY_BYTES}>", b"BODY[]<0>", [100, 101])
+    assert sum(len(g) for _, _, g in groups) == len(small) + 2
+    assert all(len(g) * (3 << 20 >> 4) <= 8 << 20 for _, _, g in groups[:-1])
+
+
+# --- secrets ------------------------------------------------------------------------------------------
+
+
+def test_password_command_takes_the_first_line_only() -> None:
+    command = f"{sys.executable} -c \"print('first line'); print('second')\""
+    assert password_from_command(command) == "first line"
+
+
+def test_failing_password_command_never_shows_its_output() -> None:
+    command = f"{sys.executable} -c \"print('hunter2-secret'); raise SystemExit(3)\""
+    with pytest.raises(AuthError, match="exited with status 3") as caught:
+        password_from_command(command)
+    assert "hunter2" not in str(caught.value)
+    with pytest.raises(AuthError, match="not found"):
+        password_from_command("/nonexistent/pass show mail")
+
+
+def test_keyring_is_the_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+
+    asked: list[tuple[str, str]] = []
+
+    def get_password(service: str, username: str) -> str | None:
+        asked.append((service, username))
+        return "from-keyring" if username == "imap:work" else None
+
+    monkeypatch.setattr(keyring, "get_password", get_password)
+    assert resolve_password(command=None, env=None, keyring_user=keyring_username("imap", "work")) == "from-keyring"
+    with pytest.raises(AuthError, match="inboxwatch auth"):
+        resolve_password(command=None, env=None, keyring_user="imap:other")
+    assert asked == [("inboxwatch", "imap:work"), ("inboxwatch", "imap:other")]
+
+
+# --- a Gmail-like server, faked at the imapclient level ------------------------------------------------
+
+
+class FakeGmail:
+    """Just enough of IMAPClient to look like Gmail: X-GM-EXT-1, no SPECIAL-USE flags in LIST."""
+
+    def __init__(self, messages: dict[int, bytes], fail_with: BaseException | None = None) -> None:
+        self.messages = messages
+        self.fail_with = fail_with
+        self.commands: list[str] = []
+
+    def has_capability(self, name: str) -> bool:
+        return name.upper() in {"IDLE", "X-GM-EXT-1", "UIDPLUS", "CONDSTORE", "UNSELECT"}
+
+    def login(self, username: str, password: str) -> bytes:
+        if self.fail_with:
+            raise self.fail_with
+        return b"OK"
+
+    def enable(self, *capabilities: str) -> list[bytes]:
+        return [b"CONDSTORE"]
+
+    def list_folders(self) -> list[tuple[tuple[bytes, ...], bytes, str]]:
+        return [((b"\\HasNoChildren",), b"/", "INBOX"), ((b"\\HasNoChildren",), b"/", "[Gmail]/Sent Mail")]
+
+    def select_folder(self, folder: str, readonly: bool = False) -> dict[bytes, Any]:
+        assert readonly
+        self.commands.append(f"EXAMINE {folder}")
+        return {b"UIDVALIDITY": 11, b"UIDNEXT": max(self.messages) + 1, b"HIGHESTMODSEQ": 5}
+
+    def search(self, criteria: list[Any]) -> list[int]:
+        self.commands.append(f"SEARCH {criteria[0]}")
+        return sorted(self.messages)
+
+    def fetch(self, uids: list[int], items: list[str]) -> dict[int, dict[bytes, Any]]:
+        self.commands.append("FETCH " + " ".join(i.split("[")[0] for i in items))
+        out: dict[int, dict[bytes, Any]] = {}
+        for uid in uids:
+            raw = self.messages[uid]
+            data: dict[bytes, Any] = {b"SEQ": uid}
+            for item in items:
+                if item == "RFC822.SIZE":
+                    data[b"RFC822.SIZE"] = len(raw)
+                elif item.startswith("BODY.PEEK[HEADER.FIELDS"):
+                    data[b"BODY[HEADER.FIELDS (FROM)]"] = raw.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+                elif item == "BODY.PEEK[]":
+                    data[b"BODY[]"] = raw
+                elif item == "X-GM-MSGID":
+                    data[b"X-GM-MSGID"] = 1278455344230334865 + uid
+                elif item == "X-GM-THRID":
+                    data[b"X-GM-THRID"] = 1266894439832287888
+            out[uid] = data
+        return out
+
+    def unselect_folder(self) -> None:
+        self.commands.append("UNSELECT")
+
+    def logout(self) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+
+class FakeSource(IMAPSource):
+    def __init__(self, fake: FakeGmail) -> None:
+        super().__init__(
+            AccountConfig(name="gmail", kind="imap", host="imap.gmail.com", username="me", password_env="FAKE_PW")
+        )
+        self.fake = fake
+
+    def password(self) -> str:
+        return "app-password"
+
+    def create_client(self) -> Any:
+        return self.fake
+
+
+def test_gmail_ids_become_identity_and_thread() -> None:
+    raw = b"From: Dana <dana@acme.example>\r\nSubject: Interview\r\nMessage-ID: <m1@acme>\r\n\r\nHello\r\n"
+    fake = FakeGmail({1: raw, 2: raw.replace(b"m1@", b"m2@")})
+    source = FakeSource(fake)
+    assert source.roles() == (FolderRole.INBOX, FolderRole.SENT)
+    assert source.folder(FolderRole.SENT) == "[Gmail]/Sent Mail"
+    [batch] = list(source.fetch_changes(FolderRole.INBOX, None, since=datetime(2026, 1, 1, tzinfo=UTC)))
+    assert [(m.identity, m.thread_id) for m in batch.messages] == [
+        (f"{1278455344230334866:x}", f"{1266894439832287888:x}"),
+        (f"{1278455344230334867:x}", f"{1266894439832287888:x}"),
+    ]
+    assert batch.messages[0].raw == raw
+    assert fake.commands == [
+        "EXAMINE INBOX",
+        "SEARCH SINCE",
+        "FETCH RFC822.SIZE BODY.PEEK X-GM-MSGID X-GM-THRID",
+        "FETCH BODY.PEEK",
+        "UNSELECT",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (TimeoutError("timed out"), TransientSourceError),
+        (ConnectionResetError(104, "reset"), TransientSourceError),
+        (socket.gaierror(-3, "Temporary failure in name resolution"), TransientSourceError),
+        (EOFError(), TransientSourceError),
+    ],
+)
+def test_network_errors_are_transient(error: BaseException, expected: type[Exception]) -> None:
+    source = FakeSource(FakeGmail({1: b"x"}, fail_with=error))
+    with pytest.raises(expected) as caught:
+        source.roles()
+    assert caught.value.__cause__ is error
+
+
+def test_login_errors_hide_the_secret() -> None:
+    from imapclient.exceptions import LoginError
+
+    source = FakeSource(FakeGmail({1: b"x"}, fail_with=LoginError("[AUTHENTICATIONFAILED] bad app-password")))
+    with pytest.raises(AuthError) as caught:
+        source.roles()
+    assert "app-password" not in str(caught.value)
+    unavailable = FakeSource(FakeGmail({1: b"x"}, fail_with=LoginError("[UNAVAILABLE] try later")))
+    with pytest.raises(TransientSourceError):
+        unavailable.roles()
+
+
+def test_missing_host_or_unknown_security_is_a_source_error() -> None:
+    with pytest.raises(SourceError, match="no IMAP host"):
+        IMAPSource(AccountConfig(name="w", kind="imap", username="u"))
+    with pytest.raises(SourceError, match="unknown security"):
+        IMAPSource(AccountConfig(name="w", kind="imap", host="h", username="u", security="ssl3"))
+    assert timedelta(days=120) == IMAPSource(AccountConfig(name="w", kind="imap", host="h", username="u")).backfill
