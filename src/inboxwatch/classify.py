@@ -21,11 +21,8 @@ from inboxwatch.fastre import compile_fast
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
 P = re.IGNORECASE
-BODY_WINDOW = 4000  # the decision is near the top; quoted history and footers add cost, not signal
-
-
-def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), P)
+BODY_WINDOW = 2500  # the decision is near the top; quoted history and footers add cost, not signal
+DATES_WINDOW = 8000  # dates and stated timelines: a little further down (itineraries, signatures)
 
 
 def _lower_rx(*patterns: str) -> re.Pattern[str]:
@@ -401,16 +398,16 @@ INTERVIEWER_SIDE = _lower_rx(
     r"\b(podcast|episode|on air|webinar|fireside chat|guest (on|for)|be (a|our) guest)\b",
 )
 SCHEDULE_FOR_SOMEONE = re.compile(r"\b[Ii]nterview [Ss]chedule (for|of) (?!you\b)[A-Z]")
-NOT_A_JOB_OFFER = _rx(
+NOT_A_JOB_OFFER = _lower_rx(
     r"\b\d+ ?% off\b",
     r"\b(special|limited[- ]time|exclusive|holiday|promotional) offer",
     r"\bfree shipping\b",
     r"\b(coupon|discount|promo code)\b",
     r"\bunable to offer\b",
     r"\brescind",
-    r"\b[A-Z][a-z]+'s (\w+ )?offer\b",
 )
-NOT_A_JOB_APPLICATION = _rx(
+SOMEONE_ELSES_OFFER = re.compile(r"\b[A-Z][a-z]+'s (\w+ )?offer\b")  # "Michael's offer": HR about another person
+NOT_A_JOB_APPLICATION = _lower_rx(
     r"\bapplication (to open|for (a |an |your )?(new )?(account|loan|credit|card|mortgage|visa|permit|membership|grant|lease))",
     r"\b(account|loan|credit card|mortgage|membership|rental|insurance|visa|course|program(me)?|admissions?|scholarship|"
     r"grant|tenancy|apartment) application\b",
@@ -418,7 +415,7 @@ NOT_A_JOB_APPLICATION = _rx(
     r"the program|flat|apartment|tenancy|landlord|lease)\b",
 )
 # Words that place a message in a job search, in the languages the rules know.
-JOB_CONTEXT = _rx(
+JOB_CONTEXT = _lower_rx(
     r"\b(candida(cy|te|tes|ture|tura|t|ts)|positions?|roles?|jobs?|openings?|vacanc(y|ies)|interview\w*|hiring|"
     r"recruit\w*|résumé|resume|cv|offer letter|employment|hire|start date|salary|compensation|applying|applied|"
     r"your application|careers?|talent|bewerbung|stelle|kandidat\w*|vorstellungsgespräch|poste|entretien|"
@@ -475,8 +472,12 @@ def own_text(text: str) -> str:
     return "\n".join(line for line in head.splitlines() if not line.lstrip().startswith(">"))
 
 
+def _lowered(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
 def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) -> None:
-    text = text.lower().replace("’", "'")
+    """``text`` is lower-cased already (``_lowered``)."""
     for label, weight, pattern in RULES:
         hit = pattern.search(text)
         if hit:
@@ -498,8 +499,10 @@ def classify(message: Message, identity: Identity) -> Classification:
         return _classify_outbound(m, body, evidence_common)
 
     scores = _Scores()
-    _match_rules(scores, subject, "subject", 1.2)
-    _match_rules(scores, body[:BODY_WINDOW], "text")
+    window = subject + "\n" + body[:BODY_WINDOW]
+    low = _lowered(window)  # lower-cased once: every phrase table below reads it
+    _match_rules(scores, _lowered(subject), "subject", 1.2)
+    _match_rules(scores, low[len(subject) + 1 :], "text")
     headers = m.headers
     sender = m.sender
     domain = sender.domain if sender else ""
@@ -533,7 +536,7 @@ def classify(message: Message, identity: Identity) -> Classification:
         about = f"{event.summary}\n{event.description[:500]}"
         surname = _surname(identity)
         organised_by_owner = event.organizer is not None and identity.is_me(event.organizer)
-        interviewy = CALENDAR_INTERVIEW.search(about + subject) or (
+        interviewy = CALENDAR_INTERVIEW.search(_lowered(about + subject)) or (
             surname and not organised_by_owner and re.search(rf"\b{re.escape(surname)}\b", event.summary, P)
         )
         if interviewy and not organised_by_owner and not INTERVIEWER_SIDE.search((about + "\n" + subject).lower()):
@@ -546,21 +549,18 @@ def classify(message: Message, identity: Identity) -> Classification:
         else:
             scores.common.append(f"calendar event {event.summary!r} is not an interview")
 
-    about = subject + "\n" + body[:BODY_WINDOW]
-    interviewer = INTERVIEWER_SIDE.search(about.lower()) or SCHEDULE_FOR_SOMEONE.search(about)
+    interviewer = INTERVIEWER_SIDE.search(low) or SCHEDULE_FOR_SOMEONE.search(window)
     if interviewer:
         for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED, Label.ASSESSMENT):
             if scores.points.get(label):
                 scores.add(label, -8.0, f"owner is not the candidate: {interviewer.group(0).strip()!r}")
-    if scores.points.get(Label.OFFER) and (veto := NOT_A_JOB_OFFER.search(subject + "\n" + body[:4000])):
+    if scores.points.get(Label.OFFER) and (veto := NOT_A_JOB_OFFER.search(low) or SOMEONE_ELSES_OFFER.search(window)):
         scores.add(Label.OFFER, -4.0, f"not a job offer: {veto.group(0)!r}")
-    if (veto := NOT_A_JOB_APPLICATION.search(subject + "\n" + body[:4000])) and scores.points.get(
-        Label.APPLICATION_RECEIVED
-    ):
+    if scores.points.get(Label.APPLICATION_RECEIVED) and (veto := NOT_A_JOB_APPLICATION.search(low)):
         scores.add(Label.APPLICATION_RECEIVED, -4.0, f"not a job application: {veto.group(0)!r}")
-    _owner_side(scores, m, body, identity)
+    _owner_side(scores, m, low, identity)
     _thread_position(scores, m, identity)
-    job_context = JOB_CONTEXT.search(subject + "\n" + body[:6000])
+    job_context = JOB_CONTEXT.search(low)
     if not job_context:
         for label in (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED):
             if scores.points.get(label):
@@ -579,7 +579,7 @@ def classify(message: Message, identity: Identity) -> Classification:
         scores.add(Label.APPLICATION_RECEIVED, -2.0, "an interview step outweighs the acknowledgment")
     if scores.points.get(Label.INTERVIEW_CONFIRMED, 0) >= 3 and scores.points.get(Label.INTERVIEW_REQUEST):
         scores.add(Label.INTERVIEW_REQUEST, -1.0, "a set time outweighs the request")
-    if scores.points.get(Label.RECRUITER_OUTREACH) and (m.in_reply_to or re.search(r"\byour application\b", body, P)):
+    if scores.points.get(Label.RECRUITER_OUTREACH) and (m.in_reply_to or "your application" in low):
         scores.add(Label.RECRUITER_OUTREACH, -2.0, "in reply to the owner, or about the owner's application")
     if scores.points.get(Label.JOB_ALERT, 0) >= 2.5:
         for label in (Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED, Label.OFFER):
@@ -591,7 +591,7 @@ def classify(message: Message, identity: Identity) -> Classification:
         scores.add(Label.JOB_ALERT, 1.0 if not bulk else 2.0, f"lists {titles} job titles")
     outreach = scores.points.get(Label.RECRUITER_OUTREACH, 0)
     unsolicited = not m.in_reply_to and not re.search(
-        r"\b(your application|you applied|applying|our (call|chat|conversation))\b", body, P
+        r"\b(your application|you applied|applying|our (call|chat|conversation))\b", low
     )
     if outreach >= 2 and unsolicited and scores.points.get(Label.INTERVIEW_REQUEST):
         scores.add(Label.INTERVIEW_REQUEST, -2.0, "an unsolicited approach, not an invitation about an application")
@@ -614,10 +614,9 @@ def classify(message: Message, identity: Identity) -> Classification:
     return _with_facts(m, body, identity, label, confidence, evidence, event, personal)
 
 
-CALENDAR_INTERVIEW = re.compile(
+CALENDAR_INTERVIEW = _lower_rx(
     r"\b(interview\w*|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit\w*|portfolio review|"
-    r"vorstellungsgespräch|entretien|entrevista|собеседовани\w*)|面接",
-    P,
+    r"vorstellungsgespräch|entretien|entrevista|собеседовани\w*)|面接"
 )
 ROLE_LINE = re.compile(
     r"^[ \t•*·\-]*(?:(?:Senior|Sr\.?|Junior|Jr\.?|Staff|Lead|Principal|Head of|[A-Z][\w/&+.\-]*) ){0,4}"
@@ -649,7 +648,7 @@ def _surname(identity: Identity) -> str | None:
     return parts[-1] if parts else None
 
 
-def _owner_side(scores: _Scores, m: Message, body: str, identity: Identity) -> None:
+def _owner_side(scores: _Scores, m: Message, low: str, identity: Identity) -> None:
     """Mail addressed to someone else is about the owner's work, not the owner's job search.
 
     Named in the text or only in Cc, the owner is the interviewer or the coordinator; absent from To and
@@ -658,7 +657,7 @@ def _owner_side(scores: _Scores, m: Message, body: str, identity: Identity) -> N
     if not m.to or any(identity.is_me(a) for a in m.to) or not identity.addresses:
         return
     surname = _surname(identity)
-    named = bool(surname and re.search(rf"\b{re.escape(surname)}\b", body[:4000], P))
+    named = bool(surname and re.search(rf"\b{re.escape(surname.lower())}\b", low))
     copied = any(identity.is_me(a) for a in m.cc)
     weight = -4.0 if named else -1.5 if copied else -0.5
     why = "the message is addressed to someone else" + (
@@ -669,7 +668,7 @@ def _owner_side(scores: _Scores, m: Message, body: str, identity: Identity) -> N
             scores.add(label, weight, why)
 
 
-INTEREST = _rx(
+INTEREST = _lower_rx(
     r"\b(i am|i'm|i would be|i'd be) (very )?interested\b",
     r"\b(apply|applying|applied) (for|to)\b",
     r"\b(my|attached) (resume|résumé|cv)\b",
@@ -695,7 +694,7 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
     )
     if not from_owner or len(own.strip()) > 600:
         return
-    interest = INTEREST.search(quoted[:3000])
+    interest = INTEREST.search(_lowered(quoted[:3000]))
     after_interview = re.search(
         r"\b(interview|our conversation|speaking with|meeting with|follow(ing)? up)\b", quoted[:3000], P
     )
@@ -714,7 +713,7 @@ def _classify_outbound(m: Message, body: str, common: list[str]) -> Classificati
     text = m.subject + "\n" + body[:4000]
     lowered = text.lower().replace("’", "'")
     contact = m.recipients[0] if m.recipients else None
-    context = JOB_CONTEXT.search(text) or OUTBOUND_CONTEXT.search(lowered)
+    context = JOB_CONTEXT.search(lowered) or OUTBOUND_CONTEXT.search(lowered)
     inviting = next((hit for lab, _, p in RULES if lab is Label.INTERVIEW_REQUEST and (hit := p.search(lowered))), None)
     if not context or inviting:  # the owner scheduling someone, or answering an invitation
         why = "sent by the owner" + (f", inviting someone: {inviting.group(0)!r}" if inviting and context else "")
@@ -746,12 +745,12 @@ def _with_facts(
     if label is Label.JOB_ALERT or (label is Label.OTHER and not personal):
         return Classification(label, confidence, tuple(evidence))
     if label is Label.OTHER:  # a plain reply may still state the employer's timeline
-        stated = dates.find_reply_by(body, m.date)
+        stated = dates.find_reply_by(body, m.date, limit=DATES_WINDOW)
         if stated:
             evidence.append(f"their timeline: {stated.evidence!r} → {stated.day.isoformat()}")
         return Classification(label, confidence, tuple(evidence), reply_by=stated.day if stated else None)
     if label is Label.AUTO_REPLY:
-        back = dates.find_return_date(body, m.date)
+        back = dates.find_return_date(body, m.date, limit=DATES_WINDOW)
         if back:
             evidence.append(f"back on {back.day}: {back.evidence!r}")
         return Classification(
@@ -774,7 +773,7 @@ def _with_facts(
             evidence.append(f"interview time from calendar: {event.start.isoformat()}")
     elif label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CANCELLED):
         about = f"{m.subject}\n{body.lstrip()}"
-        span = dates.find_interview_time(about, m.date)
+        span = dates.find_interview_time(about, m.date, limit=DATES_WINDOW)
         if span:
             interview_at, interview_end = span.start, span.end
             evidence.append(f"interview time from text: {span.evidence!r}")
@@ -784,7 +783,7 @@ def _with_facts(
             evidence.append(f"interview day from text (no time given): {day.evidence!r}")
     reply_by = None
     if label not in (Label.REJECTION, Label.OFFER):
-        stated = dates.find_reply_by(body, m.date)
+        stated = dates.find_reply_by(body, m.date, limit=DATES_WINDOW)
         if stated:
             reply_by = stated.day
             evidence.append(f"their timeline: {stated.evidence!r} → {stated.day.isoformat()}")

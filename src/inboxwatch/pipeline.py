@@ -160,7 +160,7 @@ class Overview:
 def overview(config: Config, store: Store, now: datetime, templates: Templates | None = None) -> Overview:
     """Conversations, their ladders and the nudges due at ``now``, from what the store holds."""
     controls = store.controls()
-    convs = build_conversations(store.messages(), config.identity, controls)
+    convs = build_conversations(store.messages(relevant_only=True), config.identity, controls)
     ladders = evaluate_all(convs, config.follow_up, now)
     by_id = {c.id: c for c in convs}
     offers = [c for c in convs if ladders[c.id].stage == "offer"]

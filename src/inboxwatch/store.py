@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from inboxwatch.errors import StoreError
-from inboxwatch.models import Classification, Message, Nudge
+from inboxwatch.models import Classification, FolderRole, Label, Message, Nudge
 from inboxwatch.serialize import (
     classification_from_json,
     classification_to_json,
@@ -56,6 +56,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (conversation_id, kind, attempt, channel));
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: newsletters and job alerts are kept for de-duplication only; tracking reads the rest
+    """
+    ALTER TABLE messages ADD COLUMN relevant INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX messages_relevant ON messages (relevant, date);
+    """,
 )
 
 
@@ -65,6 +70,20 @@ class StoredMessage:
     message: Message  # without its body
     classification: Classification
     forced: bool = False
+
+
+BULK_HEADERS = ("list-id", "list-unsubscribe")
+
+
+def is_relevant(record: StoredMessage) -> bool:
+    """Could this message take part in a conversation? Bulk mail without a job label cannot."""
+    m, label = record.message, record.classification.label
+    if record.forced or m.folder is FolderRole.SENT:
+        return True
+    if label is Label.JOB_ALERT:
+        return False
+    bulk = any(h in m.headers for h in BULK_HEADERS) or m.headers.get("precedence", "").lower() in ("bulk", "list")
+    return not (label is Label.OTHER and bulk)
 
 
 @dataclass(frozen=True)
@@ -215,7 +234,7 @@ class Store:
                 m = r.message
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO messages (key, account, role, uid, date, label, forced, summary,"
-                    " classification, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " classification, seen_at, relevant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         m.key,
                         account,
@@ -227,6 +246,7 @@ class Store:
                         json.dumps(message_to_json(m)),
                         json.dumps(classification_to_json(r.classification)),
                         stamp,
+                        int(is_relevant(r)),
                     ),
                 )
                 added += cur.rowcount
@@ -262,9 +282,11 @@ class Store:
                 ),
             )
 
-    def messages(self) -> list[StoredMessage]:
+    def messages(self, *, relevant_only: bool = False) -> list[StoredMessage]:
+        """Stored messages, oldest first; ``relevant_only`` leaves out bulk mail no conversation can use."""
+        where = "WHERE relevant = 1 " if relevant_only else ""
         rows = self.conn.execute(
-            "SELECT account, summary, classification, forced FROM messages ORDER BY date, key"
+            f"SELECT account, summary, classification, forced FROM messages {where}ORDER BY date, key"
         ).fetchall()
         return [
             StoredMessage(

@@ -121,3 +121,36 @@ def test_controls_set_and_reopen() -> None:
     store.set_control("abc", "reopen", None, NOW)  # replaces the snooze, and is remembered with its time
     assert store.controls()["abc"].action == "reopen"
     assert store.controls()["abc"].until is None and store.controls()["abc"].at == NOW
+
+
+def test_bulk_mail_without_a_job_label_is_kept_for_dedup_but_not_read_for_tracking() -> None:
+    store = Store.memory()
+    raw = make_message(
+        sender="News <news@shop.example>",
+        subject="Weekly deals",
+        body="Sale",
+        date=NOW,
+        message_id="<bulk@shop.example>",
+        headers={"List-Unsubscribe": "<mailto:u@shop.example>"},
+    )
+    bulk = StoredMessage("a", parse_message(raw), Classification(Label.OTHER, 0.9, ("test",)))
+    store.commit_batch("a", "inbox", [bulk, stored(1)], None, NOW)
+    assert store.message_count() == 2 and store.has_message("bulk@shop.example")
+    assert [r.message.key for r in store.messages(relevant_only=True)] == ["m1@acme.example"]
+    assert len(store.messages()) == 2
+
+
+def test_migration_2_keeps_rows_written_by_version_1(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    store = Store(conn, path)
+    store.migrate(MIGRATIONS[:1])
+    conn.execute(
+        "INSERT INTO messages (key, account, role, uid, date, label, summary, classification, seen_at)"
+        " VALUES ('k', 'a', 'inbox', 'u', NULL, 'other', '{}', '{}', 'now')"
+    )
+    conn.close()
+    with Store.open(path) as reopened:
+        assert reopened.schema_version() == len(MIGRATIONS) >= 2
+        row = reopened.conn.execute("SELECT relevant FROM messages WHERE key = 'k'").fetchone()
+        assert row == (1,)  # unknown old rows stay visible to tracking
