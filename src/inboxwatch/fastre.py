@@ -19,37 +19,55 @@ sre_parse: Any = importlib.import_module("re._parser")
 _WIDEST_RANGE = 300  # a class wider than this is no filter worth having
 
 
+_CATEGORIES = {"CATEGORY_DIGIT": "0123456789", "CATEGORY_SPACE": " \t\n\r\f\v"}
+
+
+def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
+    chars: set[str] = set()
+    for kind, arg in items:
+        if kind is sre_constants.LITERAL:
+            chars.add(chr(arg))
+        elif kind is sre_constants.RANGE and arg[1] - arg[0] <= _WIDEST_RANGE:
+            chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+        elif kind is sre_constants.CATEGORY and str(arg) in _CATEGORIES:
+            chars.update(_CATEGORIES[str(arg)])
+        else:
+            return None
+    return chars
+
+
 def first_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """The characters a match of a parsed sequence can start with, or None when that is unknown."""
-    for op, av in items:
+    """The characters a match of a parsed sequence can start with, or None when that is unknown.
+
+    An empty match is reported as unknown too: a filter must never exclude a position that can match.
+    """
+    for index, (op, av) in enumerate(items):
         if op is sre_constants.AT:  # \b, ^: zero-width, look at what follows
             continue
         if op is sre_constants.LITERAL:
             return {chr(av)}
         if op is sre_constants.IN:
-            chars: set[str] = set()
-            for kind, arg in av:
-                if kind is sre_constants.LITERAL:
-                    chars.add(chr(arg))
-                elif kind is sre_constants.RANGE and arg[1] - arg[0] <= _WIDEST_RANGE:
-                    chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
-                else:
-                    return None
-            return chars
-        if op is sre_constants.SUBPATTERN:
-            return first_chars(list(av[-1]))
+            return _class_chars(list(av))
+        if op is sre_constants.SUBPATTERN:  # a group starts like its content, or what follows if empty
+            return first_chars(list(av[-1]) + items[index + 1 :])
         if op is sre_constants.BRANCH:
             union: set[str] = set()
             for branch in av[1]:
-                found = first_chars(list(branch))
+                found = first_chars(list(branch) + items[index + 1 :])
                 if found is None:
                     return None
                 union |= found
             return union
-        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1:
-            return first_chars(list(av[2]))
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            inner = first_chars(list(av[2]))
+            if inner is None:
+                return None
+            if av[0] >= 1:
+                return inner
+            rest = first_chars(items[index + 1 :])  # optional: it may start with what follows
+            return None if rest is None else inner | rest
         return None
-    return None
+    return None  # the sequence can match the empty string
 
 
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:

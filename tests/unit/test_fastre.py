@@ -29,3 +29,20 @@ def test_first_characters_are_known_only_when_they_are_few() -> None:
 
     assert first_chars(list(sre_parse.parse(r"\b(apply|interview)"))) == {"a", "i"}
     assert first_chars(list(sre_parse.parse(r"(?:\w+ ){0,2}jobs"))) is None
+
+
+OPTIONAL_STARTS = [
+    r"\b(working on )?fill(ing)? (several|many) roles",
+    r"^\s*(senior )?(recruiter|sourcer)\s*$",
+    r"\b(\d+|new) (new )?jobs",
+    r"(\s*)x|(a?)b",
+]
+
+
+@pytest.mark.parametrize("pattern", OPTIONAL_STARTS)
+@given(text=st.text(alphabet="abx fillingworkonseveralmanyroles\nsenior recruiter12jobs", max_size=80))
+def test_optional_leading_parts_keep_the_same_matches(pattern: str, text: str) -> None:
+    plain, fast = re.compile(pattern, re.M), compile_fast(pattern, re.M)
+    hit, fast_hit = plain.search(text), fast.search(text)
+    assert (hit.span() if hit else None) == (fast_hit.span() if fast_hit else None)
+    assert fast.pattern.startswith("(?=[")  # a filter was found
