@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from inboxwatch.classify import classify
+from inboxwatch.analyse import Analyser
 from inboxwatch.compose import Templates, compose
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.errors import AuthError, InboxwatchError, NotifyError, SourceError, TransientSourceError
 from inboxwatch.models import Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
-from inboxwatch.parse import parse_message
 from inboxwatch.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.sources.base import Source
 from inboxwatch.store import Store, StoredMessage
@@ -78,34 +77,36 @@ class ScanReport:
 def scan_account(config: Config, store: Store, source: Source, account: AccountConfig, now: datetime) -> AccountReport:
     """Bring one account's new mail into the store. Raises the source's errors."""
     report = AccountReport(account.name)
-    for role in source.roles():
-        cursor = store.cursor(account.name, str(role))
-        since = now - account.backfill if cursor is None else None
-        for batch in source.fetch_changes(role, cursor, since=since):
-            records: list[StoredMessage] = []
-            skipped: list[tuple[str, str]] = []
-            for fetched in batch.messages:
-                report.fetched += 1
-                try:
-                    message = parse_message(fetched.raw, role, fetched.uid)
-                    if fetched.thread_id or fetched.identity:
-                        message = replace(
-                            message,
-                            thread_id=fetched.thread_id or message.thread_id,
-                            key=fetched.identity or message.key,
+    analyser = Analyser(config.identity)
+    try:
+        for role in source.roles():
+            cursor = store.cursor(account.name, str(role))
+            since = now - account.backfill if cursor is None else None
+            for batch in source.fetch_changes(role, cursor, since=since):
+                records: list[StoredMessage] = []
+                skipped: list[tuple[str, str]] = []
+                for fetched, outcome in zip(batch.messages, analyser.run(batch.messages), strict=True):
+                    report.fetched += 1
+                    if isinstance(outcome, str):  # unreadable: logged once, recorded, skipped
+                        if not store.is_skipped(account.name, str(role), fetched.uid):
+                            log.warning("skipped message %s in %s/%s: %s", fetched.uid, account.name, role, outcome)
+                        skipped.append((fetched.uid, outcome))
+                        continue
+                    message, result = outcome
+                    if message.defects:  # read once per message: the cursor moves past it
+                        log.info(
+                            "message %s in %s/%s is damaged (%s); kept as %s",
+                            fetched.uid,
+                            account.name,
+                            role,
+                            "; ".join(message.defects[:3]),
+                            result.label,
                         )
-                    result = classify(message, config.identity)
-                except Exception as e:  # one bad message never stops the scan; it is logged once
-                    if not store.is_skipped(account.name, str(role), fetched.uid):
-                        log.warning("skipped message %s in %s/%s: %s", fetched.uid, account.name, role, e)
-                    skipped.append((fetched.uid, f"{type(e).__name__}: {e}"[:300]))
-                    continue
-                if message.defects:  # read once per message: the cursor moves past it
-                    log.info("message %s in %s/%s is damaged (%s); kept as %s", fetched.uid, account.name, role,
-                             "; ".join(message.defects[:3]), result.label)
-                records.append(StoredMessage(account.name, message, result))
-            report.added += store.commit_batch(account.name, str(role), records, batch.cursor, now, skipped)
-            report.skipped += len(skipped)
+                    records.append(StoredMessage(account.name, message, result))
+                report.added += store.commit_batch(account.name, str(role), records, batch.cursor, now, skipped)
+                report.skipped += len(skipped)
+    finally:
+        analyser.close()
     return report
 
 

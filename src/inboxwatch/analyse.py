@@ -1,0 +1,83 @@
+"""Parse and classify fetched mail, on every core for big batches (a first scan of a large mailbox).
+
+Parsing and classifying is pure CPU work on independent messages, so a large batch is split over worker
+processes; a small one (the daemon's usual few new messages) stays in this process, where starting workers
+would cost more than it saves. Results come back in the order of the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+
+from inboxwatch.classify import classify
+from inboxwatch.models import Classification, Identity, Message
+from inboxwatch.parse import parse_message
+from inboxwatch.sources.base import FetchedMessage
+
+log = logging.getLogger(__name__)
+
+PARALLEL_MIN = 64  # messages in a batch before worker processes are worth starting
+Outcome = tuple[Message, Classification] | str  # a result, or why the message could not be read
+
+_identity: Identity | None = None  # set in each worker by _init
+
+
+def analyse(fetched: FetchedMessage, identity: Identity) -> Outcome:
+    """One message: parsed, labelled, with the source's identity and thread; never raises."""
+    try:
+        message = parse_message(fetched.raw, fetched.role, fetched.uid)
+        if fetched.thread_id or fetched.identity:
+            message = replace(
+                message, thread_id=fetched.thread_id or message.thread_id, key=fetched.identity or message.key
+            )
+        return message, classify(message, identity)
+    except Exception as e:  # one bad message never stops a scan
+        return f"{type(e).__name__}: {e}"[:300]
+
+
+def _init(identity: Identity) -> None:
+    global _identity  # noqa: PLW0603 - per-process state of a worker
+    _identity = identity
+
+
+def _analyse_in_worker(fetched: FetchedMessage) -> Outcome:
+    assert _identity is not None
+    return analyse(fetched, _identity)
+
+
+class Analyser:
+    """Analyses batches; starts worker processes the first time a batch is big enough. Close it after use."""
+
+    def __init__(self, identity: Identity, workers: int | None = None) -> None:
+        self.identity = identity
+        self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def run(self, batch: Sequence[FetchedMessage]) -> list[Outcome]:
+        if self.workers < 2 or len(batch) < PARALLEL_MIN:
+            return [analyse(f, self.identity) for f in batch]
+        try:
+            if self.pool is None:
+                # forkserver, not fork: the caller may have threads (the IMAP prefetcher) a fork would copy.
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["inboxwatch.analyse"])
+                self.pool = ProcessPoolExecutor(
+                    self.workers, mp_context=context, initializer=_init, initargs=(self.identity,)
+                )
+            return list(self.pool.map(_analyse_in_worker, batch, chunksize=16))
+        except (BrokenProcessPool, OSError, RuntimeError) as e:
+            log.warning("worker processes unavailable (%s); analysing in this process", e)
+            self.close()
+            self.workers = 1
+            return [analyse(f, self.identity) for f in batch]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -1,0 +1,54 @@
+"""Parallel analysis gives exactly what serial analysis gives, in order, and survives bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from inboxwatch import analyse as analyse_module
+from inboxwatch.analyse import Analyser, analyse
+from inboxwatch.models import FolderRole, Identity
+from inboxwatch.sources.base import FetchedMessage
+from tests.mailfactory import ME, make_message
+
+OWNER = Identity("Alex Morgan", frozenset({ME}))
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def batch(n: int) -> list[FetchedMessage]:
+    out = []
+    for i in range(n):
+        raw = make_message(
+            sender=f"Recruiter {i} <r{i}@acme{i}.example>",
+            subject=f"Interview invitation {i} - Data Engineer at Acme{i}",
+            body="Hi Alex, we would like to invite you to an interview for the Data Engineer role. "
+            "Please share your availability.",
+            date=T0 + timedelta(minutes=i),
+        )
+        if i % 7 == 3:
+            raw = b"\xff\xfe garbage \x00" * 50
+        out.append(FetchedMessage(uid=str(i), raw=raw, role=FolderRole.INBOX, thread_id=f"t{i}" if i % 2 else None))
+    return out
+
+
+def test_worker_processes_give_the_serial_results_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyse_module, "PARALLEL_MIN", 8)
+    messages = batch(40)
+    serial = [analyse(f, OWNER) for f in messages]
+    analyser = Analyser(OWNER, workers=2)
+    try:
+        parallel = analyser.run(messages)
+        assert analyser.pool is not None, "the batch was big enough for worker processes"
+    finally:
+        analyser.close()
+    assert parallel == serial
+    labels = [str(o[1].label) for o in parallel if not isinstance(o, str)]
+    assert labels == ["other" if i % 7 == 3 else "interview_request" for i in range(40)]
+    assert parallel[1][0].thread_id == "t1"  # type: ignore[index]
+
+
+def test_small_batches_stay_in_this_process() -> None:
+    analyser = Analyser(OWNER, workers=2)
+    analyser.run(batch(3))
+    assert analyser.pool is None
