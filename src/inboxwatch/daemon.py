@@ -25,10 +25,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from inboxwatch import sdnotify
 from inboxwatch.config import AccountConfig, Config, load_config
-from inboxwatch.errors import ConfigError, InboxwatchError
+from inboxwatch.errors import ConfigError, InboxwatchError, NotifyError
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
-from inboxwatch.pipeline import deliver, open_source, overview, scan_account
+from inboxwatch.pipeline import deliver, digest_text, open_source, overview, scan_account
 from inboxwatch.sources.base import Source
 from inboxwatch.store import Store
 
@@ -229,7 +229,24 @@ class Daemon:
             self.last_status = status
 
     def digest(self) -> None:
-        log.info("daily digest: %d nudge(s) due", len(overview(self.config, self.store, self.clock()).due))
+        """Once a day, a summary on every channel that has one; a restart the same day sends none again."""
+        now = self.clock()
+        today = now.date().isoformat()
+        if self.store.get_meta("digest_sent_on") == today:
+            return
+        try:
+            title, body = digest_text(overview(self.config, self.store, now))
+        except InboxwatchError as e:
+            log.error("digest not built: %s", e)
+            return
+        channels, _ = build_channels(self.config)
+        for channel in channels:
+            try:
+                channel.send_digest(title, body)
+            except NotifyError as e:
+                log.warning("digest on %s: %s", channel.name, e)
+        self.store.set_meta("digest_sent_on", today)
+        log.info("daily digest sent: %s", title)
 
     # --- push --------------------------------------------------------------------------------------
 

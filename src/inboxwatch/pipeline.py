@@ -286,3 +286,29 @@ def conversation_json(conv: Conversation, ladder: Ladder) -> dict[str, object]:
         "messages": len(conv.message_keys),
         "control": conv.control.action if conv.control else None,
     }
+
+
+def digest_text(view: Overview, horizon: timedelta = timedelta(days=7)) -> tuple[str, str]:
+    """The daily summary: what is due now and what falls due within ``horizon``, one line each."""
+    due = [d.nudge for d in view.due]
+    coming = sorted(
+        (
+            lad.next_nudge
+            for lad in view.ladders.values()
+            if lad.next_nudge is not None and view.now < lad.next_nudge.due_at <= view.now + horizon
+        ),
+        key=lambda n: n.due_at,
+    )
+    title = f"{len(due)} follow-up(s) due, {len(coming)} coming this week"
+    lines = ["Due now:", *(f"- {n.company}: {n.kind}{_attempt(n)} ({n.reason})" for n in due)]
+    if not due:
+        lines = ["Nothing is due now."]
+    lines += ["", "Coming up:"] + [f"- {n.due_at:%a %d %b}: {n.company}: {n.kind}{_attempt(n)}" for n in coming]
+    if not coming:
+        lines[-1] = "Nothing else falls due this week."
+    lines += ["", "Details and suggested messages: inboxwatch nudges"]
+    return title, "\n".join(lines) + "\n"
+
+
+def _attempt(n: Nudge) -> str:
+    return f" #{n.attempt}" if n.kind == "follow_up" else ""

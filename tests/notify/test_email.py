@@ -240,3 +240,12 @@ def test_nothing_listening_is_a_notify_error(alert: Alert) -> None:
 def test_plaintext_is_refused_beyond_localhost(alert: Alert) -> None:
     with pytest.raises(NotifyError, match=r"only allowed for localhost"):
         EmailChannel(email_config(25, smtp_host="smtp.example.com")).send(alert)
+
+
+def test_the_daily_digest_is_a_plain_email(plain_server: tuple[int, Mailbox]) -> None:
+    port, mailbox = plain_server
+    EmailChannel(email_config(port)).send_digest("2 follow-up(s) due, 1 coming this week", "Due now:\n- Acme\n")
+    [got] = mailbox.received
+    assert got.message["Subject"] == "[inboxwatch] 2 follow-up(s) due, 1 coming this week"
+    assert got.message["Auto-Submitted"] == "auto-generated"
+    assert "- Acme" in got.message.get_content()

@@ -233,3 +233,20 @@ def test_service_install_writes_the_unit_with_this_executable(tmp_path: Path) ->
     text = (tmp_path / "inboxwatch.service").read_text()
     assert "Type=notify" in text and "ExecStart=" in text and " run" in text
     assert "systemctl --user enable --now inboxwatch" in done.stdout
+
+
+def test_the_daily_digest_is_sent_once_a_day_on_the_command_channel(home: Path) -> None:
+    from inboxwatch.daemon import Daemon
+
+    clock = [datetime(2026, 3, 16, 8, 30, tzinfo=UTC)]
+    daemon = Daemon(home / "config.toml", clock=lambda: clock[0])
+    try:
+        daemon.digest()
+        daemon.digest()  # the same day again (a restart): nothing
+        clock[0] += timedelta(days=1)
+        daemon.digest()
+    finally:
+        daemon.store.close()
+    digests = [a for a in alerts(home) if "digest" in a]
+    assert len(digests) == 2
+    assert "follow-up(s) due" in str(digests[0]["digest"])

@@ -89,3 +89,15 @@ def test_demo_command_exits_0_and_shows_a_follow_up_with_its_text() -> None:
     assert "I wanted to follow up on my interview" in done.stdout
     assert "Northwind Analytics" in done.stdout
     assert not list(Path.cwd().glob("state.sqlite3"))  # records nothing outside its temporary folder
+
+
+def test_the_daily_digest_lists_what_is_due_and_what_is_coming(demo_view: Overview) -> None:
+    from inboxwatch.pipeline import digest_text
+
+    title, body = digest_text(demo_view)
+    assert title == "4 follow-up(s) due, 4 coming this week"
+    due, coming = body.split("Coming up:")
+    for company in ("Northwind Analytics", "Larkspur Health", "Copperline Robotics", "Ostara Systems"):
+        assert company in due
+    for company in ("Juniper Freight", "Sablewood Media", "Brightpath Learning", "Fernhill Energy"):
+        assert company in coming

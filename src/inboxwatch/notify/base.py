@@ -65,3 +65,9 @@ class Channel(abc.ABC):
     @abc.abstractmethod
     def send(self, alert: Alert) -> None:
         """Deliver ``alert``; return only when the channel accepted it. Raises ``NotifyError``."""
+
+    def send_digest(self, title: str, body: str) -> None:
+        """Deliver the daily summary (plain text). Raises ``NotifyError``; channels without one say so."""
+        from inboxwatch.errors import NotifyError
+
+        raise NotifyError(f"the {self.name} channel does not send digests")

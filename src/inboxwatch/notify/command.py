@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from datetime import timedelta
 
@@ -17,10 +18,16 @@ class CommandChannel(Channel):
         self.timeout = timeout.total_seconds()
 
     def send(self, alert: Alert) -> None:
+        self._run(alert.as_json().encode("utf-8"))
+
+    def send_digest(self, title: str, body: str) -> None:
+        self._run(json.dumps({"digest": {"title": title, "body": body}}, ensure_ascii=False).encode("utf-8"))
+
+    def _run(self, payload: bytes) -> None:
         try:
             done = subprocess.run(
                 self.argv,
-                input=alert.as_json().encode("utf-8"),
+                input=payload,
                 capture_output=True,
                 timeout=self.timeout,
                 check=False,

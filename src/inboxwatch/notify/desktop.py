@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import html
 import logging
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, TypeVar
 
@@ -50,8 +50,14 @@ class DesktopChannel(Channel):
         self.timeout = timeout
 
     def send(self, alert: Alert) -> None:
+        self._run(alert.title, lambda markup: desktop_body(alert, markup))
+
+    def send_digest(self, title: str, body: str) -> None:
+        self._run(title, lambda markup: html.escape(body, quote=False) if markup else body)
+
+    def _run(self, title: str, body: Callable[[bool], str]) -> None:
         try:
-            run_sync(self._send(alert), self.timeout)
+            run_sync(self._send(title, body), self.timeout)
         except NotifyError:
             raise
         except TimeoutError as e:
@@ -59,14 +65,14 @@ class DesktopChannel(Channel):
         except Exception as e:  # the library's own surprises stay inside this channel
             raise NotifyError(f"desktop notification failed: {type(e).__name__}: {e}") from e
 
-    async def _send(self, alert: Alert) -> None:
+    async def _send(self, title: str, body_for: Callable[[bool], str]) -> None:
         from desktop_notifier import DesktopNotifier, Icon, Notification
 
         capabilities = await server_capabilities()
-        body = desktop_body(alert, markup="body-markup" in capabilities)
+        body = body_for("body-markup" in capabilities)
         notifier = DesktopNotifier(app_name=self.app_name, app_icon=Icon(name=ICON_NAME))
         dispatched: list[bool] = []
-        notification = Notification(alert.title, body, on_dispatched=lambda: dispatched.append(True))
+        notification = Notification(title, body, on_dispatched=lambda: dispatched.append(True))
         with _library_failures() as failures:
             try:
                 await notifier.send_notification(notification)

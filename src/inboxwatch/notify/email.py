@@ -45,10 +45,24 @@ class EmailChannel(Channel):
         return f"{self.config.smtp_host}:{self.config.smtp_port}"
 
     def send(self, alert: Alert) -> None:
+        self._transmit(build_message(alert, self.config.from_addr, self.config.to))
+
+    def send_digest(self, title: str, body: str) -> None:
+        c = self.config
+        message = EmailMessage()
+        message["Subject"] = f"[inboxwatch] {title}"
+        message["From"] = formataddr(("inboxwatch", c.from_addr))
+        message["To"] = c.to
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid("inboxwatch", domain=c.from_addr.rpartition("@")[2] or None)
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(body, cte="quoted-printable")
+        self._transmit(message)
+
+    def _transmit(self, message: EmailMessage) -> None:
         c = self.config
         if c.security == "none" and not is_localhost(c.smtp_host):
             raise NotifyError(f'email alerts: security "none" is only allowed for localhost, not {c.smtp_host}')
-        message = build_message(alert, c.from_addr, c.to)
         password = self._password()
         try:
             smtp = self._open()
