@@ -150,6 +150,7 @@ def main() -> int:
                 "p50": statistics.median(latencies),
                 "p95": sorted(latencies)[max(0, int(0.95 * len(latencies)) - 1)],
                 "max": max(latencies),
+                "all": [round(x, 3) for x in latencies],
             },
             "idle": {
                 "seconds": args.idle_seconds,
