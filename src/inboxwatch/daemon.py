@@ -25,16 +25,18 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from inboxwatch import sdnotify
 from inboxwatch.config import AccountConfig, Config, load_config
-from inboxwatch.errors import ConfigError, InboxwatchError, NotifyError
+from inboxwatch.errors import ConfigError, InboxwatchError, NotifyError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
-from inboxwatch.pipeline import deliver, digest_text, open_source, overview, scan_account
+from inboxwatch.pipeline import AccountReport, deliver, digest_text, open_source, overview, scan_account
 from inboxwatch.sources.base import Source
 from inboxwatch.store import Store
 
 log = logging.getLogger(__name__)
 
 SAFETY_PASS = timedelta(minutes=5)
+FIRST_RETRY = 5.0  # seconds before the first retry of a failing account; doubles up to MAX_RETRY
+MAX_RETRY = 1800.0
 ACCOUNT_STATUS = "account_status:"
 
 
@@ -159,9 +161,12 @@ class Daemon:
             return
         now = self.clock()
         try:
-            source = self.sources.get(name) or open_source(account)
-            self.sources[name] = source
-            report = scan_account(self.config, self.store, source, account, now)
+            try:
+                report = self._scan(account, now)
+            except TransientSourceError:
+                # A kept connection dies quietly across a suspend or a server restart: one fresh try now.
+                self._drop_source(name)
+                report = self._scan(account, now)
         except InboxwatchError as e:
             self._account_failed(account, e, now)
         else:
@@ -174,14 +179,22 @@ class Daemon:
             self.store.set_meta("initialised_at", now.isoformat())
         self.evaluate()
 
-    def _account_failed(self, account: AccountConfig, error: Exception, now: datetime) -> None:
-        """Back off exponentially with jitter; the account's status says why; other accounts go on."""
-        source = self.sources.pop(account.name, None)
+    def _scan(self, account: AccountConfig, now: datetime) -> AccountReport:
+        source = self.sources.get(account.name) or open_source(account)
+        self.sources[account.name] = source
+        return scan_account(self.config, self.store, source, account, now)
+
+    def _drop_source(self, name: str) -> None:
+        source = self.sources.pop(name, None)
         if source is not None:
             source.close()
+
+    def _account_failed(self, account: AccountConfig, error: Exception, now: datetime) -> None:
+        """Back off exponentially with jitter from a few seconds; the account's status says why."""
+        self._drop_source(account.name)
         count = self.failures.get(account.name, 0) + 1
         self.failures[account.name] = count
-        delay = min(account.poll_every.total_seconds() * 2**count, 1800.0) * random.uniform(0.8, 1.2)
+        delay = min(FIRST_RETRY * 2 ** (count - 1), MAX_RETRY) * random.uniform(0.8, 1.2)
         log.error("account %s: %s (retry in %.0fs)", account.name, error, delay)
         self._set_status(account.name, {"ok": False, "at": now.isoformat(), "error": str(error)[:300]})
         job = self.scheduler.get_job(f"sync:{account.name}")
@@ -257,6 +270,11 @@ class Daemon:
                 thread.start()
                 self.watchers.append(thread)
 
+    def _sync_now(self, name: str) -> None:
+        job = self.scheduler.get_job(f"sync:{name}")
+        if job is not None:
+            job.modify(next_run_time=self.clock())
+
     def _watch(self, account: AccountConfig) -> None:
         """IDLE on the inbox in its own connection; each change moves the account's sync to now."""
         failures = 0
@@ -267,12 +285,16 @@ class Daemon:
                 wait = getattr(source, "wait_for_changes", None)
                 if wait is None:
                     return  # the backend has no push: the interval poll does the work
+                source.roles()  # connects: raises while the server is still away
+                if failures:
+                    # Back after an outage (a server restart, a laptop waking up): mail may have arrived
+                    # while nobody was listening, so sync now rather than at the next poll.
+                    log.info("account %s: push connection back", account.name)
+                    self._sync_now(account.name)
+                    failures = 0
                 while not self.stopping.is_set():
                     if wait(FolderRole.INBOX, timeout=60.0):
-                        job = self.scheduler.get_job(f"sync:{account.name}")
-                        if job is not None:
-                            job.modify(next_run_time=self.clock())
-                    failures = 0
+                        self._sync_now(account.name)
             except InboxwatchError as e:
                 failures += 1
                 delay = min(2**failures, 300) * random.uniform(0.5, 1.5)
