@@ -211,13 +211,33 @@ def _view(args: argparse.Namespace) -> tuple[Config, Overview, Store]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    _, view, store = _view(args)
-    store.close()
+    config, view, store = _view(args)
+    with store:
+        health = service_health(config, store)
     if args.json:
         _print_json([conversation_json(c, view.ladders[c.id]) for c in view.conversations])
     else:
         render_status(view)
+        for line in health:
+            err.print(f"[yellow]{escape(line)}[/yellow]")
     return 0
+
+
+def service_health(config: Config, store: Store) -> list[str]:
+    """Problems the service recorded: accounts that keep failing, deliveries waiting for a retry."""
+    lines = []
+    for account in config.accounts:
+        raw = store.get_meta(f"account_status:{account.name}")
+        status = json.loads(raw) if raw else None
+        if status and not status.get("ok"):
+            lines.append(f"account {account.name}: failing since {status['at'][:16]}: {status.get('error', '')}")
+    for conversation_id, kind, attempt, d in store.failed_deliveries():
+        retry = f", next try {d.next_try_at:%a %d %b %H:%M}" if d.next_try_at else ""
+        lines.append(
+            f"{kind} #{attempt} of {conversation_id} not delivered on {d.channel} "
+            f"({d.tries} tries: {d.last_error}){retry}"
+        )
+    return lines
 
 
 def cmd_nudges(args: argparse.Namespace) -> int:

@@ -225,3 +225,21 @@ def test_classify_json_from_stdin_and_files(tmp_path: Path) -> None:
         "reply_by",
         "evidence",
     }
+
+
+def test_status_reports_failing_accounts_and_deliveries(mailhome: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from inboxwatch.models import Nudge, NudgeKind
+    from inboxwatch.store import Store
+
+    config = str(mailhome / "config.toml")
+    late = INTERVIEW + timedelta(days=8)
+    run(capsys, "scan", "--once", "--config", config, "--now", late.isoformat())
+    with Store.open(mailhome / "state" / "state.sqlite3") as store:
+        store.set_meta(
+            "account_status:personal", json.dumps({"ok": False, "at": late.isoformat(), "error": "login refused"})
+        )
+        nudge = Nudge("abc123", "Acme", None, NudgeKind.FOLLOW_UP, 1, late, "silence")
+        store.mark_failed(nudge, "email", "connection refused", late, late + timedelta(minutes=5))
+    _, _, err = run(capsys, "status", "--config", config, "--now", late.isoformat())
+    assert "account personal: failing since" in err and "login refused" in err
+    assert "not delivered on email" in err and "connection refused" in err
