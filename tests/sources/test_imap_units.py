@@ -250,8 +250,8 @@ def test_gmail_ids_become_identity_and_thread() -> None:
     assert source.folder(FolderRole.SENT) == "[Gmail]/Sent Mail"
     [batch] = list(source.fetch_changes(FolderRole.INBOX, None, since=datetime(2026, 1, 1, tzinfo=UTC)))
     assert [(m.identity, m.thread_id) for m in batch.messages] == [
-        (f"{1278455344230334866:x}", f"{1266894439832287888:x}"),
-        (f"{1278455344230334867:x}", f"{1266894439832287888:x}"),
+        (f"gmail:{1278455344230334866:x}", f"{1266894439832287888:x}"),
+        (f"gmail:{1278455344230334867:x}", f"{1266894439832287888:x}"),
     ]
     assert batch.messages[0].raw == raw
     assert fake.commands == [

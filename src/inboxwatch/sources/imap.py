@@ -474,7 +474,8 @@ class IMAPSource(Source):
             identity = thread_id = None
             if gmail:
                 msgid, thrid = head.data.get(b"X-GM-MSGID"), head.data.get(b"X-GM-THRID")
-                identity = f"{int(msgid):x}" if msgid is not None else None  # the Gmail API's id for it
+                # The Gmail API's id for the same message, so IMAP and API accounts agree on identity.
+                identity = f"gmail:{int(msgid):x}" if msgid is not None else None
                 thread_id = f"{int(thrid):x}" if thrid is not None else None
             messages.append(FetchedMessage(str(head.uid), raw, role, thread_id=thread_id, identity=identity))
         return messages
