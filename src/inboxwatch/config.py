@@ -251,9 +251,7 @@ def load_config(path: Path | None = None) -> Config:
     return parse_config(data, source=where, base_dir=path.parent)
 
 
-def parse_config(
-    data: Mapping[str, Any], *, source: str = "<config>", base_dir: Path | None = None
-) -> Config:
+def parse_config(data: Mapping[str, Any], *, source: str = "<config>", base_dir: Path | None = None) -> Config:
     """Validate decoded TOML; relative paths are taken from ``base_dir`` (default: the current folder)."""
     base = (base_dir if base_dir is not None else Path.cwd()).expanduser().absolute()
     problems = Problems()
@@ -403,9 +401,7 @@ def _account(t: Table, base: Path) -> AccountConfig:
         )
         _plaintext_only_locally(t, "security", security, host)
     else:  # gmail
-        endpoint = t.checked(
-            "api_endpoint", is_http_url, 'an http(s) URL like "https://gmail.googleapis.com"'
-        )
+        endpoint = t.checked("api_endpoint", is_http_url, 'an http(s) URL like "https://gmail.googleapis.com"')
         if endpoint is not None and endpoint.lower().startswith("http:"):
             _plaintext_only_locally(t, "api_endpoint", "none", _hostname(endpoint), what='"http"')
         account = dataclasses.replace(
@@ -428,9 +424,7 @@ def _password_source(t: Table) -> tuple[str | None, str | None]:
     return command, env
 
 
-def _plaintext_only_locally(
-    t: Table, key: str, security: str, host: str | None, what: str = '"none"'
-) -> None:
+def _plaintext_only_locally(t: Table, key: str, security: str, host: str | None, what: str = '"none"') -> None:
     if security == "none" and host is not None and not is_localhost(host):
         t.problem(key, f'{what} is only allowed for localhost, got host "{host}"')
 
@@ -490,9 +484,7 @@ def _rules(t: Table, base: FollowUpRules) -> FollowUpRules:
     return dataclasses.replace(base, **changes)
 
 
-def _alerts(
-    t: Table | None, base: Path, follow_up_quiet: tuple[time, time] | None, problems: Problems
-) -> AlertsConfig:
+def _alerts(t: Table | None, base: Path, follow_up_quiet: tuple[time, time] | None, problems: Problems) -> AlertsConfig:
     if t is None:
         return AlertsConfig(quiet_hours=follow_up_quiet)
     channels: list[str] = []
@@ -562,15 +554,8 @@ def _email_alert(t: Table, base: Path) -> EmailAlertConfig:
 
 
 def _command_alert(t: Table) -> CommandAlertConfig:
-    argv = t.get(
-        "argv", required='required: the program and its arguments, like ["notify-send", "inboxwatch"]'
-    )
-    valid = (
-        isinstance(argv, list)
-        and bool(argv)
-        and all(isinstance(a, str) for a in argv)
-        and bool(argv[0].strip())
-    )
+    argv = t.get("argv", required='required: the program and its arguments, like ["notify-send", "inboxwatch"]')
+    valid = isinstance(argv, list) and bool(argv) and all(isinstance(a, str) for a in argv) and bool(argv[0].strip())
     if argv is not MISSING and not valid:
         t.expected("argv", "a non-empty array of strings whose first item names a program", argv)
     timeout = t.duration("timeout")

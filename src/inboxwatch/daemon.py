@@ -25,7 +25,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from inboxwatch import sdnotify
 from inboxwatch.config import AccountConfig, Config, load_config
-from inboxwatch.errors import ConfigError, InboxwatchError, NotifyError, TransientSourceError
+from inboxwatch.errors import AuthError, ConfigError, InboxwatchError, NotifyError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
 from inboxwatch.pipeline import AccountReport, deliver, digest_text, open_source, overview, scan_account
@@ -38,6 +38,7 @@ SAFETY_PASS = timedelta(minutes=5)
 FIRST_RETRY = 5.0  # seconds before the first retry of a failing account; doubles up to MAX_RETRY
 MAX_RETRY = 1800.0
 ACCOUNT_STATUS = "account_status:"
+AUTH_ALERTED = "auth_alerted:"
 
 
 def local_now() -> datetime:
@@ -172,6 +173,7 @@ class Daemon:
         else:
             if self.failures.pop(name, None) is not None:
                 log.info("account %s: recovered", name)
+                self.store.set_meta(AUTH_ALERTED + name, "")
             self._set_status(name, {"ok": True, "at": now.isoformat(), "new": report.added})
             if report.added:
                 log.info("account %s: %d new message(s)", name, report.added)
@@ -196,10 +198,24 @@ class Daemon:
         self.failures[account.name] = count
         delay = min(FIRST_RETRY * 2 ** (count - 1), MAX_RETRY) * random.uniform(0.8, 1.2)
         log.error("account %s: %s (retry in %.0fs)", account.name, error, delay)
+        if isinstance(error, AuthError):
+            self._tell_user_once(account.name, str(error))
         self._set_status(account.name, {"ok": False, "at": now.isoformat(), "error": str(error)[:300]})
         job = self.scheduler.get_job(f"sync:{account.name}")
         if job is not None:
             job.modify(next_run_time=now + timedelta(seconds=delay))
+
+    def _tell_user_once(self, name: str, problem: str) -> None:
+        """Credentials need the user (re-run `inboxwatch auth`): say so once on every channel, not every retry."""
+        if self.store.get_meta(AUTH_ALERTED + name):
+            return
+        channels, _ = build_channels(self.config)
+        for channel in channels:
+            try:
+                channel.send_text(f"inboxwatch cannot read account {name}", f"{problem}\n", kind="account")
+            except NotifyError as e:
+                log.warning("could not tell the user on %s: %s", channel.name, e)
+        self.store.set_meta(AUTH_ALERTED + name, self.clock().isoformat())
 
     def _set_status(self, name: str, status: dict[str, Any]) -> None:
         self.store.set_meta(ACCOUNT_STATUS + name, json.dumps(status))
@@ -255,7 +271,7 @@ class Daemon:
         channels, _ = build_channels(self.config)
         for channel in channels:
             try:
-                channel.send_digest(title, body)
+                channel.send_text(title, body, kind="digest")
             except NotifyError as e:
                 log.warning("digest on %s: %s", channel.name, e)
         self.store.set_meta("digest_sent_on", today)

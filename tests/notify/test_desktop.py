@@ -195,7 +195,7 @@ def test_screenshot_of_a_nudge(desktop: DesktopSession, alert: Alert) -> None:
 
 
 def test_the_daily_digest_is_one_notification(desktop: DesktopSession) -> None:
-    DesktopChannel().send_digest("1 follow-up(s) due, 0 coming this week", "Due now:\n- Acme <Labs> & co\n")
+    DesktopChannel().send_text("1 follow-up(s) due, 0 coming this week", "Due now:\n- Acme <Labs> & co\n")
     [shown] = desktop.history()
     assert shown["summary"] == "1 follow-up(s) due, 0 coming this week"
     assert "Acme" in shown["body"]

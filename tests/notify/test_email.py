@@ -244,7 +244,7 @@ def test_plaintext_is_refused_beyond_localhost(alert: Alert) -> None:
 
 def test_the_daily_digest_is_a_plain_email(plain_server: tuple[int, Mailbox]) -> None:
     port, mailbox = plain_server
-    EmailChannel(email_config(port)).send_digest("2 follow-up(s) due, 1 coming this week", "Due now:\n- Acme\n")
+    EmailChannel(email_config(port)).send_text("2 follow-up(s) due, 1 coming this week", "Due now:\n- Acme\n")
     [got] = mailbox.received
     assert got.message["Subject"] == "[inboxwatch] 2 follow-up(s) due, 1 coming this week"
     assert got.message["Auto-Submitted"] == "auto-generated"

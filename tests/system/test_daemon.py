@@ -247,6 +247,34 @@ def test_the_daily_digest_is_sent_once_a_day_on_the_command_channel(home: Path) 
         daemon.digest()
     finally:
         daemon.store.close()
-    digests = [a for a in alerts(home) if "digest" in a]
+    digests = [a["message"] for a in alerts(home) if a.get("message", {}).get("kind") == "digest"]
     assert len(digests) == 2
-    assert "follow-up(s) due" in str(digests[0]["digest"])
+    assert "follow-up(s) due" in str(digests[0]["title"])
+
+
+def test_credentials_that_need_the_user_are_reported_once_not_at_every_retry(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inboxwatch.daemon import Daemon
+
+    monkeypatch.delenv("INBOXWATCH_NO_SUCH_TOKEN", raising=False)
+    config = home / "config.toml"
+    config.write_text(
+        config.read_text()
+        + """
+[[accounts]]
+name = "gmail"
+kind = "gmail"
+api_endpoint = "http://127.0.0.1:9"
+token_env = "INBOXWATCH_NO_SUCH_TOKEN"
+"""
+    )
+    daemon = Daemon(config)
+    try:
+        daemon.sync("gmail")
+        daemon.sync("gmail")
+    finally:
+        daemon.store.close()
+    told = [a["message"] for a in alerts(home) if a.get("message", {}).get("kind") == "account"]
+    assert len(told) == 1
+    assert "gmail" in told[0]["title"] and "INBOXWATCH_NO_SUCH_TOKEN" in told[0]["body"]

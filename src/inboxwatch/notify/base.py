@@ -66,8 +66,9 @@ class Channel(abc.ABC):
     def send(self, alert: Alert) -> None:
         """Deliver ``alert``; return only when the channel accepted it. Raises ``NotifyError``."""
 
-    def send_digest(self, title: str, body: str) -> None:
-        """Deliver the daily summary (plain text). Raises ``NotifyError``; channels without one say so."""
+    def send_text(self, title: str, body: str, kind: str = "digest") -> None:
+        """Deliver a plain-text message that is not a nudge: the daily digest (``kind="digest"``) or a problem the
+        user must act on (``kind="account"``). Raises ``NotifyError``; channels without one say so."""
         from inboxwatch.errors import NotifyError
 
-        raise NotifyError(f"the {self.name} channel does not send digests")
+        raise NotifyError(f"the {self.name} channel does not send plain messages")

@@ -20,8 +20,9 @@ class CommandChannel(Channel):
     def send(self, alert: Alert) -> None:
         self._run(alert.as_json().encode("utf-8"))
 
-    def send_digest(self, title: str, body: str) -> None:
-        self._run(json.dumps({"digest": {"title": title, "body": body}}, ensure_ascii=False).encode("utf-8"))
+    def send_text(self, title: str, body: str, kind: str = "digest") -> None:
+        message = {"message": {"kind": kind, "title": title, "body": body}}
+        self._run(json.dumps(message, ensure_ascii=False).encode("utf-8"))
 
     def _run(self, payload: bytes) -> None:
         try:

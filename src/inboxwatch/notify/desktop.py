@@ -52,7 +52,7 @@ class DesktopChannel(Channel):
     def send(self, alert: Alert) -> None:
         self._run(alert.title, lambda markup: desktop_body(alert, markup))
 
-    def send_digest(self, title: str, body: str) -> None:
+    def send_text(self, title: str, body: str, kind: str = "digest") -> None:
         self._run(title, lambda markup: html.escape(body, quote=False) if markup else body)
 
     def _run(self, title: str, body: Callable[[bool], str]) -> None:

@@ -47,7 +47,7 @@ class EmailChannel(Channel):
     def send(self, alert: Alert) -> None:
         self._transmit(build_message(alert, self.config.from_addr, self.config.to))
 
-    def send_digest(self, title: str, body: str) -> None:
+    def send_text(self, title: str, body: str, kind: str = "digest") -> None:
         c = self.config
         message = EmailMessage()
         message["Subject"] = f"[inboxwatch] {title}"

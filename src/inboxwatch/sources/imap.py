@@ -510,7 +510,7 @@ class IMAPSource(Source):
         """APPEND ``raw`` to the drafts folder, flagged ``\\Draft`` and ``\\Seen``; returns ``folder/uid``."""
         folder = self.folders().get(FolderRole.DRAFTS)
         if folder is None:
-            raise SourceError(f"account {self.account!r} has no drafts folder (set drafts = \"…\")")
+            raise SourceError(f'account {self.account!r} has no drafts folder (set drafts = "…")')
         with self._errors(f"saving a draft to {folder!r}"):
             response = self._connection().append(folder, raw, flags=(b"\\Draft", b"\\Seen"), msg_time=self.clock())
             text = response if isinstance(response, bytes) else str(response).encode()
