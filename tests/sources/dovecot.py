@@ -176,16 +176,12 @@ def make_ca_and_cert(folder: Path, prefix: str = "") -> tuple[Path, Path, Path]:
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     ca_path = folder / f"{prefix}ca.crt"
@@ -194,9 +190,7 @@ def make_ca_and_cert(folder: Path, prefix: str = "") -> tuple[Path, Path, Path]:
     ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     key_path.chmod(0o600)
     return ca_path, cert_path, key_path
@@ -315,7 +309,5 @@ class Dovecot:
                 c.logout()
 
     def doveadm(self, *args: str) -> str:
-        done = subprocess.run(
-            [DOVEADM, "-c", str(self.conf), *args], capture_output=True, check=True, timeout=60
-        )
+        done = subprocess.run([DOVEADM, "-c", str(self.conf), *args], capture_output=True, check=True, timeout=60)
         return done.stdout.decode()

@@ -34,53 +34,18 @@ from inboxwatch.auth import (
 )
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.errors import AuthError, SourceError, TransientSourceError
-from inboxwatch.models import FolderRole, Identity
+from inboxwatch.models import FolderRole
 from inboxwatch.parse import parse_message
 from inboxwatch.pipeline import open_source, scan, scan_account
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.gmail import MAX_RAW_BYTES, GmailCursor, GmailSource
 from inboxwatch.store import Store
-from tests.mailfactory import ME, ME_NAME, make_message
+from tests.mailfactory import ME, make_message
 from tests.sources.gmail_fake import FakeGmail
+from tests.sources.mail import IDENTITY, NOW, bulk_mail, job_mail, sent_mail
 
-NOW = datetime.now(UTC).replace(microsecond=0)
-IDENTITY = Identity(name=ME_NAME, addresses=frozenset({ME}))
 TOKEN = "fake-access-token"
 TOKEN_ENV = "INBOXWATCH_TEST_GMAIL_TOKEN"
-
-
-def job_mail(n: int, *, days_ago: float = 1, **kwargs: Any) -> bytes:
-    return make_message(
-        sender="Dana Recruiter <dana@acme.example>",
-        subject=f"Interview for the Data Engineer role ({n})",
-        body=f"Hi Alex, could we schedule an interview next week? ({n})\n",
-        date=NOW - timedelta(days=days_ago),
-        message_id=f"<job-{n}@acme.example>",
-        **kwargs,
-    )
-
-
-def bulk_mail(n: int, *, days_ago: float = 1) -> bytes:
-    return make_message(
-        sender="Deals <news@shop.example>",
-        subject=f"Weekend sale {n}: 20% off garden furniture",
-        body="Lots of furniture.\n" * 50,
-        date=NOW - timedelta(days=days_ago),
-        message_id=f"<bulk-{n}@shop.example>",
-        headers={"List-Unsubscribe": "<mailto:unsubscribe@shop.example>", "Precedence": "bulk"},
-    )
-
-
-def sent_mail(n: int, *, days_ago: float = 0.5) -> bytes:
-    return make_message(
-        sender=f"{ME_NAME} <{ME}>",
-        to="Dana Recruiter <dana@acme.example>",
-        subject=f"Re: Interview for the Data Engineer role ({n})",
-        body="Tuesday works for me.\n",
-        date=NOW - timedelta(days=days_ago),
-        message_id=f"<sent-{n}@example.net>",
-        in_reply_to=f"<job-{n}@acme.example>",
-    )
 
 
 @pytest.fixture
@@ -180,7 +145,7 @@ def test_first_scan_reads_metadata_of_all_and_bodies_only_of_candidates(fake: Fa
     fake.add_message(job_mail(1, days_ago=200))  # outside the backfill window
     job = fake.add_message(job_mail(2))
     bulk = fake.add_message(bulk_mail(3))
-    sent = fake.add_message(sent_mail(2), labels=("SENT",))
+    sent = fake.add_message(sent_mail(2, days_ago=0.5), labels=("SENT",))
     store = Store.memory()
     report = scan(config_for(gmail_account(fake)), store, NOW)  # through open_source, with token_env
     assert not report.failed, report
@@ -232,7 +197,7 @@ def test_rescan_with_nothing_new_is_one_history_call_per_label(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="inboxwatch.sources.gmail")
     fake.add_message(job_mail(1))
-    fake.add_message(sent_mail(1), labels=("SENT",))
+    fake.add_message(sent_mail(1, days_ago=0.5), labels=("SENT",))
     source: GmailSource = source_for()
     cursors = {role: last_cursor(drain(source, role, None)) for role in source.roles()}
     fake.clear()
@@ -261,7 +226,7 @@ def test_new_message_appears_once(fake: FakeGmail, source_for: Any) -> None:
     first = drain(source, FolderRole.INBOX, None)
     assert subjects(first) == ["Interview for the Data Engineer role (1)"]
     fake.add_message(job_mail(2))
-    fake.add_message(sent_mail(2), labels=("SENT",))  # another label: not this role's news
+    fake.add_message(sent_mail(2, days_ago=0.5), labels=("SENT",))  # another label: not this role's news
     second = drain(source, FolderRole.INBOX, last_cursor(first))
     assert subjects(second) == ["Interview for the Data Engineer role (2)"]
     assert drain(source, FolderRole.INBOX, last_cursor(second)) == []
@@ -293,7 +258,7 @@ def test_history_with_many_messages_comes_in_batches_that_resume_correctly(fake:
 def test_expired_history_resyncs_the_window_without_duplicates(fake: FakeGmail) -> None:
     fake.add_message(job_mail(1))
     fake.add_message(bulk_mail(2))
-    fake.add_message(sent_mail(1), labels=("SENT",))
+    fake.add_message(sent_mail(1, days_ago=0.5), labels=("SENT",))
     account = gmail_account(fake)
     store = Store.memory()
     first = scan(config_for(account), store, NOW)
@@ -728,7 +693,7 @@ def test_append_draft_lands_in_the_thread_it_replies_to(fake: FakeGmail, source_
     source: GmailSource = source_for()
     drain(source, FolderRole.INBOX, None)
     fake.clear()
-    where = source.append_draft(sent_mail(1))
+    where = source.append_draft(sent_mail(1, days_ago=0.5))
     draft_id = where.removeprefix("drafts/")
     message_id = fake.drafts[draft_id]
     assert fake.messages[message_id].thread_id == job
@@ -739,7 +704,7 @@ def test_append_draft_lands_in_the_thread_it_replies_to(fake: FakeGmail, source_
 
     # A fresh source has seen nothing: it finds the thread with one search.
     fresh: GmailSource = source_for()
-    where = fresh.append_draft(sent_mail(1))
+    where = fresh.append_draft(sent_mail(1, days_ago=0.5))
     assert fake.messages[fake.drafts[where.removeprefix("drafts/")]].thread_id == job
     assert [c.query["q"] for c in fake.calls("/messages")] == [["rfc822msgid:job-1@acme.example"]]
 
@@ -755,5 +720,5 @@ def test_append_draft_without_the_compose_permission_is_an_auth_error(fake: Fake
 
     source: GmailSource = source_for(credentials_factory=read_only)
     with pytest.raises(AuthError, match=r"gmail\.compose"):
-        source.append_draft(sent_mail(1))
+        source.append_draft(sent_mail(1, days_ago=0.5))
     assert fake.drafts == {}

@@ -7,7 +7,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,51 +15,16 @@ from imapclient import IMAPClient
 
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.errors import AuthError, SourceError, TransientSourceError
-from inboxwatch.models import FolderRole, Identity
+from inboxwatch.models import FolderRole
 from inboxwatch.parse import parse_message
 from inboxwatch.pipeline import open_source, scan, scan_account
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.imap import BATCH_BYTES, BATCH_SIZE, MAX_BODY_BYTES, FolderCursor, IMAPSource
 from inboxwatch.store import Store
-from tests.mailfactory import ME, ME_NAME, make_message
+from tests.mailfactory import make_message
 from tests.sources.conftest import imap_account
 from tests.sources.dovecot import PASSWORD, Dovecot
-
-NOW = datetime.now(UTC).replace(microsecond=0)
-IDENTITY = Identity(name=ME_NAME, addresses=frozenset({ME}))
-
-
-def job_mail(n: int, *, days_ago: float = 1, subject: str | None = None) -> bytes:
-    return make_message(
-        sender="Dana Recruiter <dana@acme.example>",
-        subject=subject or f"Interview for the Data Engineer role ({n})",
-        body=f"Hi Alex, could we schedule an interview next week? ({n})\n",
-        date=NOW - timedelta(days=days_ago),
-        message_id=f"<job-{n}@acme.example>",
-    )
-
-
-def bulk_mail(n: int, *, days_ago: float = 1) -> bytes:
-    return make_message(
-        sender="Deals <news@shop.example>",
-        subject=f"Weekend sale {n}: 20% off garden furniture",
-        body="Lots of furniture.\n" * 50,
-        date=NOW - timedelta(days=days_ago),
-        message_id=f"<bulk-{n}@shop.example>",
-        headers={"List-Unsubscribe": "<mailto:unsubscribe@shop.example>", "Precedence": "bulk"},
-    )
-
-
-def sent_mail(n: int, *, days_ago: float = 1) -> bytes:
-    return make_message(
-        sender=f"{ME_NAME} <{ME}>",
-        to="Dana Recruiter <dana@acme.example>",
-        subject=f"Re: Interview for the Data Engineer role ({n})",
-        body="Tuesday works for me.\n",
-        date=NOW - timedelta(days=days_ago),
-        message_id=f"<sent-{n}@example.net>",
-        in_reply_to=f"<job-{n}@acme.example>",
-    )
+from tests.sources.mail import IDENTITY, NOW, bulk_mail, job_mail, sent_mail
 
 
 def append(server: Dovecot, user: str, folder: str, raws: Sequence[bytes], *, days_ago: float = 1) -> None:
