@@ -21,7 +21,8 @@ from inboxwatch.fastre import compile_fast
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
 P = re.IGNORECASE
-BODY_WINDOW = 2500  # the decision is near the top; quoted history and footers add cost, not signal
+BODY_WINDOW = 4000  # the decision is near the top; quoted history and footers add cost, not signal
+FIRST_WINDOW = 1500  # what is read of mail that shows no sign of a job search in it
 DATES_WINDOW = 8000  # dates and stated timelines: a little further down (itineraries, signatures)
 
 
@@ -498,11 +499,20 @@ def classify(message: Message, identity: Identity) -> Classification:
     if outbound:
         return _classify_outbound(m, body, evidence_common)
 
+    # Read the top of the message first; only mail that shows some sign of a job search is read further,
+    # so the long letters that make up most of a personal inbox cost a fraction.
     scores = _Scores()
-    window = subject + "\n" + body[:BODY_WINDOW]
+    lowered_subject = _lowered(subject)
+    window = subject + "\n" + body[:FIRST_WINDOW]
     low = _lowered(window)  # lower-cased once: every phrase table below reads it
-    _match_rules(scores, _lowered(subject), "subject", 1.2)
+    _match_rules(scores, lowered_subject, "subject", 1.2)
     _match_rules(scores, low[len(subject) + 1 :], "text")
+    if len(body) > FIRST_WINDOW and (scores.points or JOB_CONTEXT.search(low)):
+        scores = _Scores()
+        window = subject + "\n" + body[:BODY_WINDOW]
+        low = _lowered(window)
+        _match_rules(scores, lowered_subject, "subject", 1.2)
+        _match_rules(scores, low[len(subject) + 1 :], "text")
     headers = m.headers
     sender = m.sender
     domain = sender.domain if sender else ""
