@@ -14,7 +14,7 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
-from inboxwatch.domains import is_intermediary, is_noreply, organisation_domain
+from inboxwatch.domains import is_intermediary, is_noreply
 from inboxwatch.errors import TemplateError
 from inboxwatch.models import Address, Identity, Nudge, NudgeKind, Suggestion
 from inboxwatch.track import Conversation
@@ -185,10 +185,3 @@ def compose(
         references=references,
         tips=tuple(tips),
     )
-
-
-def employer_domain(conv: Conversation) -> str | None:
-    for person in conv.people.values():
-        if not is_intermediary(person.domain):
-            return organisation_domain(person.domain)
-    return None
