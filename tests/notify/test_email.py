@@ -9,14 +9,13 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from inboxwatch.config import EmailAlertConfig
 from inboxwatch.errors import NotifyError
 from inboxwatch.notify.base import Alert
 from inboxwatch.notify.email import EmailChannel
+from tests.keyrings import MemoryKeyring
 from tests.notify.conftest import FOLLOW_UP_BODY, make_alert
 from tests.notify.smtp_server import PASSWORD, USERNAME, Mailbox, TlsFiles, check_login, free_port, smtp_server
 
@@ -187,36 +186,6 @@ def test_missing_password_env_is_a_notify_error(
     monkeypatch.delenv("IW_NOT_SET", raising=False)
     with pytest.raises(NotifyError, match=r"IW_NOT_SET is not set"):
         EmailChannel(email_config(port, username=USERNAME, password_env="IW_NOT_SET")).send(alert)
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.entries: dict[tuple[str, str], str] = {}
-        self.asked: list[tuple[str, str]] = []
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.asked.append((service, username))
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    try:
-        yield ring
-    finally:
-        keyring.set_keyring(before)
 
 
 def test_password_from_the_keyring(

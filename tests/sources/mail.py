@@ -1,11 +1,14 @@
-"""Test mail shared by the source suites: a job message, a newsletter, and the owner's reply."""
+"""Shared by the source suites: test mail (a job message, a newsletter, the owner's reply) and helpers."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from inboxwatch.models import Identity
+from inboxwatch.config import AccountConfig, Config
+from inboxwatch.models import FolderRole, Identity
+from inboxwatch.parse import parse_message
+from inboxwatch.sources.base import Batch, Source
 from tests.mailfactory import ME, ME_NAME, make_message
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -44,3 +47,19 @@ def sent_mail(n: int, *, days_ago: float = 1) -> bytes:
         message_id=f"<sent-{n}@example.net>",
         in_reply_to=f"<job-{n}@acme.example>",
     )
+
+
+def drain(source: Source, role: FolderRole, cursor: str | None, since: datetime | None = None) -> list[Batch]:
+    return list(source.fetch_changes(role, cursor, since=since))
+
+
+def last_cursor(batches: list[Batch], default: str | None = None) -> str | None:
+    return batches[-1].cursor if batches else default
+
+
+def subjects(batches: list[Batch]) -> list[str]:
+    return [parse_message(m.raw).subject for b in batches for m in b.messages]
+
+
+def config_for(*accounts: AccountConfig) -> Config:
+    return Config.default(IDENTITY, accounts)

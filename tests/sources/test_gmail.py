@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import keyring
 import pytest
 from google.oauth2.credentials import Credentials
-from keyring.backend import KeyringBackend
 
 from inboxwatch.auth import (
     COMPOSE_SCOPE,
@@ -32,17 +30,27 @@ from inboxwatch.auth import (
     run_installed_app_flow,
     save_credentials,
 )
-from inboxwatch.config import AccountConfig, Config
+from inboxwatch.config import AccountConfig
 from inboxwatch.errors import AuthError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.parse import parse_message
 from inboxwatch.pipeline import open_source, scan, scan_account
-from inboxwatch.sources.base import Batch, Source
+from inboxwatch.sources.base import Source
 from inboxwatch.sources.gmail import MAX_RAW_BYTES, GmailCursor, GmailSource
 from inboxwatch.store import Store
+from tests.keyrings import MemoryKeyring
 from tests.mailfactory import ME, make_message
 from tests.sources.gmail_fake import FakeGmail
-from tests.sources.mail import IDENTITY, NOW, bulk_mail, job_mail, sent_mail
+from tests.sources.mail import (
+    NOW,
+    bulk_mail,
+    config_for,
+    drain,
+    job_mail,
+    last_cursor,
+    sent_mail,
+    subjects,
+)
 
 TOKEN = "fake-access-token"
 TOKEN_ENV = "INBOXWATCH_TEST_GMAIL_TOKEN"
@@ -92,50 +100,6 @@ def source_for(fake: FakeGmail) -> Iterator[Any]:
     yield make
     for s in opened:
         s.close()
-
-
-def drain(source: Source, role: FolderRole, cursor: str | None, since: datetime | None = None) -> list[Batch]:
-    return list(source.fetch_changes(role, cursor, since=since))
-
-
-def last_cursor(batches: list[Batch], default: str | None = None) -> str | None:
-    return batches[-1].cursor if batches else default
-
-
-def subjects(batches: list[Batch]) -> list[str]:
-    return [parse_message(m.raw).subject for b in batches for m in b.messages]
-
-
-def config_for(*accounts: AccountConfig) -> Config:
-    return Config.default(IDENTITY, accounts)
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    try:
-        yield ring
-    finally:
-        keyring.set_keyring(previous)
 
 
 # --- scanning -----------------------------------------------------------------------------------------

@@ -13,18 +13,27 @@ from typing import Any
 import pytest
 from imapclient import IMAPClient
 
-from inboxwatch.config import AccountConfig, Config
+from inboxwatch.config import AccountConfig
 from inboxwatch.errors import AuthError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.parse import parse_message
 from inboxwatch.pipeline import open_source, scan, scan_account
-from inboxwatch.sources.base import Batch, Source
+from inboxwatch.sources.base import Source
 from inboxwatch.sources.imap import BATCH_BYTES, BATCH_SIZE, MAX_BODY_BYTES, FolderCursor, IMAPSource
 from inboxwatch.store import Store
 from tests.mailfactory import make_message
 from tests.sources.conftest import imap_account
 from tests.sources.dovecot import PASSWORD, Dovecot
-from tests.sources.mail import IDENTITY, NOW, bulk_mail, job_mail, sent_mail
+from tests.sources.mail import (
+    NOW,
+    bulk_mail,
+    config_for,
+    drain,
+    job_mail,
+    last_cursor,
+    sent_mail,
+    subjects,
+)
 
 
 def append(server: Dovecot, user: str, folder: str, raws: Sequence[bytes], *, days_ago: float = 1) -> None:
@@ -61,22 +70,6 @@ class Recording(IMAPSource):
 
         imap.send = recording_send
         return client
-
-
-def drain(source: Source, role: FolderRole, cursor: str | None, since: datetime | None = None) -> list[Batch]:
-    return list(source.fetch_changes(role, cursor, since=since))
-
-
-def last_cursor(batches: list[Batch], default: str | None = None) -> str | None:
-    return batches[-1].cursor if batches else default
-
-
-def subjects(batches: list[Batch]) -> list[str]:
-    return [parse_message(m.raw).subject for b in batches for m in b.messages]
-
-
-def config_for(*accounts: AccountConfig) -> Config:
-    return Config.default(IDENTITY, accounts)
 
 
 @pytest.fixture
@@ -425,7 +418,7 @@ def test_tls_is_verified_against_ca_file(dovecot: Dovecot, imap_user: str, secur
 def test_a_certificate_from_another_ca_is_refused(
     dovecot: Dovecot, imap_user: str, security: str, tmp_path: Any
 ) -> None:
-    from tests.sources.dovecot import make_ca_and_cert
+    from tests.certs import make_ca_and_cert
 
     other_ca, _, _ = make_ca_and_cert(tmp_path, "other-")
     source = IMAPSource(imap_account(dovecot, imap_user, security=security, ca_file=str(other_ca)))

@@ -1,0 +1,5 @@
+"""Fixtures every suite may use."""
+
+from tests.keyrings import memory_keyring
+
+__all__ = ["memory_keyring"]
