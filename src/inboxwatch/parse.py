@@ -18,6 +18,7 @@ from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import Any
 
 from inboxwatch.calendar import parse_calendar
 from inboxwatch.models import Address, CalendarEvent, FolderRole, Message
@@ -64,15 +65,16 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
     for d in msg.defects[:5]:
         defects.append(f"mime: {type(d).__name__}")
 
-    subject = _header_text(msg, "subject", defects)
-    sender = _first_address(msg, "from", defects)
-    date = _parse_date(msg.get("date"), defects)
-    message_id = _first_msgid(_header_text(msg, "message-id", defects))
-    in_reply_to = _first_msgid(_header_text(msg, "in-reply-to", defects))
-    references = tuple(_MSGID_RE.findall(_header_text(msg, "references", defects)))[-20:]
+    heads = _HeaderIndex(msg)
+    subject = _header_text(heads, "subject", defects)
+    sender = _first_address(heads, "from", defects)
+    date = _parse_date(heads.get("date"), defects)
+    message_id = _first_msgid(_header_text(heads, "message-id", defects))
+    in_reply_to = _first_msgid(_header_text(heads, "in-reply-to", defects))
+    references = tuple(_MSGID_RE.findall(_header_text(heads, "references", defects)))[-20:]
     headers = {}
     for name in KEPT_HEADERS:
-        value = _header_text(msg, name, defects)
+        value = _header_text(heads, name, defects)
         if value:
             headers[name] = value
 
@@ -97,9 +99,9 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
         folder=folder,
         subject=subject,
         sender=sender,
-        reply_to=_addresses(msg, "reply-to", defects),
-        to=_addresses(msg, "to", defects),
-        cc=_addresses(msg, "cc", defects),
+        reply_to=_addresses(heads, "reply-to", defects),
+        to=_addresses(heads, "to", defects),
+        cc=_addresses(heads, "cc", defects),
         date=date,
         in_reply_to=in_reply_to,
         references=references,
@@ -208,7 +210,25 @@ def _charset_alias(charset: str) -> str:
     return {"iso-8859-1": "cp1252", "latin1": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}.get(charset, charset)
 
 
-def _header_text(msg: EmailMessage, name: str, defects: list[str]) -> str:
+class _HeaderIndex:
+    """A message's headers by lower-cased name, read once: ``Message.get`` scans every header per call."""
+
+    def __init__(self, msg: EmailMessage) -> None:
+        self.policy = msg.policy
+        self.by_name: dict[str, list[tuple[str, Any]]] = {}
+        for name, value in msg.raw_items():
+            self.by_name.setdefault(name.lower(), []).append((name, value))
+
+    def get(self, name: str) -> Any:
+        """The first value, as ``Message.get`` gives it; None when absent."""
+        found = self.by_name.get(name)
+        return self.policy.header_fetch_parse(*found[0]) if found else None
+
+    def get_all(self, name: str) -> list[Any]:
+        return [self.policy.header_fetch_parse(*pair) for pair in self.by_name.get(name, ())]
+
+
+def _header_text(msg: EmailMessage | _HeaderIndex, name: str, defects: list[str]) -> str:
     try:
         raw = msg.get(name)
     except Exception:
@@ -217,6 +237,8 @@ def _header_text(msg: EmailMessage, name: str, defects: list[str]) -> str:
     if raw is None:
         return ""
     raw = str(raw)[:MAX_HEADER_CHARS]
+    if "=?" not in raw:  # no encoded words: decoding would give the same text, only slower
+        return " ".join(raw.split())
     try:
         text = str(make_header(decode_header(raw)))
     except Exception:
@@ -233,7 +255,7 @@ def _first_msgid(value: str) -> str | None:
     return value or None
 
 
-def _addresses(msg: EmailMessage, name: str, defects: list[str]) -> tuple[Address, ...]:
+def _addresses(msg: EmailMessage | _HeaderIndex, name: str, defects: list[str]) -> tuple[Address, ...]:
     try:
         values = [str(v)[:MAX_HEADER_CHARS] for v in msg.get_all(name) or []]
     except Exception:
@@ -250,14 +272,15 @@ def _addresses(msg: EmailMessage, name: str, defects: list[str]) -> tuple[Addres
         if "@" not in email:
             continue
         try:
-            display = str(make_header(decode_header(display)))
+            if "=?" in display:
+                display = str(make_header(decode_header(display)))
         except Exception:
             defects.append(f"undecodable name in {name}")
         out.append(Address(" ".join(display.split()).strip("'\" "), email))
     return tuple(out)
 
 
-def _first_address(msg: EmailMessage, name: str, defects: list[str]) -> Address | None:
+def _first_address(msg: EmailMessage | _HeaderIndex, name: str, defects: list[str]) -> Address | None:
     found = _addresses(msg, name, defects)
     return found[0] if found else None
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inboxwatch.fastre import compile_fast, first_chars
+from inboxwatch.fastre import LiteralIndex, Phrases, compile_fast, first_chars, required_literals
 
 PATTERNS = [
     r"\b(apply|interview)\b",
@@ -46,3 +46,57 @@ def test_optional_leading_parts_keep_the_same_matches(pattern: str, text: str) -
     hit, fast_hit = plain.search(text), fast.search(text)
     assert (hit.span() if hit else None) == (fast_hit.span() if fast_hit else None)
     assert fast.pattern.startswith("(?=[")  # a filter was found
+
+
+# --- literal gates --------------------------------------------------------------------------------------
+
+GATED = [
+    r"\b(decided|chosen) (not )?to (move|proceed) forward",
+    r"\bthank(s| you) for (applying|your application)",
+    r"(?:\w+ ){0,2}jobs\b",
+    r"面接.{0,20}(確定|決定)",
+    r"\b(get(ting)?\s+back\s+to\s+you|let\s+you\s+know)",
+    r"^(automatic reply|out of (the )?office|ooo)\b",
+    r"ab(?=c)c|x+yz",
+]
+FRAGMENTS = ["decided", "chosen", " not", " to ", "move", "proceed", " forward", "thank", "s", " you", " for ",
+             "applying", "your application", "jobs", "面接", "確定", "決定", "get", "ting", "back", "let", "know",
+             "automatic reply", "out of ", "the ", "office", "ooo", "ab", "c", "x", "yz", "\n", " "]
+
+
+@pytest.mark.parametrize("pattern", GATED)
+@given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=14))
+def test_gated_search_finds_what_re_finds(pattern: str, parts: list[str]) -> None:
+    text = "".join(parts)
+    plain, gated = re.compile(pattern, re.M), Phrases(pattern, re.M)
+    hit, gated_hit = plain.search(text), gated.search(text)
+    assert (hit.span() if hit else None) == (gated_hit.span() if gated_hit else None)
+    assert [m.span() for m in plain.finditer(text)] == [m.span() for m in gated.finditer(text)]
+
+
+def test_required_literals_name_what_every_match_contains() -> None:
+    from inboxwatch.fastre import sre_parse
+
+    def needs(pattern: str) -> frozenset[str] | None:
+        return required_literals(list(sre_parse.parse(pattern)))
+
+    assert needs(r"\b(decided|chosen) (not )?to move forward") == {"to move forward"}
+    assert needs(r"\b(apply|interview)\b") == {"apply", "interview"}
+    assert needs(r"(?:\w+ ){0,2}jobs") == {"jobs"}
+    assert needs(r"\w+@\w+") == {"@"}
+    assert needs(r"\d+|jobs") is None  # one alternative needs no literal: nothing can be ruled out
+    assert needs(r"(?i:interview)") is None  # case-insensitive: the literal would not be exact
+
+
+@given(text=st.text(alphabet="interviewsto ", max_size=40))
+def test_the_index_finds_overlapping_and_nested_literals(text: str) -> None:
+    literals = {"interview", "interviews", "view", "views to", "to", "s t", "we"}
+    assert LiteralIndex(literals).present(text) == {lit for lit in literals if lit in text}
+
+
+def test_a_table_without_its_literals_is_not_run() -> None:
+    table = Phrases(r"\b(regret|unfortunately)\b.{0,40}\b(position|role)")
+    assert table.literals == {"regret", "unfortunately"}  # stronger than {"position", "role"}
+    assert table.search("we will not move forward with the position") is None
+    hit = table.search("unfortunately, the position has been filled")
+    assert hit is not None and hit.group(0) == "unfortunately, the position"
