@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
@@ -46,13 +46,51 @@ def _init(identity: Identity) -> None:
     _identity = identity
 
 
-def _analyse_in_worker(fetched: FetchedMessage) -> Outcome:
+def _analyse_chunk(chunk: Sequence[FetchedMessage]) -> list[Outcome]:
     assert _identity is not None
-    return analyse(fetched, _identity)
+    return [_without_text(analyse(f, _identity)) for f in chunk]
+
+
+def _without_text(outcome: Outcome) -> Outcome:
+    """The text is not stored: sending it back to the caller's process would only cost time."""
+    if isinstance(outcome, str):
+        return outcome
+    message, result = outcome
+    return replace(message, text=""), result
+
+
+class Pending:
+    """A batch handed to the analyser; :meth:`results` waits for it (in the order of the batch)."""
+
+    def __init__(self, analyser: Analyser, batch: Sequence[FetchedMessage], futures: list[Future[list[Outcome]]]):
+        self._analyser = analyser
+        self._batch = batch
+        self._futures = futures
+
+    def results(self) -> list[Outcome]:
+        try:
+            return [outcome for future in self._futures for outcome in future.result()]
+        except (BrokenProcessPool, OSError, RuntimeError) as e:
+            self._analyser.fall_back(e)
+            return [analyse(f, self._analyser.identity) for f in self._batch]
+
+
+class _Done(Pending):
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        self._outcomes = outcomes
+
+    def results(self) -> list[Outcome]:
+        return self._outcomes
 
 
 class Analyser:
-    """Analyses batches; starts worker processes the first time a batch is big enough. Close it after use."""
+    """Analyses batches; starts worker processes the first time a batch is big enough. Close it after use.
+
+    :meth:`submit` returns at once when workers take the batch, so the caller can fetch and hand over the
+    next batch (and store the previous one) while this one is analysed: the workers never wait for it.
+    """
+
+    CHUNK = 16  # messages per task: big enough to amortise a round trip, small enough to balance workers
 
     def __init__(self, identity: Identity, workers: int | None = None) -> None:
         self.identity = identity
@@ -60,8 +98,11 @@ class Analyser:
         self.pool: ProcessPoolExecutor | None = None
 
     def run(self, batch: Sequence[FetchedMessage]) -> list[Outcome]:
+        return self.submit(batch).results()
+
+    def submit(self, batch: Sequence[FetchedMessage]) -> Pending:
         if self.workers < 2 or len(batch) < PARALLEL_MIN:
-            return [analyse(f, self.identity) for f in batch]
+            return _Done([analyse(f, self.identity) for f in batch])
         try:
             if self.pool is None:
                 # forkserver, not fork: the caller may have threads (the IMAP prefetcher) a fork would copy.
@@ -70,12 +111,18 @@ class Analyser:
                 self.pool = ProcessPoolExecutor(
                     self.workers, mp_context=context, initializer=_init, initargs=(self.identity,)
                 )
-            return list(self.pool.map(_analyse_in_worker, batch, chunksize=16))
+            chunks = [batch[i : i + self.CHUNK] for i in range(0, len(batch), self.CHUNK)]
+            return Pending(self, batch, [self.pool.submit(_analyse_chunk, chunk) for chunk in chunks])
         except (BrokenProcessPool, OSError, RuntimeError) as e:
-            log.warning("worker processes unavailable (%s); analysing in this process", e)
-            self.close()
-            self.workers = 1
-            return [analyse(f, self.identity) for f in batch]
+            self.fall_back(e)
+            return _Done([analyse(f, self.identity) for f in batch])
+
+    def fall_back(self, error: BaseException) -> None:
+        """Worker processes failed: analyse in this process from now on."""
+        if self.workers > 1:
+            log.warning("worker processes unavailable (%s); analysing in this process", error)
+        self.close()
+        self.workers = 1
 
     def close(self) -> None:
         if self.pool is not None:

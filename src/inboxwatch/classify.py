@@ -757,8 +757,8 @@ def _with_facts(
 ) -> Classification:
     if label is Label.JOB_ALERT or (label is Label.OTHER and not personal):
         return Classification(label, confidence, tuple(evidence))
-    if label is Label.OTHER:  # a plain reply may still state the employer's timeline
-        stated = dates.find_reply_by(body, m.date, limit=DATES_WINDOW)
+    if label is Label.OTHER:  # a plain reply may still state the employer's timeline, near its top
+        stated = dates.find_reply_by(body, m.date, limit=BODY_WINDOW)
         if stated:
             evidence.append(f"their timeline: {stated.evidence!r} → {stated.day.isoformat()}")
         return Classification(label, confidence, tuple(evidence), reply_by=stated.day if stated else None)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from inboxwatch.dates_tz import find_clocks, resolve_timezone
-from inboxwatch.fastre import Phrases
 
 __all__ = [
     "DateFact",
@@ -426,7 +425,7 @@ _NUM_WORDS = {
 _NUM = r"[0-9]{1,3}|" + _alt([w.replace(" ", r"\s+") for w in _NUM_WORDS])
 _WILL = r"(?:['’]ll|\s+will|\s+should|\s+plan\s+to|\s+hope\s+to|\s+aim\s+to|\s+expect\s+to|\s+intend\s+to)"
 
-_REPLY_TRIGGER = Phrases(  # the employer getting back, deciding or updating (lower-cased text)
+_REPLY_TRIGGER = re.compile(  # the employer getting back, deciding or updating (lower-cased text)
     r"\b(?:get(?:ting)?\s+back\s+to\s+you|(?:be|being|get|getting)\s+in\s+touch|come\s+back\s+to\s+you"
     r"|reach(?:ing)?\s+(?:back\s+)?out\s+to\s+you|(?:contact|update|notify|inform|advise)\s+you"
     r"|let\s+you\s+know|circle\s+back|follow(?:ing)?\s+up\s+with\s+you"

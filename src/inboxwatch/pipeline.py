@@ -7,19 +7,20 @@ store at ``now``; ``deliver`` hands due nudges to the channels, exactly once per
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from inboxwatch.analyse import Analyser
+from inboxwatch.analyse import Analyser, Pending
 from inboxwatch.compose import Templates, compose
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.errors import AuthError, InboxwatchError, NotifyError, SourceError, TransientSourceError
-from inboxwatch.models import Nudge, Suggestion
+from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.policy import Ladder, due_nudges, evaluate_all
-from inboxwatch.sources.base import Source
+from inboxwatch.sources.base import Batch, Source
 from inboxwatch.store import Store, StoredMessage
 from inboxwatch.track import Conversation, build_conversations
 
@@ -75,39 +76,60 @@ class ScanReport:
 
 
 def scan_account(config: Config, store: Store, source: Source, account: AccountConfig, now: datetime) -> AccountReport:
-    """Bring one account's new mail into the store. Raises the source's errors."""
+    """Bring one account's new mail into the store. Raises the source's errors.
+
+    Batches are analysed one ahead: while one is stored, the next is already with the analyser. They are
+    stored in order, each with its cursor, so a crash anywhere resumes after the last stored batch.
+    """
     report = AccountReport(account.name)
     analyser = Analyser(config.identity)
     try:
         for role in source.roles():
             cursor = store.cursor(account.name, str(role))
             since = now - account.backfill if cursor is None else None
+            waiting: deque[tuple[Batch, Pending]] = deque()
             for batch in source.fetch_changes(role, cursor, since=since):
-                records: list[StoredMessage] = []
-                skipped: list[tuple[str, str]] = []
-                for fetched, outcome in zip(batch.messages, analyser.run(batch.messages), strict=True):
-                    report.fetched += 1
-                    if isinstance(outcome, str):  # unreadable: logged once, recorded, skipped
-                        if not store.is_skipped(account.name, str(role), fetched.uid):
-                            log.warning("skipped message %s in %s/%s: %s", fetched.uid, account.name, role, outcome)
-                        skipped.append((fetched.uid, outcome))
-                        continue
-                    message, result = outcome
-                    if message.defects:  # read once per message: the cursor moves past it
-                        log.info(
-                            "message %s in %s/%s is damaged (%s); kept as %s",
-                            fetched.uid,
-                            account.name,
-                            role,
-                            "; ".join(message.defects[:3]),
-                            result.label,
-                        )
-                    records.append(StoredMessage(account.name, message, result))
-                report.added += store.commit_batch(account.name, str(role), records, batch.cursor, now, skipped)
-                report.skipped += len(skipped)
+                waiting.append((batch, analyser.submit(batch.messages)))
+                if len(waiting) > 1:
+                    _store_batch(store, account, role, *waiting.popleft(), now, report)
+            while waiting:
+                _store_batch(store, account, role, *waiting.popleft(), now, report)
     finally:
         analyser.close()
     return report
+
+
+def _store_batch(
+    store: Store,
+    account: AccountConfig,
+    role: FolderRole,
+    batch: Batch,
+    pending: Pending,
+    now: datetime,
+    report: AccountReport,
+) -> None:
+    records: list[StoredMessage] = []
+    skipped: list[tuple[str, str]] = []
+    for fetched, outcome in zip(batch.messages, pending.results(), strict=True):
+        report.fetched += 1
+        if isinstance(outcome, str):  # unreadable: logged once, recorded, skipped
+            if not store.is_skipped(account.name, str(role), fetched.uid):
+                log.warning("skipped message %s in %s/%s: %s", fetched.uid, account.name, role, outcome)
+            skipped.append((fetched.uid, outcome))
+            continue
+        message, result = outcome
+        if message.defects:  # read once per message: the cursor moves past it
+            log.info(
+                "message %s in %s/%s is damaged (%s); kept as %s",
+                fetched.uid,
+                account.name,
+                role,
+                "; ".join(message.defects[:3]),
+                result.label,
+            )
+        records.append(StoredMessage(account.name, message, result))
+    report.added += store.commit_batch(account.name, str(role), records, batch.cursor, now, skipped)
+    report.skipped += len(skipped)
 
 
 def scan(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -38,11 +39,16 @@ def test_worker_processes_give_the_serial_results_in_order(monkeypatch: pytest.M
     serial = [analyse(f, OWNER) for f in messages]
     analyser = Analyser(OWNER, workers=2)
     try:
-        parallel = analyser.run(messages)
+        first, second = analyser.submit(messages), analyser.submit(messages[::-1])  # both in flight
         assert analyser.pool is not None, "the batch was big enough for worker processes"
+        parallel, reversed_ = first.results(), second.results()
     finally:
         analyser.close()
-    assert parallel == serial
+    # Workers send back everything but the text, which is never stored.
+    without_text = [o if isinstance(o, str) else (replace(o[0], text=""), o[1]) for o in serial]
+    assert parallel == without_text
+    assert reversed_ == without_text[::-1]
+    assert all(o[0].text for o in serial if not isinstance(o, str))
     labels = [str(o[1].label) for o in parallel if not isinstance(o, str)]
     assert labels == ["other" if i % 7 == 3 else "interview_request" for i in range(40)]
     assert parallel[1][0].thread_id == "t1"  # type: ignore[index]
