@@ -67,8 +67,11 @@ def _attachment(rng: random.Random) -> str:
     return line * (size // len(line))
 
 
-def message(n: int, kind: str, size: int, when: datetime, rng: random.Random, big: bool) -> bytes:
-    company = COMPANIES[n % len(COMPANIES)]
+def message(
+    n: int, kind: str, size: int, when: datetime, rng: random.Random, big: bool, answers: int | None = None
+) -> bytes:
+    """Message number ``n``; a sent one answers the job message number ``answers`` (its company's)."""
+    company = COMPANIES[(n if answers is None else answers) % len(COMPANIES)]
     extra: list[str] = []
     if kind == "job":
         domain = ATS[n % len(ATS)] if n % 3 else f"{company.lower()}.example"
@@ -103,7 +106,7 @@ def message(n: int, kind: str, size: int, when: datetime, rng: random.Random, bi
         sender = f"Alex Morgan <{ME}>"
         subject = f"Re: Your application to {company}"
         text = "Hi, thank you — Tuesday at 10:00 works for me.\n"
-        extra = [f"In-Reply-To: <bench-{n - 1}@bench.example>"]
+        extra = [f"In-Reply-To: <bench-{answers}@bench.example>"] if answers is not None else []
     else:  # personal and transactional mail: not bulk, so always read
         sender = f"Friend {n % 90} <friend{n % 90}@mail.example>"
         subject = rng.choice(["Dinner on Friday?", "Photos from the trip", "Your receipt", "Re: the flat"])
@@ -148,12 +151,15 @@ def mailbox(count: int, seed: int, now: datetime) -> Iterator[tuple[str, bytes, 
     rng = random.Random(seed)
     names = [k for k, _ in KINDS]
     weights = [w for _, w in KINDS]
+    last_job: int | None = None  # the owner's sent mail answers the latest job message
     for n in range(count):
         when = now - timedelta(days=90) + timedelta(days=90) * (n / count)
         kind = "sent" if n % 50 == 49 else rng.choices(names, weights)[0]
         size = int(math.exp(rng.uniform(math.log(5_000), math.log(50_000))))
         big = rng.random() < 0.005
-        yield ("Sent" if kind == "sent" else "INBOX"), message(n, kind, size, when, rng, big), when.timestamp()
+        raw = message(n, kind, size, when, rng, big, answers=last_job)
+        last_job = n if kind == "job" else last_job
+        yield ("Sent" if kind == "sent" else "INBOX"), raw, when.timestamp()
 
 
 def fill(server: Dovecot, user: str, count: int, seed: int, now: datetime) -> dict[str, int]:

@@ -22,7 +22,7 @@ from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.store import Store, StoredMessage
-from inboxwatch.track import Conversation, build_conversations
+from inboxwatch.track import Conversation, build_conversations, joinable
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +88,23 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
             cursor = store.cursor(account.name, str(role))
             since = now - account.backfill if cursor is None else None
             waiting: deque[tuple[Batch, Pending]] = deque()
-            for batch in source.fetch_changes(role, cursor, since=since):
+            batches = source.fetch_changes(role, cursor, since=since)
+            failure: Exception | None = None
+            while failure is None:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    break
+                except Exception as e:  # the connection dropped: what was read before it is kept
+                    failure = e
+                    break
                 waiting.append((batch, analyser.submit(batch.messages)))
                 if len(waiting) > 1:
                     _store_batch(store, account, role, *waiting.popleft(), now, report)
             while waiting:
                 _store_batch(store, account, role, *waiting.popleft(), now, report)
+            if failure is not None:
+                raise failure
     finally:
         analyser.close()
     return report
@@ -183,7 +194,8 @@ class Overview:
 def overview(config: Config, store: Store, now: datetime, templates: Templates | None = None) -> Overview:
     """Conversations, their ladders and the nudges due at ``now``, from what the store holds."""
     controls = store.controls()
-    convs = build_conversations(store.messages(relevant_only=True), config.identity, controls)
+    messages = store.relevant_messages(lambda rows: joinable(rows, config.identity))
+    convs = build_conversations(messages, config.identity, controls)
     ladders = evaluate_all(convs, config.follow_up, now)
     by_id = {c.id: c for c in convs}
     offers = [c for c in convs if ladders[c.id].stage == "offer"]

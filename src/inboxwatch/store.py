@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +61,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE messages ADD COLUMN relevant INTEGER NOT NULL DEFAULT 1;
     CREATE INDEX messages_relevant ON messages (relevant, date);
     """,
+    # 3: what could tie a message to a conversation (ids, threads, invites, addresses; see link_keys), so
+    # tracking decodes only the mail that can join one. Rows from before have none and are always read.
+    """
+    ALTER TABLE messages ADD COLUMN links TEXT;
+    """,
 )
 
 
@@ -84,6 +89,32 @@ def is_relevant(record: StoredMessage) -> bool:
         return False
     bulk = any(h in m.headers for h in BULK_HEADERS) or m.headers.get("precedence", "").lower() in ("bulk", "list")
     return not (label is Label.OTHER and bulk)
+
+
+def link_keys(record: StoredMessage) -> str:
+    """Everything that could tie the message to a conversation, space-separated: ``i:`` message ids (its
+    own and those it answers), ``t:`` thread, ``u:`` invitation UIDs, ``a:`` addresses (the owner's too:
+    who the owner is may change, so that is decided when reading)."""
+    m, c = record.message, record.classification
+    keys = {f"i:{i}" for i in (m.message_id, m.in_reply_to, *m.references) if i}
+    if m.thread_id:
+        keys.add(f"t:{m.thread_id}")
+    people = [m.sender, *m.reply_to, *m.to, *m.cc, *c.people, c.contact]
+    for event in m.calendar:
+        if event.uid:
+            keys.add(f"u:{event.uid}")
+        people.extend([event.organizer, *event.attendees])
+    keys.update(f"a:{a.email}" for a in people if a is not None and a.email)
+    return " ".join(sorted(k.replace(" ", "") for k in keys))
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """What tracking needs to decide whether a stored message can join a conversation at all."""
+
+    label: str
+    forced: bool
+    links: str | None  # None: stored before links were kept
 
 
 @dataclass(frozen=True)
@@ -234,7 +265,7 @@ class Store:
                 m = r.message
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO messages (key, account, role, uid, date, label, forced, summary,"
-                    " classification, seen_at, relevant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " classification, seen_at, relevant, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         m.key,
                         account,
@@ -247,6 +278,7 @@ class Store:
                         json.dumps(classification_to_json(r.classification)),
                         stamp,
                         int(is_relevant(r)),
+                        link_keys(r),
                     ),
                 )
                 added += cur.rowcount
@@ -268,7 +300,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO messages (key, account, role, uid, date, label, forced, summary,"
-                " classification, seen_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                " classification, seen_at, links) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
                 (
                     m.key,
                     account,
@@ -279,8 +311,29 @@ class Store:
                     json.dumps(message_to_json(m)),
                     json.dumps(classification_to_json(record.classification)),
                     now.isoformat(),
+                    link_keys(record),
                 ),
             )
+
+    def relevant_messages(self, select: Callable[[Sequence[LinkRow]], Iterable[int]]) -> list[StoredMessage]:
+        """Relevant messages, oldest first, of those ``select`` picks (by index) from their link rows.
+
+        Only the picked ones are decoded: the point is not to read every personal letter on each scan.
+        """
+        rows = self.conn.execute(
+            "SELECT account, summary, classification, forced, label, links FROM messages WHERE relevant = 1"
+            " ORDER BY date, key"
+        ).fetchall()
+        picked = sorted(set(select([LinkRow(row[4], bool(row[3]), row[5]) for row in rows])))
+        return [
+            StoredMessage(
+                account=rows[i][0],
+                message=message_from_json(json.loads(rows[i][1])),
+                classification=classification_from_json(json.loads(rows[i][2])),
+                forced=bool(rows[i][3]),
+            )
+            for i in picked
+        ]
 
     def messages(self, *, relevant_only: bool = False) -> list[StoredMessage]:
         """Stored messages, oldest first; ``relevant_only`` leaves out bulk mail no conversation can use."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import enum
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from inboxwatch.domains import is_intermediary, is_noreply, normalise_company, organisation_domain
 from inboxwatch.models import CONVERSATION_LABELS, Address, FolderRole, Identity, Label
-from inboxwatch.store import Control, StoredMessage
+from inboxwatch.store import Control, LinkRow, StoredMessage
 
 
 class EventKind(enum.StrEnum):
@@ -175,6 +175,55 @@ def build_conversations(
     for conv in convs:
         conv.control = (controls or {}).get(conv.id)
     return convs
+
+
+def joinable(rows: Sequence[LinkRow], identity: Identity) -> set[int]:
+    """Indexes of the stored messages that can be part of some conversation: what tracking must read.
+
+    Every message with a label (or forced, or stored before links were kept) may start or join one. A
+    message with none can only join by a link to a message already in one: an id it answers, its thread,
+    an invitation, a person, or an organisation the employer's side writes from (as ``_learn_people``
+    counts them). So: start from the labelled messages and add, until nothing changes, every unlabelled one
+    that shares a link with those taken. What is left can join nothing: leaving it out changes nothing.
+    """
+    mine = {f"a:{a}" for a in identity.addresses}
+    taken: set[int] = set()
+    reached: set[str] = set()
+    waiting: list[tuple[int, set[str], set[str]]] = []
+    for index, row in enumerate(rows):
+        probe, offer = _link_sets(row.links, mine)
+        if row.links is None or row.forced or row.label != Label.OTHER:
+            taken.add(index)
+            reached |= offer
+        else:
+            waiting.append((index, probe, offer))
+    grew = True
+    while grew:
+        grew, still = False, []
+        for index, probe, offer in waiting:
+            if probe.isdisjoint(reached):
+                still.append((index, probe, offer))
+            else:
+                taken.add(index)
+                reached |= offer
+                grew = True
+        waiting = still
+    return taken
+
+
+def _link_sets(links: str | None, mine: set[str]) -> tuple[set[str], set[str]]:
+    """(what a message can be found by, what it lends a conversation it joins): its links without the
+    owner's addresses, plus ``d:`` organisations, lent only for addresses that name an employer."""
+    keys = set((links or "").split()) - mine
+    probe, offer = set(keys), set(keys)
+    for key in keys:
+        if key.startswith("a:"):
+            email = key[2:]
+            domain = email.rpartition("@")[2]
+            probe.add(f"d:{organisation_domain(domain)}")
+            if not is_intermediary(domain) and not is_noreply(email):
+                offer.add(f"d:{organisation_domain(domain)}")
+    return probe, offer
 
 
 def _timeline_order(stored: StoredMessage) -> tuple[datetime, int, str]:

@@ -5,13 +5,15 @@ small IMAP4rev1 server speaking real IMAP over TCP on 127.0.0.1 (plaintext, an e
 thread per connection), modelled on what Gmail answers:
 
 - one store of messages, each with a 64-bit msgid, a thread id, labels, flags and an internal date; a
-  folder holds the messages carrying its label (All Mail: all but Spam and Trash), each folder with its
-  own UIDs, so archiving and re-labelling give a message a new UID where it reappears;
+  folder holds the messages carrying its label (All Mail: all but Spam and Trash; a user label is a
+  folder of its name), each folder with its own UIDs, so archiving and re-labelling give a message a
+  new UID where it reappears;
 - Gmail's folders and their SPECIAL-USE attributes (names may be localised, as Gmail does), the
   pre- and post-login capability lists, LOGIN, AUTHENTICATE XOAUTH2 with Gmail's error challenge,
-  ENABLE CONDSTORE, LIST, STATUS, SELECT/EXAMINE, UNSELECT, CLOSE, UID SEARCH (ALL, SINCE, BEFORE,
-  UID), UID FETCH (sizes, header fields, bodies and partial bodies, X-GM-*, FLAGS, MODSEQ), UID STORE,
-  NOOP, IDLE/DONE with ``* N EXISTS``, APPEND with ``[APPENDUID …]``, LOGOUT.
+  Gmail's limit of 15 logged-in connections, ENABLE CONDSTORE, LIST, STATUS, SELECT/EXAMINE,
+  UNSELECT, CLOSE, UID SEARCH (ALL, SINCE, BEFORE, ON, UID), UID FETCH (sizes, header fields, bodies
+  and partial bodies, X-GM-*, FLAGS, MODSEQ), UID STORE (refused after EXAMINE), NOOP, IDLE/DONE with
+  ``* N EXISTS``, APPEND with ``[APPENDUID …]``, LOGOUT.
 
 It is not a general IMAP server: what IMAPSource (through imapclient and imaplib) does not send is
 answered ``BAD``. Every command line received is recorded in :attr:`GmailIMAP.commands`, tag stripped
@@ -24,7 +26,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import itertools
-import json
 import re
 import select
 import socket
@@ -48,20 +49,25 @@ CAPABILITIES: Final = (  # after login, as Gmail lists them (LITERAL-, not LITER
 FOLDER_NAMES: Final = {  # role key → folder name; Gmail localises these ("[Google Mail]/Gesendet", …)
     "all": "[Gmail]/All Mail",
     "drafts": "[Gmail]/Drafts",
+    "important": "[Gmail]/Important",
     "sent": "[Gmail]/Sent Mail",
     "spam": "[Gmail]/Spam",
+    "starred": "[Gmail]/Starred",
     "trash": "[Gmail]/Trash",
 }
 _SYSTEM: Final = (  # role key, label carried by the messages (None: All Mail), SPECIAL-USE attribute
     ("all", None, "\\All"),
     ("drafts", "\\Draft", "\\Drafts"),
+    ("important", "\\Important", "\\Important"),
     ("sent", "\\Sent", "\\Sent"),
     ("spam", "\\Spam", "\\Junk"),
+    ("starred", "\\Starred", "\\Flagged"),
     ("trash", "\\Trash", "\\Trash"),
 )
 _FLAGS: Final = "(\\Answered \\Flagged \\Draft \\Deleted \\Seen $NotPhishing $Phishing)"
 _INVALID: Final = b"NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)"
-_OAUTH_ERROR: Final = {"status": "400", "schemes": "Bearer", "scope": "https://mail.google.com/"}
+_TOO_MANY: Final = b"NO [ALERT] Too many simultaneous connections. (Failure)"
+_OAUTH_ERROR: Final = base64.b64encode(b'{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}')
 _LITERAL_RE: Final = re.compile(rb"\{(\d+)(\+?)\}$")
 _BODY_RE: Final = re.compile(r"(BODY(?:\.PEEK)?)\[([^\]]*)\](?:<(\d+)(?:\.(\d+))?>)?$")
 _MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -116,6 +122,8 @@ class GmailIMAP:
         self.messages: dict[int, GmailMessage] = {}
         self.commands: list[str] = []  # every command line received, tag stripped, literal data left out
         self.auth_failures = 0
+        self.max_connections = 15  # Gmail's limit of logged-in IMAP connections per account
+        self.connections = 0  # logged-in connections now
         self._modseq = 1000
         self._ids = itertools.count(0x18E5A1C2D3E40000)
         self._validity = itertools.count(3)
@@ -123,7 +131,6 @@ class GmailIMAP:
         for key, label, attribute in _SYSTEM:
             name = folder_names[key]
             self.folders[name] = Folder(name, label, (attribute,), next(self._validity))
-        self.parents = sorted({n.rsplit("/", 1)[0] for n in self.folders if "/" in n})
         self._server: socketserver.ThreadingTCPServer | None = None
         self._sessions: set[socket.socket] = set()
 
@@ -136,11 +143,8 @@ class GmailIMAP:
             def handle(self) -> None:
                 _Session(fake, self.request).run()
 
-        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
-        server.allow_reuse_address = True
-        server.server_bind()
-        server.server_activate()
         self._server = server
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
@@ -216,7 +220,12 @@ class GmailIMAP:
             return {m.msgid: frozenset(m.flags) for m in self.messages.values()}
 
     def _changed(self, message: GmailMessage) -> None:
-        """Record a change to ``message``: new modseq; added to or removed from folders as its labels say."""
+        """Record a change to ``message``: new modseq; added to or removed from folders as its labels say.
+
+        A user label is a folder of its own name, made when first used."""
+        for label in sorted(message.labels):
+            if not label.startswith("\\") and label not in self.folders:
+                self.folders[label] = Folder(label, label, (), next(self._validity))
         self._modseq += 1
         message.modseq = self._modseq
         for folder in self.folders.values():
@@ -253,7 +262,9 @@ class _Session:
         self.folder: Folder | None = None
         self.readonly = True
         self.view: list[int] = []  # the UIDs this session was told of, in sequence order
+        self.told: dict[int, int] = {}  # UID → the modseq of the flags this session was told of
         self.condstore = False
+        self.counted = False  # logged in, so counted in GmailIMAP.connections
 
     def run(self) -> None:
         with self.fake.lock:
@@ -278,6 +289,7 @@ class _Session:
         finally:
             with self.fake.lock:
                 self.fake._sessions.discard(self.sock)
+                self.fake.connections -= self.counted
 
     # --- reading and writing --------------------------------------------------------------------------
 
@@ -377,7 +389,7 @@ class _Session:
             self.fake.auth_failures += 1
             self.send(tag.encode() + b" " + _INVALID)
             return
-        self.logged_in(tag)
+        self.logged_in(tag, sasl=False)
 
     def do_authenticate(self, tag: str, args: list[Token]) -> None:
         mechanism, *initial = _strings(args, max(1, len(args)))
@@ -398,15 +410,27 @@ class _Session:
             self.send(f"{tag} BAD Invalid SASL argument. (Failure)".encode())
             return
         if sasl == f"user={self.fake.user}\x01auth=Bearer {self.fake.token}\x01\x01".encode():
-            self.logged_in(tag)
+            self.logged_in(tag, sasl=True)
             return
-        # Gmail's XOAUTH2 failure: a JSON error as a challenge, then NO after the client's answer to it.
         self.fake.auth_failures += 1
-        self.send(b"+ " + base64.b64encode(json.dumps(_OAUTH_ERROR).encode()))
-        self.readline()
-        self.send(tag.encode() + b" " + _INVALID)
+        self.refuse(tag, _INVALID, sasl=True)
 
-    def logged_in(self, tag: str) -> None:
+    def refuse(self, tag: str, answer: bytes, *, sasl: bool) -> None:
+        """Gmail's refusal; after XOAUTH2 first a JSON error as a challenge, then NO once the client answered it."""
+        if sasl:
+            self.send(b"+ " + _OAUTH_ERROR)
+            self.readline()
+        self.send(tag.encode() + b" " + answer)
+
+    def logged_in(self, tag: str, *, sasl: bool) -> None:
+        with self.fake.lock:
+            full = self.fake.connections >= self.fake.max_connections
+            if not full:
+                self.fake.connections += 1
+                self.counted = True
+        if full:
+            self.refuse(tag, _TOO_MANY, sasl=sasl)
+            return
         self.state = "AUTH"
         self.send(f"* CAPABILITY {self.capabilities()}".encode())
         self.send(f"{tag} OK {self.fake.user} authenticated (Success)".encode())
@@ -423,7 +447,9 @@ class _Session:
             re.escape(reference + pattern).replace(r"\*", ".*").replace("%", "[^/]*") + r"\Z", re.IGNORECASE
         )
         with self.fake.lock:
-            rows: list[tuple[tuple[str, ...], str]] = [(("\\HasChildren", "\\Noselect"), p) for p in self.fake.parents]
+            names = set(self.fake.folders)
+            parents = {n.rsplit("/", 1)[0] for n in names if "/" in n} - names
+            rows: list[tuple[tuple[str, ...], str]] = [(("\\HasChildren", "\\Noselect"), p) for p in parents]
             for folder in self.fake.folders.values():
                 special = folder.attributes if self.fake.special_use else ()
                 rows.append((("\\HasNoChildren", *special), folder.name))
@@ -463,6 +489,7 @@ class _Session:
                 return
             self.folder, self.readonly, self.state = folder, readonly, "SELECTED"
             self.view = list(folder.uids)
+            self.told = {uid: self.fake.messages[m].modseq for uid, m in folder.uids.items()}
             permanent = "()" if readonly else _FLAGS[:-1] + " \\*)"
             lines = [
                 f"* FLAGS {_FLAGS}",
@@ -560,7 +587,8 @@ class _Session:
     # --- selected state ----------------------------------------------------------------------------
 
     def sync(self) -> None:
-        """Tell the client of messages that left (EXPUNGE) or joined (EXISTS) the folder since it last heard."""
+        """Tell the client what changed in the folder since it last heard: messages that left (EXPUNGE),
+        flags changed elsewhere (FETCH), messages that joined (EXISTS)."""
         with self.fake.lock:
             if self.folder is None:
                 return
@@ -568,8 +596,16 @@ class _Session:
             for uid in reversed([u for u in self.view if u not in self.folder.uids]):
                 self.send(f"* {self.view.index(uid) + 1} EXPUNGE".encode())
                 self.view.remove(uid)
+            for number, uid in enumerate(self.view, 1):
+                message = self.fake.messages[self.folder.uids[uid]]
+                if message.modseq > self.told.get(uid, message.modseq):
+                    modseq = f" MODSEQ ({message.modseq})" if self.condstore else ""
+                    flags = " ".join(sorted(message.flags))
+                    self.send(f"* {number} FETCH (UID {uid} FLAGS ({flags}){modseq})".encode())
+                self.told[uid] = message.modseq
             if len(current) > len(self.view):
                 self.view = current
+                self.told.update({u: self.fake.messages[self.folder.uids[u]].modseq for u in current})
                 self.send(f"* {len(self.view)} EXISTS".encode())
 
     def message_set(self, text: str, by_uid: bool) -> list[int]:
@@ -640,7 +676,7 @@ class _Session:
                 data = {"RFC822": message.raw, "RFC822.HEADER": head, "RFC822.TEXT": body}[upper]
                 parts.append(upper.encode() + b" " + _literal(data))
                 if upper != "RFC822.HEADER":
-                    self.mark_seen(message)
+                    self.mark_seen(uid, message)
             elif match := _BODY_RE.match(upper):
                 section = match.group(2)
                 data = _section(message.raw, head, body, section)
@@ -651,7 +687,7 @@ class _Session:
                     data, key = data[start:end], f"{key}<{start}>"
                 parts.append(key.encode() + b" " + _literal(data))
                 if match.group(1) == "BODY":
-                    self.mark_seen(message)
+                    self.mark_seen(uid, message)
             else:
                 raise _BadCommandError(f"Could not parse command (unsupported fetch item {item})")
         if "\\Seen" in message.flags and not seen_before:
@@ -661,10 +697,11 @@ class _Session:
         number = self.view.index(uid) + 1
         self.send(b"* %d FETCH (" % number + b" ".join(parts) + b")")
 
-    def mark_seen(self, message: GmailMessage) -> None:
+    def mark_seen(self, uid: int, message: GmailMessage) -> None:
         if not self.readonly and "\\Seen" not in message.flags:
             message.flags.add("\\Seen")
             self.fake._changed(message)
+            self.told[uid] = message.modseq  # this session's own change: answered in its FETCH response
 
     def store(self, args: list[Token], by_uid: bool) -> None:
         if len(args) < 3 or not isinstance(args[0], str) or not isinstance(args[1], str):
@@ -684,6 +721,7 @@ class _Session:
             else:
                 raise _BadCommandError("Could not parse command")
             self.fake._changed(message)
+            self.told[uid] = message.modseq
             if not mode.endswith(".SILENT"):
                 text = " ".join(sorted(message.flags))
                 self.send(f"* {self.view.index(uid) + 1} FETCH (UID {uid} FLAGS ({text}))".encode())

@@ -64,7 +64,16 @@ _PARTIAL_ITEM: Final = f"BODY.PEEK[]<0.{MAX_BODY_BYTES}>"
 _GMAIL_ITEMS: Final = ("X-GM-MSGID", "X-GM-THRID")
 _APPENDUID_RE: Final = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _BYTES_REPR_RE: Final = re.compile(r"""b'([^']*)'$""")
-_TRANSIENT_CODES: Final = ("[UNAVAILABLE]", "[INUSE]", "[LIMIT]", "[SERVERBUG]", "[OVERQUOTA]")
+_TRANSIENT_CODES: Final = (
+    "[UNAVAILABLE]",
+    "[INUSE]",
+    "[LIMIT]",
+    "[SERVERBUG]",
+    "[OVERQUOTA]",
+    # Gmail says these with a bare [ALERT]: another client holds the connections, or a rate limit hit.
+    "TOO MANY SIMULTANEOUS CONNECTIONS",
+    "EXCEEDED COMMAND OR BANDWIDTH LIMITS",
+)
 _T = TypeVar("_T")
 
 
