@@ -63,6 +63,8 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"\bwould (mon|tues|wednes|thurs|fri|satur|sun)day\b[^?\n]{0,80}\bwork\b",
             r"\b(would|'d) (like|love) to (meet|speak with|talk (with|to)|chat with) you\b[^.?!\n]{0,60}"
             r"\b(interview|call|chat|conversation)",
+            r"\b(be )?prepared to (discuss|talk about|walk (us|me|them|him|her) through|present) (your|the)\b[^.?!\n]{0,50}"
+            r"\b(experiences?|skills|background|qualifications|projects?|resume|résumé|cv|career|accomplishments)\b",
         ),
     ),
     (
@@ -569,9 +571,10 @@ def classify(message: Message, identity: Identity) -> Classification:
         scores.add(Label.OFFER, -4.0, f"not a job offer: {veto.group(0)!r}")
     if scores.points.get(Label.APPLICATION_RECEIVED) and (veto := NOT_A_JOB_APPLICATION.search(low)):
         scores.add(Label.APPLICATION_RECEIVED, -4.0, f"not a job application: {veto.group(0)!r}")
+    in_interview_thread = _interview_thread(scores, m, low, identity)
     _owner_side(scores, m, low, identity)
     _thread_position(scores, m, identity)
-    job_context = JOB_CONTEXT.search(low)
+    job_context = JOB_CONTEXT.search(low) or in_interview_thread
     if not job_context:
         for label in (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED):
             if scores.points.get(label):
@@ -625,6 +628,13 @@ def classify(message: Message, identity: Identity) -> Classification:
     return _with_facts(m, body, identity, label, confidence, evidence, event, personal)
 
 
+# Asking when the owner is free, without saying what for: an interview request only in a thread about one.
+AVAILABILITY_ASK = _lower_rx(
+    r"\b(would|will|are) you (be )?(available|free)\b",
+    r"\bwhat is your availability\b",
+    r"\bwhen (would|will|are) you (be )?(available|free)\b",
+    r"\bdoes [^.?!\n]{1,40} work for you\b",
+)
 CALENDAR_INTERVIEW = _lower_rx(
     r"\b(interview\w*|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit\w*|portfolio review|"
     r"vorstellungsgespräch|entretien|entrevista|собеседовани\w*)|面接"
@@ -715,6 +725,36 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
         scores.add(Label.APPLICATION_RECEIVED, 2.5, f"short reply to the owner's own message: {interest.group(0)!r}")
 
 
+def _interview_day(m: Message, body: str) -> dates.DateFact | None:
+    """The day the text gives for the interview: the body's word first, the subject's (in a reply often
+    the plan the body changes) only when the body names none."""
+    return dates.find_interview_day(body.lstrip(), m.date) or dates.find_interview_day(m.subject, m.date)
+
+
+def _interview_thread(scores: _Scores, m: Message, low: str, identity: Identity) -> bool:
+    """A reply that asks when the owner is free, in a thread about the owner's interview, asks to book one.
+
+    True when that is so: the thread gives the job context the message's own words may lack.
+    """
+    if any(scores.points.get(label, 0) >= 2 for label in CANDIDATE_LABELS):
+        return False
+    if not (m.in_reply_to or re.match(r"^\s*(re|aw|sv)\s*:", m.subject, P)):
+        return False
+    ask = AVAILABILITY_ASK.search(low)
+    if not ask or (m.to and not any(identity.is_me(a) for a in m.to)):
+        return False
+    thread = _lowered(m.subject + "\n" + m.text[:DATES_WINDOW])  # the quoted history included
+    about = CALENDAR_INTERVIEW.search(thread)
+    if about and not INTERVIEWER_SIDE.search(thread) and not SCHEDULE_FOR_SOMEONE.search(m.text[:DATES_WINDOW]):
+        scores.add(
+            Label.INTERVIEW_REQUEST,
+            2.5,
+            f"asks {ask.group(0)!r} in a thread about an interview ({about.group(0)!r})",
+        )
+        return True
+    return False
+
+
 def _confidence(best: float, scores: _Scores, label: Label) -> float:
     runner_up = max((p for lab, p in scores.points.items() if lab is not label), default=0.0)
     margin = max(0.0, best - max(0.0, runner_up) if label is not Label.OTHER else best)
@@ -790,7 +830,7 @@ def _with_facts(
         if span:
             interview_at, interview_end = span.start, span.end
             evidence.append(f"interview time from text: {span.evidence!r}")
-        elif (day := dates.find_interview_day(about, m.date)) is not None:
+        elif (day := _interview_day(m, body)) is not None:
             # No clock time stated: the morning of that day, so the ladder still has an anchor.
             interview_at = datetime.combine(day.day, time(9), m.date.tzinfo if m.date else UTC)
             evidence.append(f"interview day from text (no time given): {day.evidence!r}")

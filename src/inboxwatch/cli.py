@@ -19,11 +19,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from inboxwatch import __version__
-from inboxwatch.classify import classify
 from inboxwatch.config import AccountConfig, Config, load_config, parse_duration
 from inboxwatch.errors import ConfigError, InboxwatchError, UsageError
 from inboxwatch.models import Classification, Identity, Label
-from inboxwatch.parse import parse_message
 from inboxwatch.pipeline import (
     Overview,
     conversation_json,
@@ -263,6 +261,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from inboxwatch.classify import classify  # the classifier's tables take a while to build: only when needed
+    from inboxwatch.parse import parse_message
+
     if args.me:
         identity = Identity(args.name or "", frozenset(a.lower() for a in args.me))
     else:
@@ -315,6 +316,9 @@ def _control(action: str) -> Callable[[argparse.Namespace], int]:
 
 
 def cmd_track(args: argparse.Namespace) -> int:
+    from inboxwatch.classify import classify
+    from inboxwatch.parse import parse_message
+
     config = _config(args)
     now = parse_now(args.now)
     raw = Path(args.file).read_bytes()

@@ -136,6 +136,12 @@ _CONTEXT_BAD = re.compile(
     r"\b(?:sent|posted|applied|submitted|received|wrote|deadline|expires?|expiry|expiring|closes|"
     r"unsubscribe|copyright|(?:apply|reply|respond)\s+by|due)\b"
 )
+# The writer's own comings and goings ("I'll be leaving the office today at noon"): a time, not a meeting.
+_WRITER_AWAY = re.compile(
+    r"\b(?:leav(?:e|es|ing)\s+(?:the\s+office|work|early)|out\s+of\s+(?:the\s+)?office|back\s+in\s+the\s+office"
+    r"|(?:i|i'll|i\s+will|i'm|i\s+am|we'll|we\s+are|we're)\s+(?:be\s+)?(?:out|away|off|offline|unavailable|travel+ing"
+    r"|on\s+vacation|on\s+leave|on\s+holiday))\b[^.!?\n]{0,25}$"
+)
 _RESCHEDULED = re.compile(r"\b(?:now|moved\s+to|rescheduled\s+(?:to|for)|instead|new\s+time|updated\s+to)\W*$")
 _SUPERSEDED = re.compile(r"\b(?:was|originally|previously|instead\s+of|moved\s+from|no\s+longer)\W*$")
 
@@ -368,6 +374,7 @@ def _spans(text: str, sent_at: datetime | None) -> list[_Found]:
             end = start + dur if dur else None
         good = _CONTEXT_GOOD.search(low, max(0, lo - 150), hi + 60) is not None
         bad = _CONTEXT_BAD.search(low, max(0, lo - 40), hi + 10) is not None
+        away = _WRITER_AWAY.search(low, max(0, lo - 60), lo) is not None
         score += 3 * good - 3 * bad
         before = low[max(0, lo - 25) : lo]
         score += (_RESCHEDULED.search(before) is not None) - (_SUPERSEDED.search(before) is not None)
@@ -377,7 +384,7 @@ def _spans(text: str, sent_at: datetime | None) -> list[_Found]:
             score -= 2  # a recap of a past slot is less likely the one to remember
         score -= 100 if layout.is_quoted(text, lo) else 0
         evidence = text[lo:hi].strip()[:_EVIDENCE_MAX].rstrip()
-        found.append(_Found(lo, TimeSpan(start, end, evidence), score, bad and not good))
+        found.append(_Found(lo, TimeSpan(start, end, evidence), score, (bad and not good) or away))
     return found
 
 
@@ -624,7 +631,9 @@ def find_return_date(text: str, sent_at: datetime | None, *, limit: int = 20000)
 
 # ------------------------------------------------------------------------------------------ day only
 
-_MEETING_WORDS = re.compile(r"\b(?:interview\w*|meetings?|visit|trip|itinerary|schedule[ds]?|onsite|on-site|call)\b")
+_MEETING_WORDS = re.compile(
+    r"\b(?:interview\w*|meet|meetings?|visit|trip|itinerary|schedule[ds]?|onsite|on-site|call|available)\b"
+)
 
 
 def find_interview_day(text: str, sent_at: datetime | None, *, limit: int = 4000) -> DateFact | None:

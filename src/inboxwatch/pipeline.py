@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from inboxwatch.analyse import Analyser, Pending
 from inboxwatch.compose import Templates, compose
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.errors import AuthError, InboxwatchError, NotifyError, SourceError, TransientSourceError
@@ -23,6 +23,9 @@ from inboxwatch.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.store import Store, StoredMessage
 from inboxwatch.track import Conversation, build_conversations, joinable
+
+if TYPE_CHECKING:
+    from inboxwatch.analyse import Analyser, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +85,12 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
     stored in order, each with its cursor, so a crash anywhere resumes after the last stored batch.
     """
     report = AccountReport(account.name)
-    analyser = Analyser(config.identity)
+    analyser: Analyser | None = None  # made with the first mail to read: a rescan with none needs no classifier
     try:
         for role in source.roles():
             cursor = store.cursor(account.name, str(role))
             since = now - account.backfill if cursor is None else None
-            waiting: deque[tuple[Batch, Pending]] = deque()
+            waiting: deque[tuple[Batch, _Analysed]] = deque()
             batches = source.fetch_changes(role, cursor, since=since)
             failure: Exception | None = None
             while failure is None:
@@ -98,7 +101,11 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
                 except Exception as e:  # the connection dropped: what was read before it is kept
                     failure = e
                     break
-                waiting.append((batch, analyser.submit(batch.messages)))
+                if analyser is None and batch.messages:
+                    from inboxwatch.analyse import Analyser
+
+                    analyser = Analyser(config.identity)
+                waiting.append((batch, analyser.submit(batch.messages) if analyser else _NOTHING_TO_READ))
                 if len(waiting) > 1:
                     _store_batch(store, account, role, *waiting.popleft(), now, report)
             while waiting:
@@ -106,8 +113,23 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
             if failure is not None:
                 raise failure
     finally:
-        analyser.close()
+        if analyser is not None:
+            analyser.close()
     return report
+
+
+class _Analysed(Protocol):
+    def results(self) -> list[Outcome]: ...
+
+
+class _NoResults:
+    """What an empty batch (only a cursor moving on) is analysed into."""
+
+    def results(self) -> list[Outcome]:
+        return []
+
+
+_NOTHING_TO_READ: _Analysed = _NoResults()
 
 
 def _store_batch(
@@ -115,7 +137,7 @@ def _store_batch(
     account: AccountConfig,
     role: FolderRole,
     batch: Batch,
-    pending: Pending,
+    pending: _Analysed,
     now: datetime,
     report: AccountReport,
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import enum
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -218,12 +219,19 @@ def _link_sets(links: str | None, mine: set[str]) -> tuple[set[str], set[str]]:
     probe, offer = set(keys), set(keys)
     for key in keys:
         if key.startswith("a:"):
-            email = key[2:]
-            domain = email.rpartition("@")[2]
-            probe.add(f"d:{organisation_domain(domain)}")
-            if not is_intermediary(domain) and not is_noreply(email):
-                offer.add(f"d:{organisation_domain(domain)}")
+            organisation, lent = _organisation_key(key)
+            probe.add(organisation)
+            if lent:
+                offer.add(organisation)
     return probe, offer
+
+
+@functools.lru_cache(maxsize=4096)
+def _organisation_key(address_key: str) -> tuple[str, bool]:
+    """``d:`` key of an ``a:`` key's organisation, and whether the address counts for its employer."""
+    email = address_key[2:]
+    domain = email.rpartition("@")[2]
+    return f"d:{organisation_domain(domain)}", not is_intermediary(domain) and not is_noreply(email)
 
 
 def _timeline_order(stored: StoredMessage) -> tuple[datetime, int, str]:

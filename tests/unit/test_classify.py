@@ -190,3 +190,16 @@ def test_eight_bit_mime_headers_in_an_attachment_are_survived() -> None:
     message = parse_message(raw)
     assert "see attached" in message.text
     check_never_crashes(raw)
+
+
+THREAD_FIXTURES = [row for row in ROWS if int(row["file"][:3]) >= 200]  # specs_threads.py
+
+
+@pytest.mark.parametrize("row", THREAD_FIXTURES, ids=[row["file"] for row in THREAD_FIXTURES])
+def test_thread_position_and_wording_decide_what_job_words_do_not(row: dict[str, str]) -> None:
+    """An availability question is an interview request only in a thread about the owner's interview;
+    interview preparation invites without the word; the writer's own absence is no interview time."""
+    result = classify(parse_message((FIXTURES / row["file"]).read_bytes()), identity(row["owner"]))
+    assert str(result.label) == row["label"], result.evidence
+    if row["interview_at"]:
+        assert result.interview_at == datetime.fromisoformat(row["interview_at"]), result.evidence

@@ -162,6 +162,7 @@ class IMAPSource(Source):
         self._secret: str | None = None  # kept only to scrub it from error texts
         self._known: dict[FolderRole, tuple[int, int]] = {}  # (uidvalidity, uidnext) after the last scan
         self._worker: tuple[threading.Thread, threading.Event] | None = None  # the prefetching thread
+        self._enabled: IMAPClient | None = None  # the connection CONDSTORE was enabled on
 
     # --- connection ---------------------------------------------------------------------------------
 
@@ -206,12 +207,6 @@ class IMAPSource(Source):
         except BaseException:
             _shutdown(client)
             raise
-        if client.has_capability("CONDSTORE"):
-            try:
-                client.enable("CONDSTORE")  # so EXAMINE reports HIGHESTMODSEQ, kept in the cursor
-            except BaseException:
-                _shutdown(client)
-                raise
         self._client = client
         self._selected = None
         log.debug("account %s: logged in to %s:%d (%s)", self.account, self.host, self.port, self.config.security)
@@ -314,6 +309,11 @@ class IMAPSource(Source):
         self._selected = None
 
     def _examine(self, client: IMAPClient, folder: str) -> dict[bytes, Any]:
+        if client is not self._enabled and client.has_capability("CONDSTORE"):
+            # So EXAMINE reports HIGHESTMODSEQ, kept in the cursor. Only here: STATUS needs no ENABLE,
+            # and a rescan with nothing new should cost one round trip per folder, no more.
+            client.enable("CONDSTORE")
+            self._enabled = client
         info: dict[bytes, Any] = client.select_folder(folder, readonly=True)
         self._selected = folder
         return info
