@@ -92,7 +92,7 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
         text = text[:MAX_TEXT_CHARS]
 
     key = message_id or _content_hash(sender, date, subject, text)
-    gm_thread = headers.get("x-gm-thrid")
+    gm_thread = _gmail_thread(headers.get("x-gm-thrid"))
     return Message(
         key=key,
         message_id=message_id,
@@ -245,6 +245,14 @@ def _header_text(msg: EmailMessage | _HeaderIndex, name: str, defects: list[str]
         defects.append(f"undecodable header {name}")
         text = raw
     return " ".join(text.split())
+
+
+def _gmail_thread(value: str | None) -> str | None:
+    """Google Takeout writes X-GM-THRID in decimal; IMAP and the API sources give it in hex: one form."""
+    value = (value or "").strip()
+    if value.isdigit() and value.isascii():
+        return f"{int(value):x}"
+    return value or None
 
 
 def _first_msgid(value: str) -> str | None:

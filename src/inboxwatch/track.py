@@ -144,10 +144,15 @@ def build_conversations(
     by_thread: dict[str, Conversation] = {}
     by_uid: dict[str, Conversation] = {}
     used_ids: set[str] = set()
+    read_ids: set[str] = set()
     for stored in ordered:
         m, c = stored.message, stored.classification
         if m.date is None:
             continue  # a message with no usable date cannot be placed on a timeline
+        if m.message_id:
+            if m.message_id in read_ids:
+                continue  # one message through two accounts (a forward, a Takeout archive, mail to self)
+            read_ids.add(m.message_id)
         outbound = m.folder is FolderRole.SENT or identity.is_me(m.sender)
         conv = _linked(stored, by_msgid, by_thread, by_uid)
         if conv is None and c.label in CONVERSATION_LABELS and not outbound:

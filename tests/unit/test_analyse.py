@@ -58,3 +58,24 @@ def test_small_batches_stay_in_this_process() -> None:
     analyser = Analyser(OWNER, workers=2)
     analyser.run(batch(3))
     assert analyser.pool is None
+
+
+def test_mail_ruled_out_by_its_headers_is_analysed_here_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analyse_module, "PARALLEL_MIN", 8)
+    messages = [
+        replace(f, raw=f.raw.split(b"\n\n")[0] + b"\n\n", headers_only=True) if i % 3 == 0 else f
+        for i, f in enumerate(batch(30))
+    ]
+    serial = [analyse(f, OWNER) for f in messages]
+    analyser = Analyser(OWNER, workers=2)
+    try:
+        pending = analyser.submit(messages)
+        assert analyser.pool is not None
+        outcomes = pending.results()
+    finally:
+        analyser.close()
+    remote_without_text = [
+        o if isinstance(o, str) or messages[i].headers_only else (replace(o[0], text=""), o[1])
+        for i, o in enumerate(serial)
+    ]
+    assert outcomes == remote_without_text

@@ -203,3 +203,14 @@ def test_thread_position_and_wording_decide_what_job_words_do_not(row: dict[str,
     assert str(result.label) == row["label"], result.evidence
     if row["interview_at"]:
         assert result.interview_at == datetime.fromisoformat(row["interview_at"]), result.evidence
+
+
+def test_takeout_thread_ids_are_read_in_the_sources_hex_form() -> None:
+    raw = make_message(
+        sender="Dana <dana@acme.example>",
+        subject="Re: interview",
+        body="See you then.",
+        date=datetime(2026, 3, 2, tzinfo=UTC),
+        headers={"X-GM-THRID": "1266894439832287888"},
+    )
+    assert parse_message(raw).thread_id == f"{1266894439832287888:x}"

@@ -242,6 +242,16 @@ def test_a_message_without_a_usable_date_is_left_out() -> None:
     assert conv.ended is None and len(conv.message_keys) == 1
 
 
+def test_one_message_read_through_two_accounts_counts_once() -> None:
+    """Mail forwarded to a second account, or read from a Takeout archive as well: same Message-ID."""
+    story = interviewed()
+    reply = story.receive(END + 2 * D, Label.OTHER)
+    story.records.append(replace(reply, account="archive", message=replace(reply.message, key="gmail:18f3a1")))
+    conv = story.conv(END + 3 * D)
+    assert conv.message_keys.count(reply.message.key) + conv.message_keys.count("gmail:18f3a1") == 1
+    assert [e.kind for e in conv.events].count(EventKind.EMPLOYER_REPLIED) == 1
+
+
 def test_messages_join_by_thread_id_reply_headers_and_calendar_uid() -> None:
     story = interviewed()
     invite = story.records[0]

@@ -28,6 +28,7 @@ class FetchedMessage:
     role: FolderRole
     thread_id: str | None = None  # the backend's own thread id (Gmail), when it has one
     identity: str | None = None  # the backend's own message identity (Gmail id), preferred over Message-ID
+    headers_only: bool = False  # the body was not read: the headers ruled the message out
 
 
 @dataclass(frozen=True)

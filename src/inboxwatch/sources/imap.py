@@ -486,7 +486,11 @@ class IMAPSource(Source):
                 # The Gmail API's id for the same message, so IMAP and API accounts agree on identity.
                 identity = f"gmail:{int(msgid):x}" if msgid is not None else None
                 thread_id = f"{int(thrid):x}" if thrid is not None else None
-            messages.append(FetchedMessage(str(head.uid), raw, role, thread_id=thread_id, identity=identity))
+            messages.append(
+                FetchedMessage(
+                    str(head.uid), raw, role, thread_id=thread_id, identity=identity, headers_only=not head.candidate
+                )
+            )
         return messages
 
     def _fetch_bodies(self, client: IMAPClient, candidates: Sequence[tuple[int, int]]) -> dict[int, bytes]:
