@@ -35,6 +35,17 @@ def test_plain_bulk_mail_is_not_a_candidate() -> None:
     assert might_be_job_mail(digest, FolderRole.INBOX) is False
     esp = headers(From="a@esp.example", Subject="Hi", Feedback_ID="1:2:esp")
     assert might_be_job_mail(esp, FolderRole.INBOX) is False
+    # A reply posted to a list (a code review, a forum thread) answers the list, not the owner.
+    review = headers(
+        From="Forge <notifications@forge.example>",
+        Subject="Re: [org/repo] Fix flaky test (#42)",
+        In_Reply_To="<org/repo/pull/42@forge.example>",
+        List_Id="org/repo <repo.org.forge.example>",
+        List_Unsubscribe="<mailto:u@forge.example>",
+    )
+    assert might_be_job_mail(review, FolderRole.INBOX) is False
+    job_review = review.replace(b"Fix flaky test", b"Interview kit for the backend role")
+    assert might_be_job_mail(job_review, FolderRole.INBOX) is True  # job words still count
 
 
 @pytest.mark.parametrize(

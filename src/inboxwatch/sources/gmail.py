@@ -460,6 +460,7 @@ class GmailSource(Source):
                     role=role,
                     thread_id=str(thread) if thread else None,
                     identity=f"gmail:{message_id}",
+                    headers_only=message_id not in candidates,
                 )
             )
         return messages, oldest

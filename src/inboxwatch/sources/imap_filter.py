@@ -57,15 +57,15 @@ def might_be_job_mail(headers: bytes, role: FolderRole) -> bool:
     Pure and conservative: only mail that is clearly bulk (``List-Id``, ``List-Unsubscribe``,
     ``Precedence: bulk|list|junk`` or an ESP ``Feedback-ID``) and shows no sign of a job — no job words
     in the subject, no applicant-tracking, scheduling or job-board sender, no reply to an earlier
-    message, no calendar part, no auto-reply — is left out.
+    message (other than a mailing list's), no calendar part, no auto-reply — is left out.
     """
     if role is not FolderRole.INBOX:
         return True  # sent and drafts: the user's own words, always read
     fields = parse_header_lines(headers)
     if not _is_bulk(fields):
         return True
-    if fields.get("in-reply-to") or fields.get("references"):
-        return True
+    if (fields.get("in-reply-to") or fields.get("references")) and not fields.get("list-id"):
+        return True  # a reply may answer the owner; one posted to a list (a forum, a code review) cannot
     if "calendar" in fields.get("content-type", "").lower():
         return True
     if fields.get("auto-submitted", "").strip().lower().startswith("auto-replied"):
