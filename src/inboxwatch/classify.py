@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
+from email.utils import getaddresses
 
 from inboxwatch import dates
 from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
@@ -500,6 +501,11 @@ def classify(message: Message, identity: Identity) -> Classification:
     subject = m.subject
     evidence_common = [f"defect: {d}" for d in m.defects[:3]]
     if outbound:
+        forwarded = _forwarded_to_self(m, identity)
+        if forwarded is not None:  # the owner keeping an employer's mail: judge what was forwarded
+            inner = classify(forwarded, identity)
+            why = f"forwarded by the owner to themselves, from {forwarded.sender.email if forwarded.sender else '?'}"
+            return replace(inner, evidence=(*inner.evidence, why))
         return _classify_outbound(m, body, evidence_common)
 
     # Read the top of the message first; only mail that shows some sign of a job search is read further,
@@ -759,6 +765,62 @@ def _confidence(best: float, scores: _Scores, label: Label) -> float:
     runner_up = max((p for lab, p in scores.points.items() if lab is not label), default=0.0)
     margin = max(0.0, best - max(0.0, runner_up) if label is not Label.OTHER else best)
     return round(min(0.99, 0.5 + margin / 8), 2)
+
+
+FORWARD_MARK = re.compile(
+    r"^[ \t]*(?:-{2,}\s*(?:forwarded message|original message|weitergeleitete nachricht|message transféré|"
+    r"mensaje reenviado)\s*-*|begin forwarded message:?)[ \t]*$",
+    re.M | re.I,
+)
+FORWARDED_FIELD = re.compile(
+    r"^[ \t>]*\*?(from|von|de|date|sent|datum|gesendet|envoyé|fecha|enviado|subject|betreff|objet|asunto|to|an|à|para|cc)"
+    r"\s*:\*?[ \t]*(.*)$",
+    re.I,
+)
+
+
+def _forwarded_to_self(m: Message, identity: Identity) -> Message | None:
+    """The message an owner forwarded to their own address (from a work account, to keep it together),
+    as if it had arrived directly; None unless that is what this is."""
+    if not m.recipients or not all(identity.is_me(a) for a in m.recipients):
+        return None
+    head = m.text[:DATES_WINDOW]
+    mark = FORWARD_MARK.search(head)
+    if mark is None or len(head[: mark.start()].strip()) > 600:  # a note of a few lines at most
+        return None
+    fields: dict[str, str] = {}
+    lines = m.text[mark.end() :].lstrip("\n").split("\n")
+    for count, line in enumerate(lines):
+        if not line.strip():
+            break
+        hit = FORWARDED_FIELD.match(line)
+        if hit is None:
+            if count == 0:
+                return None
+            continue  # a header folded onto a second line
+        key = hit.group(1).lower()
+        key = {"von": "from", "de": "from", "an": "to", "à": "to", "para": "to", "betreff": "subject", "objet": "subject",
+               "asunto": "subject"}.get(key, key)
+        fields.setdefault(key, hit.group(2).strip())
+    else:
+        count = len(lines)
+    senders = [Address(name.strip(' "'), email.lower()) for name, email in getaddresses([fields.get("from", "")])]
+    sender = next((a for a in senders if "@" in a.email), None)
+    if sender is None or identity.is_me(sender):
+        return None
+    subject = fields.get("subject") or re.sub(r"^\s*(fwd?|wg|tr|rv)\s*:\s*", "", m.subject, flags=re.I)
+    return replace(
+        m,
+        sender=sender,
+        subject=subject,
+        text="\n".join(lines[count:]).strip("\n"),
+        folder=FolderRole.INBOX,
+        to=tuple(a for a in m.recipients if identity.is_me(a))[:1],
+        cc=(),
+        reply_to=(),
+        in_reply_to=None,
+        references=(),
+    )
 
 
 def _classify_outbound(m: Message, body: str, common: list[str]) -> Classification:

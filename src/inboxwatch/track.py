@@ -153,7 +153,9 @@ def build_conversations(
             if m.message_id in read_ids:
                 continue  # one message through two accounts (a forward, a Takeout archive, mail to self)
             read_ids.add(m.message_id)
-        outbound = m.folder is FolderRole.SENT or identity.is_me(m.sender)
+        # The owner's mail with an employer's label is an employer's message the owner forwarded to
+        # themselves (the classifier read what was forwarded): it counts as received.
+        outbound = (m.folder is FolderRole.SENT or identity.is_me(m.sender)) and c.label not in CONVERSATION_LABELS
         conv = _linked(stored, by_msgid, by_thread, by_uid)
         if conv is None and c.label in CONVERSATION_LABELS and not outbound:
             conv = _by_company(convs, c.company, c.role)

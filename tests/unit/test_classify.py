@@ -111,13 +111,17 @@ def test_owner_as_interviewer_is_other() -> None:
 
 def test_outgoing_thank_you_and_follow_up() -> None:
     sent = make_message(
-        sender=f"Alex Morgan <{ME}>", to="Dana <dana@acme.example>", subject="Thank you",
+        sender=f"Alex Morgan <{ME}>",
+        to="Dana <dana@acme.example>",
+        subject="Thank you",
         body="Hi Dana,\n\nThank you for taking the time to speak with me today about the role.\n",
         date=datetime(2026, 3, 3, 19, tzinfo=UTC),
     )
     assert classify(parse_message(sent, FolderRole.SENT), OWNER).label is Label.THANK_YOU
     follow = make_message(
-        sender=f"Alex Morgan <{ME}>", to="Dana <dana@acme.example>", subject="Checking in",
+        sender=f"Alex Morgan <{ME}>",
+        to="Dana <dana@acme.example>",
+        subject="Checking in",
         body="Hi Dana,\n\nI wanted to follow up on my interview last week and ask whether there is any update.\n",
         date=datetime(2026, 3, 10, 19, tzinfo=UTC),
     )
@@ -170,8 +174,12 @@ def test_defects_are_reported_in_the_evidence() -> None:
 
 
 def test_a_30_mb_attachment_is_read_in_bounded_form() -> None:
-    head = make_message(sender="r@acme.example", subject="Offer letter", body="Please find your offer letter attached.",
-                        date=datetime(2026, 3, 1, tzinfo=UTC))
+    head = make_message(
+        sender="r@acme.example",
+        subject="Offer letter",
+        body="Please find your offer letter attached.",
+        date=datetime(2026, 3, 1, tzinfo=UTC),
+    )
     raw = head + b"\n" + b"A" * (30 * 1024 * 1024)
     message = parse_message(raw)
     assert any("only the first" in d for d in message.defects)
@@ -214,3 +222,37 @@ def test_takeout_thread_ids_are_read_in_the_sources_hex_form() -> None:
         headers={"X-GM-THRID": "1266894439832287888"},
     )
     assert parse_message(raw).thread_id == f"{1266894439832287888:x}"
+
+
+FORWARDED = """Keeping this with the rest.
+
+---------- Forwarded message ---------
+From: Acme Recruiting <recruiting@acme.example>
+Date: Tue, Mar 3, 2026 at 9:12 AM
+Subject: Interview confirmed: Data Engineer
+To: <alex@work.example>
+
+
+Hi Alex,
+
+Your interview is confirmed for Thursday, March 5 at 3:00 PM ET with Dana Whitfield.
+"""
+
+
+@pytest.mark.parametrize(
+    ("to", "expected"), [(f"Alex Morgan <{ME}>", "interview_confirmed"), ("Sam <sam@x.example>", "other")]
+)
+def test_an_employer_mail_forwarded_to_oneself_is_judged_as_received(to: str, expected: str) -> None:
+    raw = make_message(
+        sender=f"Alex Morgan <{ME}>",
+        to=to,
+        subject="Fwd: Interview confirmed: Data Engineer",
+        body=FORWARDED,
+        date=datetime(2026, 3, 3, 18, 0, tzinfo=UTC),
+    )
+    result = classify(parse_message(raw), OWNER)
+    assert str(result.label) == expected, result.evidence
+    if expected != "other":  # forwarded to someone else: the owner's own mail, never an interview
+        assert result.company == "Acme"
+        assert result.interview_at == datetime(2026, 3, 5, 20, 0, tzinfo=UTC)
+        assert any("forwarded by the owner" in e for e in result.evidence)

@@ -242,6 +242,14 @@ def test_a_message_without_a_usable_date_is_left_out() -> None:
     assert conv.ended is None and len(conv.message_keys) == 1
 
 
+def test_an_employer_mail_the_owner_forwarded_to_themselves_counts_as_received() -> None:
+    story = Story()
+    story.receive(INVITED, Label.INTERVIEW_CONFIRMED, sender=ME, interview_at=IV, interview_end=END, contact=DANA)
+    conv = story.conv(INVITED + D)
+    assert [e.kind for e in conv.events] == [EventKind.INTERVIEW_SCHEDULED]
+    assert conv.company == ACME and conv.contact == DANA and ME.email not in conv.people
+
+
 def test_one_message_read_through_two_accounts_counts_once() -> None:
     """Mail forwarded to a second account, or read from a Takeout archive as well: same Message-ID."""
     story = interviewed()
