@@ -58,6 +58,7 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
     when_total = when_ok = 0
     reply_total = reply_ok = 0
     company_total = company_ok = 0
+    back_total = back_ok = 0
     errors: list[str] = []
     started = time.perf_counter()
     for folder in folders:
@@ -90,6 +91,14 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
                     errors.append(
                         f"{folder.name}/{row['file']}: reply_by gold {row['reply_by']}, got {result.reply_by}"
                     )
+            if row.get("return_date"):  # our fixtures only: an auto-reply's return date
+                back_total += 1
+                if result.return_date and result.return_date == date.fromisoformat(row["return_date"][:10]):
+                    back_ok += 1
+                elif show_errors:
+                    errors.append(
+                        f"{folder.name}/{row['file']}: return_date gold {row['return_date']}, got {result.return_date}"
+                    )
             if row.get("company") and row["label"] not in ("other", "job_alert"):
                 company_total += 1
                 if result.company and normalise_company(result.company) == normalise_company(row["company"]):
@@ -120,6 +129,8 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
         + (f" = {when_ok / when_total:.2f}" if when_total else "")
     )
     print(f"reply_by correct: {reply_ok}/{reply_total}" + (f" = {reply_ok / reply_total:.2f}" if reply_total else ""))
+    if back_total:
+        print(f"auto-reply return date correct: {back_ok}/{back_total} = {back_ok / back_total:.2f}")
     print(
         f"company correct: {company_ok}/{company_total}"
         + (f" = {company_ok / company_total:.2f}" if company_total else "")
@@ -145,6 +156,7 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
         "interview": grouped,
         "interview_at": {"correct": when_ok, "total": when_total},
         "reply_by": {"correct": reply_ok, "total": reply_total},
+        "return_date": {"correct": back_ok, "total": back_total},
         "company": {"correct": company_ok, "total": company_total},
         "confusion": {g: dict(c) for g, c in confusion.items()},
     }

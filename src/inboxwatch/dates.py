@@ -63,6 +63,18 @@ for _n, _words in enumerate(
     for _w in _words.split():
         _MONTHS[_w.rstrip(".")] = _n
         _MONTH_ABBR += [_w.rstrip(".")] if _w.endswith(".") else []
+for _n, _words in enumerate(
+    (  # Spanish; Russian in the genitive ("24 июня") and the nominative
+        "enero января январь", "febrero февраля февраль", "marzo марта март", "abril апреля апрель",
+        "mayo мая май", "junio июня июнь", "julio июля июль", "agosto августа август",
+        "septiembre setiembre сентября сентябрь", "octubre октября октябрь", "noviembre ноября ноябрь",
+        "diciembre декабря декабрь",
+    ),
+    start=1,
+):  # fmt: skip
+    for _w in _words.split():
+        _MONTHS[_w.rstrip(".")] = _n
+        _MONTH_ABBR += [_w.rstrip(".")] if _w.endswith(".") else []
 
 _WEEKDAYS: dict[str, int] = {}
 _FULL_WEEKDAYS: list[str] = []
@@ -71,6 +83,16 @@ for _n, _words in enumerate(
         "monday mon montag lundi", "tuesday tue tues dienstag mardi", "wednesday wed mittwoch mercredi",
         "thursday thu thur thurs donnerstag jeudi", "friday fri freitag vendredi",
         "saturday sat samstag samedi", "sunday sun sonntag dimanche",
+    )
+):  # fmt: skip
+    for _w in _words.split():
+        _WEEKDAYS[_w] = _n
+        if len(_w) > 5:  # "sat", "sun", "wed" alone are too often plain words
+            _FULL_WEEKDAYS.append(_w)
+for _n, _words in enumerate(
+    (
+        "lunes понедельник", "martes вторник", "miércoles miercoles среда среду", "jueves четверг",
+        "viernes пятница пятницу", "sábado sabado суббота субботу", "domingo воскресенье",
     )
 ):  # fmt: skip
     for _w in _words.split():
@@ -99,18 +121,20 @@ _ORD = r"(?:st|nd|rd|th)"
 # Matched against the lower-cased text. The optional weekday is factored out front so that the engine
 # tries the long weekday alternation once per word, not once per date shape.
 _DATE_RE = re.compile(
-    rf"""(?=[0-9acdfhjlmnostvw])(?<![\w$€£])(?:  # the lookahead: letters that can start a date word
+    rf"""(?=[0-9acdefhjlmnostvwзсппвчн明本今])(?<![\w$€£])(?:  # the lookahead: what can start a date word
       (?:{_WD})?(?:
         (?P<iy>(?:19|20|21)[0-9]{{2}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?![0-9])
       | (?<![/.:+])(?P<na>[0-9]{{1,2}})(?P<ns>[/.])(?P<nb>[0-9]{{1,2}})
           (?:(?P=ns)(?P<ny>[0-9]{{4}}|[0-9]{{2}}))?(?![0-9]|[/.][0-9])
       | (?P<amon>{_MON})\s*(?P<ad>[0-9]{{1,2}}){_ORD}?(?![0-9:])(?:,?\s+(?P<ay>[0-9]{{4}})(?![0-9:]))?
-      | (?:the\s+)?(?P<bd>[0-9]{{1,2}})(?:{_ORD}|er|\.)?\s+(?:of\s+)?(?P<bmon>{_MON})
-          (?:,?\s+(?P<by>[0-9]{{4}})(?![0-9:]))?
+      | (?:the\s+)?(?P<bd>[0-9]{{1,2}})(?:{_ORD}|er|\.)?\s+(?:of\s+|de\s+)?(?P<bmon>{_MON})
+          (?:,?\s+(?:de\s+|del\s+)?(?P<by>[0-9]{{4}})(?:\s*г\.?)?(?![0-9:]))?
+      | (?:(?P<jy>(?:19|20|21)[0-9]{{2}})\s*年\s*)?(?P<jm>[0-9]{{1,2}})\s*月\s*(?P<jd>[0-9]{{1,2}})\s*日
       | the\s+(?P<ed>[0-9]{{1,2}}){_ORD}\b)
-    | (?P<rel>today|tonight|(?:the\s+)?day\s+after\s+tomorrow|tomorrow|aujourd'hui|demain|heute)\b
+    | (?P<rel>today|tonight|(?:the\s+)?day\s+after\s+tomorrow|tomorrow|aujourd'hui|demain|heute|hoy
+        |(?<!la\s)(?<!por\s)mañana|сегодня|завтра|послезавтра)(?!\w)|(?P<jrel>明後日|明日|本日|今日)
     | (?:{_alt(_FULL_WEEKDAYS)})\s+(?P<fd>[0-9]{{1,2}}){_ORD}\b
-    | (?<![-–]\s)(?<![-–])(?:(?P<wq>this\s+coming|this|next|coming)\s+)?(?P<wd>{_alt(_FULL_WEEKDAYS)})\b
+    | (?<![-–]\s)(?<![-–])(?<!\()(?:(?P<wq>this\s+coming|this|next|coming)\s+)?(?P<wd>{_alt(_FULL_WEEKDAYS)})\b
         (?!\s?[-–]\s?[a-z])  # "Monday-Friday 9am-5pm" is opening hours
     )""",
     re.X,
@@ -118,8 +142,8 @@ _DATE_RE = re.compile(
 
 # Lower-cased text from here on.
 _GAP = re.compile(  # what may sit between a date and its time
-    r"[\s,;:@|()\-–—.·*]*(?:(?:at|on|from|um|à|le|am|time|start(?:s|ing)?|beginning|between|von|de|the|"
-    r"sharp|heure)\b[\s,;:@|()\-–—.·*]*){0,3}"
+    r"[\s,;:@|()\-–—.·*]*(?:(?:at|on|from|um|à|le|am|time|start(?:s|ing)?|beginning|between|von|de|del|a|las|the|"
+    r"sharp|heure|hora|uhrzeit|в|время)\b[\s,;:@|()\-–—.·*]*){0,3}"
 )
 _DURATION = re.compile(
     r"(?<![\w.])(?<!within )(?<!in )(?<!every )(?<!after )"
@@ -283,11 +307,18 @@ def _resolve_date(m: re.Match[str], ref: date | None, *, inclusive: bool = False
         return _with_year(_MONTHS[_norm(g("amon"))], int(g("ad")), g("ay"), ref)
     if g("bmon"):
         return _with_year(_MONTHS[_norm(g("bmon"))], int(g("bd")), g("by"), ref)
+    if g("jm"):
+        return _with_year(int(g("jm")), int(g("jd")), g("jy"), ref) if 1 <= int(g("jm")) <= 12 else None
+    if g("jrel") and ref is not None:
+        return ref + timedelta(days={"明後日": 2, "明日": 1}.get(g("jrel"), 0))
     if ref is None:
         return None
     if g("rel"):
         rel = g("rel")
-        return ref + timedelta(days=2 if "after" in rel else 1 if rel in ("tomorrow", "demain") else 0)
+        rel = " ".join(rel.split())
+        tomorrow = ("tomorrow", "demain", "mañana", "завтра")
+        later = 2 if "after" in rel or rel == "послезавтра" else 1 if rel in tomorrow else 0
+        return ref + timedelta(days=later)
     if g("ed") or g("fd"):
         return _next_day_of_month(int(g("ed") or g("fd")), ref)
     return _weekday(g("wd"), g("wq"), ref, inclusive)
@@ -442,7 +473,8 @@ _REPLY_TRIGGER = re.compile(  # the employer getting back, deciding or updating 
     r"|(?:make|making|reach|reaching)\s+(?:a|our|the)\s+(?:final\s+)?decisions?"
     r"|(?:decision|update|feedback|response|outcome|result|answer)s?\s+(?:is\s+|are\s+|will\s+be\s+|should\s+be\s+)?"
     r"(?:expected|anticipated|communicated|shared|made|sent|available|ready|due)"
-    r"|(?:expect|anticipate)\s+to\s+(?:hear|have|make|share|decide|respond|finali[sz]e)"
+    r"|(?:expect|anticipate|plan|aim)\s+to\s+(?:hear|have|make|share|decide|respond|finali[sz]e|contact|reach\s+out"
+    r"|notify|inform|update|get\s+back)"
     rf"|(?:we|i){_WILL}\s+(?:be\s+)?(?:reach(?:ing)?\s+out|follow(?:ing)?\s+up|respond(?:ing)?|reply(?:ing)?"
     r"|decid(?:e|ing)|mak(?:e|ing)\s+(?:a|our)\s+decision|finali[sz](?:e|ing)))"
 )
@@ -579,24 +611,80 @@ def find_reply_by(text: str, sent_at: datetime | None, *, limit: int = 20000) ->
     ref = sent_at.date() if sent_at else None
     try:
         facts = [(t.start(), f) for t in _REPLY_TRIGGER.finditer(low) if (f := _reply_for(text, low, t, ref))]
+        if not facts and ref is not None:
+            facts = _reply_within_elsewhere(text, low, ref)
         return _first_unquoted(text, facts)
     except (ValueError, OverflowError):
         return None
+
+
+# "We will get back to you within three weeks" in the other languages the classifier reads: the span,
+# with the employer's promise to answer in the same sentence.
+_WITHIN_ELSEWHERE = re.compile(
+    r"(?:dans\s+un\s+délai\s+(?:de|d')\s*|sous\s+|d'ici\s+)(?P<fn>\d+|une?|deux|trois|quatre|cinq|six|huit|dix|quinze)\s+"
+    r"(?P<fu>jours?|semaines?|mois)"
+    r"|(?:en\s+un\s+plazo\s+(?:máximo\s+)?de|en\s+los\s+próximos|dentro\s+de)\s+(?P<sn>\d+|una?|dos|tres|cuatro|cinco|"
+    r"diez|quince)\s+(?P<su>días|semanas?|mes(?:es)?)"
+    r"|innerhalb\s+(?:von\s+)?(?P<gn>\d+|einer|eines|zwei|drei|vier|fünf|zehn|vierzehn)\s+(?P<gu>tag(?:e|en)?|woche[n]?|"
+    r"monat(?:s|en)?)"
+    r"|в\s+течение\s+(?:(?P<rn>\d+|одной|одного|двух|трёх|трех|пяти|десяти)\s+)?(?P<ru>дн(?:я|ей)|недел[иьюя]|месяц(?:а|ев)?)"
+    r"|(?P<jn>\d+)\s*(?P<ju>週間|日|か月|ヶ月)以内"
+)
+_PROMISE_ELSEWHERE = re.compile(
+    r"revien|recontact|répondr|contacter|donnerons|contactaremos|responderemos|comunicaremos|escribiremos|"
+    r"pondremos|melden uns|uns\s.{0,30}melden|rückmeldung|wir\s.{0,30}antworten|kontaktieren wir|свяж|ответим|"
+    r"сообщим|напишем|ご連絡いたします|ご連絡します|ご報告|お知らせいたします"
+)
+# Asked of the candidate ("please answer within two weeks"): not the employer's timeline.
+_REQUEST_ELSEWHERE = re.compile(r"bitte|veuillez|merci de|por favor|пожалуйста|ください|please")
+_NUMBER_WORDS_ELSEWHERE = {
+    "un": 1, "une": 1, "una": 1, "einer": 1, "eines": 1, "одной": 1, "одного": 1, "deux": 2, "dos": 2, "zwei": 2,
+    "двух": 2, "trois": 3, "tres": 3, "drei": 3, "трёх": 3, "трех": 3, "quatre": 4, "cuatro": 4, "vier": 4,
+    "cinq": 5, "cinco": 5, "fünf": 5, "пяти": 5, "six": 6, "huit": 8, "dix": 10, "diez": 10, "zehn": 10,
+    "десяти": 10, "quinze": 15, "quince": 15, "vierzehn": 14,
+}  # fmt: skip
+
+
+def _reply_within_elsewhere(text: str, low: str, ref: date) -> list[tuple[int, DateFact]]:
+    facts: list[tuple[int, DateFact]] = []
+    for hit in _WITHIN_ELSEWHERE.finditer(low):
+        lo = max(low.rfind(".", 0, hit.start()), low.rfind("。", 0, hit.start()), low.rfind("\n", 0, hit.start()))
+        ends = [i for i in (low.find(".", hit.end()), low.find("。", hit.end()), low.find("\n", hit.end())) if i >= 0]
+        hi = min(ends, default=len(low))
+        if not _PROMISE_ELSEWHERE.search(low, lo + 1, hi) or _REQUEST_ELSEWHERE.search(low, lo + 1, hi):
+            continue
+        groups = {k: v for k, v in hit.groupdict().items() if v}
+        word = next(v for k, v in groups.items() if k.endswith("n")) if any(k.endswith("n") for k in groups) else "1"
+        unit = next(v for k, v in groups.items() if k.endswith("u"))
+        n = int(word) if word.isdigit() else _NUMBER_WORDS_ELSEWHERE.get(word, 1)
+        if unit[0] in "sw" or unit.startswith(("недел", "週")):
+            days = 7 * n
+        elif unit[0] in "m" or unit.startswith(("месяц", "か月", "ヶ月")):
+            days = 30 * n
+        else:
+            days = n
+        if 0 < days <= 120:
+            facts.append((hit.start(), _fact(ref + timedelta(days=days), text, hit.start(), hit.end())))
+    return facts
 
 
 # ----------------------------------------------------------------------------------------- return date
 
 _AWAY = re.compile(
     r"\bout\b|\booo\b|\baway\b|\bleave\b|vacation|holiday|\bpto\b|\boff\b|travel|"
-    r"unavailable|abwesend|urlaub|nicht\s+im\s+büro|absent|congé|conference|limited\s+access|offline|not\s+in\s+the\s+office"
+    r"unavailable|abwesend|urlaub|nicht\s+im\s+büro|absent|congé|conference|limited\s+access|offline|not\s+in\s+the\s+office|"
+    r"отпуск|в\s+отъезде|нет\s+в\s+офисе|fuera\s+de\s+la\s+oficina|vacaciones|ausente|不在|休暇"
 )
 _RET_ANCHOR = re.compile(
-    r"\b(?:(?P<back>(?:back|return(?:s|ing)?|zurück|de\s+retour)"
+    r"\b(?:(?P<back>(?:back|return(?:s|ing)?|zurück|de\s+retour|regres[oa](?:\s+el)?|vuelvo(?:\s+el)?|ab(?:\s+dem)?(?=\s+\d))"
     r"(?:\s+(?:in|to|at)\s+(?:the\s+|my\s+)?(?:office|work|desk))?(?:\s+(?:on|from|by|am|le|the\s+morning\s+of))?)"
-    r"|(?P<thru>through|thru|(?:up\s+)?(?:to|until)\s+and\s+including|bis\s+einschließlich)"
-    r"|(?P<until>until|till|til|bis(?:\s+(?:zum|zur|am))?|jusqu'(?:au|à)(?:\s+la)?)"
+    r"|(?P<thru>through|thru|(?:up\s+)?(?:to|until)\s+and\s+including|bis\s+einschlie(?:ß|ss)lich)"
+    r"|(?P<until>until|till|til|bis(?:\s+(?:zum|zur|am))?|jusqu'(?:au|à)(?:\s+la)?|hasta(?:\s+el)?|до)"
     r"|(?P<to>to))\s*,?\s*|(?P<dash>(?<=\S)\s?[-–—]\s?)(?=\S)"
 )
+
+
+_RESUME_JA = re.compile(r"\s*(?:\([^)]{1,3}\))?\s*(?:より|から)[^。\n]{0,15}(?:再開|出社|復帰|戻)")
 
 
 def find_return_date(text: str, sent_at: datetime | None, *, limit: int = 20000) -> DateFact | None:
@@ -620,10 +708,16 @@ def find_return_date(text: str, sent_at: datetime | None, *, limit: int = 20000)
                 if w is None or low[w.end() : a.start()].strip():
                     continue
                 lo = w.start()
-            inclusive = "inclusive" in low[d.end() : d.end() + 14] or "einschließlich" in low[lo : a.end()]
+            after = low[d.end() : d.end() + 16]
+            inclusive = any(w in after for w in ("inclusive", "inclus", "включительно", "incluido")) or any(
+                w in low[lo : a.end()] for w in ("einschließlich", "einschliesslich")
+            )
             if not (a.group("back") or a.group("until")) or (a.group("until") and inclusive):
                 day = _add_business_days(day, 1)
             facts.append((lo, _fact(day, text, lo, d.end())))
+        for d in _DATE_RE.finditer(low):  # Japanese: 「8月17日(月)より通常業務を再開」, the date first
+            if _RESUME_JA.match(low, d.end()) and (day := _resolve_date(d, ref)) is not None:
+                facts.append((d.start(), _fact(day, text, d.start(), d.end())))
         return _first_unquoted(text, facts)
     except (ValueError, OverflowError):
         return None

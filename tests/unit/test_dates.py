@@ -421,3 +421,67 @@ def test_interview_day_without_a_clock_time() -> None:
     assert fact is not None and fact.day == date(2002, 1, 3)
     assert find_interview_day("Lunch was great, see you around January 3.", sent) is None  # no meeting words
     assert find_interview_day("The interview went well.", sent) is None  # no date
+
+
+# --- Spanish, Russian and Japanese dates; the writer's own absence ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fecha: jueves 5 de marzo de 2026\n  Hora: 11:00", datetime(2026, 3, 5, 11, 0, tzinfo=EST5)),
+        ("la entrevista es mañana a las 10:00", datetime(2026, 3, 5, 10, 0, tzinfo=EST5)),
+        ("собеседование назначено на 10 марта (вторник), 11:00", datetime(2026, 3, 10, 11, 0, tzinfo=EST5)),
+        ("завтра в 15:00 по видеосвязи", datetime(2026, 3, 5, 15, 0, tzinfo=EST5)),
+        ("■日時：2026年3月12日(木) 14:00〜15:00", datetime(2026, 3, 12, 14, 0, tzinfo=EST5)),
+        ("明日 10:00 からの面接", datetime(2026, 3, 5, 10, 0, tzinfo=EST5)),
+        ("Tuesday, March 10 (Tuesday) at 10am", datetime(2026, 3, 10, 10, 0, tzinfo=EST5)),
+    ],
+)
+def test_interview_times_in_other_languages(text: str, expected: datetime) -> None:
+    found = find_interview_time(text, WED)
+    assert found is not None and found.start == expected
+
+
+def test_por_la_manana_is_the_morning_not_tomorrow() -> None:
+    found = find_interview_time("el lunes 9 de marzo por la mañana a las 10:00", WED)
+    assert found is not None and found.start == datetime(2026, 3, 9, 10, 0, tzinfo=EST5)
+
+
+def test_the_writers_own_absence_is_no_meeting_time() -> None:
+    text = "I'm scheduling your meetings for March 12. I'll be leaving the office today at 2 pm."
+    assert find_interview_time(text, WED) is None
+    assert find_interview_time("Can we talk today at 2 pm about your interview?", WED) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nous reviendrons vers vous dans un délai de trois semaines.", date(2026, 3, 25)),
+        ("Le recruteur vous contactera sous 10 jours.", date(2026, 3, 14)),
+        ("Рекрутер рассмотрит резюме в течение недели и свяжется с вами.", date(2026, 3, 11)),
+        ("書類選考の結果につきましては、1週間以内にメールにてご連絡いたします。", date(2026, 3, 11)),
+        ("Nos pondremos en contacto contigo en un plazo de 5 días.", date(2026, 3, 9)),
+        ("Wir melden uns innerhalb von zwei Wochen bei Ihnen.", date(2026, 3, 18)),
+        ("We expect to contact shortlisted candidates by March 20.", date(2026, 3, 20)),
+        ("Bitte antworten Sie innerhalb von zwei Wochen.", None),  # asked of the candidate, no promise
+    ],
+)
+def test_stated_timelines_in_other_languages(text: str, expected: date | None) -> None:
+    found = find_reply_by(text, WED)
+    assert (found.day if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ich bin bis einschliesslich 13. März nicht im Büro.", date(2026, 3, 16)),
+        ("Je suis absente du bureau jusqu'au jeudi 12 mars inclus.", date(2026, 3, 13)),
+        ("Estaré fuera de la oficina y regreso el lunes 16 de marzo.", date(2026, 3, 16)),
+        ("Я в отпуске до 13 марта включительно.", date(2026, 3, 16)),
+        ("3月9日(月)〜3月13日(金)は休暇のため不在です。3月16日(月)より通常業務を再開いたします。", date(2026, 3, 16)),
+    ],
+)
+def test_return_dates_in_other_languages(text: str, expected: date) -> None:
+    found = find_return_date(text, WED)
+    assert found is not None and found.day == expected
