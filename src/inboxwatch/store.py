@@ -321,19 +321,24 @@ class Store:
         Only the picked ones are decoded: the point is not to read every personal letter on each scan.
         """
         rows = self.conn.execute(
-            "SELECT account, summary, classification, forced, label, links FROM messages WHERE relevant = 1"
-            " ORDER BY date, key"
+            "SELECT rowid, label, forced, links FROM messages WHERE relevant = 1 ORDER BY date, key"
         ).fetchall()
-        picked = sorted(set(select([LinkRow(row[4], bool(row[3]), row[5]) for row in rows])))
-        return [
-            StoredMessage(
-                account=rows[i][0],
-                message=message_from_json(json.loads(rows[i][1])),
-                classification=classification_from_json(json.loads(rows[i][2])),
-                forced=bool(rows[i][3]),
-            )
-            for i in picked
-        ]
+        picked = [rows[i][0] for i in sorted(set(select([LinkRow(r[1], bool(r[2]), r[3]) for r in rows])))]
+        found: dict[int, StoredMessage] = {}
+        for start in range(0, len(picked), 500):  # SQLite limits the parameters of one statement
+            chunk = picked[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for rowid, account, summary, classification, forced in self.conn.execute(
+                f"SELECT rowid, account, summary, classification, forced FROM messages WHERE rowid IN ({marks})",
+                chunk,
+            ):
+                found[rowid] = StoredMessage(
+                    account=account,
+                    message=message_from_json(json.loads(summary)),
+                    classification=classification_from_json(json.loads(classification)),
+                    forced=bool(forced),
+                )
+        return [found[rowid] for rowid in picked if rowid in found]  # one replaced meanwhile: read next time
 
     def messages(self, *, relevant_only: bool = False) -> list[StoredMessage]:
         """Stored messages, oldest first; ``relevant_only`` leaves out bulk mail no conversation can use."""
