@@ -6,6 +6,7 @@ store at ``now``; ``deliver`` hands due nudges to the channels, exactly once per
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -16,13 +17,27 @@ from typing import TYPE_CHECKING, Protocol
 
 from inboxwatch.compose import Templates, compose
 from inboxwatch.config import AccountConfig, Config
-from inboxwatch.errors import AuthError, InboxwatchError, NotifyError, SourceError, TransientSourceError
+from inboxwatch.errors import (
+    AuthError,
+    InboxwatchError,
+    NotifyError,
+    SourceError,
+    StoreError,
+    TransientSourceError,
+)
 from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.sources.base import Batch, Source
-from inboxwatch.store import Store, StoredMessage
-from inboxwatch.track import Conversation, build_conversations, joinable
+from inboxwatch.store import Control, Store, StoredMessage
+from inboxwatch.track import (
+    CACHE_VERSION,
+    Conversation,
+    build_conversations,
+    conversations_from_json,
+    conversations_to_json,
+    joinable,
+)
 
 if TYPE_CHECKING:
     from inboxwatch.analyse import Analyser, Outcome
@@ -213,11 +228,39 @@ class Overview:
     due: list[DueNudge]
 
 
+CONVERSATIONS_KEY = "conversations"
+
+
+def _conversations(config: Config, store: Store, controls: Mapping[str, Control]) -> list[Conversation]:
+    """The conversations in the store: the last ones built when no message was stored since (and the owner
+    is the same), else built again and kept for next time."""
+    stamp = json.dumps(
+        [CACHE_VERSION, store.generation(), config.identity.name, sorted(config.identity.addresses)]
+    )
+    cached = store.get_meta(CONVERSATIONS_KEY)
+    if cached:
+        try:
+            saved = json.loads(cached)
+            if saved.get("stamp") == stamp:
+                convs = conversations_from_json(saved["conversations"])
+                for conv in convs:
+                    conv.control = controls.get(conv.id)
+                return convs
+        except (ValueError, KeyError, TypeError, AttributeError) as e:  # an older or damaged copy: rebuild
+            log.debug("conversation cache unreadable (%s); rebuilding", e)
+    messages = store.relevant_messages(lambda rows: joinable(rows, config.identity))
+    convs = build_conversations(messages, config.identity, controls)
+    try:
+        store.set_meta(CONVERSATIONS_KEY, json.dumps({"stamp": stamp, "conversations": conversations_to_json(convs)}))
+    except StoreError as e:  # a read-only or busy state file: next time builds them again
+        log.debug("conversation cache not kept: %s", e)
+    return convs
+
+
 def overview(config: Config, store: Store, now: datetime, templates: Templates | None = None) -> Overview:
     """Conversations, their ladders and the nudges due at ``now``, from what the store holds."""
     controls = store.controls()
-    messages = store.relevant_messages(lambda rows: joinable(rows, config.identity))
-    convs = build_conversations(messages, config.identity, controls)
+    convs = _conversations(config, store, controls)
     ladders = evaluate_all(convs, config.follow_up, now)
     by_id = {c.id: c for c in convs}
     offers = [c for c in convs if ladders[c.id].stage == "offer"]

@@ -69,6 +69,17 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+GENERATION_KEY = "messages_generation"
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1')"
+        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (GENERATION_KEY,),
+    )
+
+
 @dataclass(frozen=True)
 class StoredMessage:
     account: str
@@ -231,6 +242,10 @@ class Store:
 
     # --- meta --------------------------------------------------------------------------------------
 
+    def generation(self) -> int:
+        """A number that changes whenever a message is stored: what tracking read may be reused until then."""
+        return int(self.get_meta(GENERATION_KEY) or 0)
+
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return str(row[0]) if row else None
@@ -282,6 +297,8 @@ class Store:
                     ),
                 )
                 added += cur.rowcount
+            if added:
+                _bump_generation(conn)
             for uid, reason in skipped:
                 conn.execute(
                     "INSERT OR IGNORE INTO skipped (account, role, uid, reason, seen_at) VALUES (?, ?, ?, ?, ?)",
@@ -314,6 +331,7 @@ class Store:
                     link_keys(record),
                 ),
             )
+            _bump_generation(conn)
 
     def relevant_messages(self, select: Callable[[Sequence[LinkRow]], Iterable[int]]) -> list[StoredMessage]:
         """Relevant messages, oldest first, of those ``select`` picks (by index) from their link rows.
