@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -231,11 +232,29 @@ class Overview:
 CONVERSATIONS_KEY = "conversations"
 
 
+def _code_stamp() -> str:
+    from inboxwatch import __version__, track
+
+    try:
+        return f"{__version__}:{os.stat(track.__file__).st_mtime_ns}"
+    except OSError:
+        return __version__
+
+
+_TRACKING_CODE = _code_stamp()
+
+
 def _conversations(config: Config, store: Store, controls: Mapping[str, Control]) -> list[Conversation]:
     """The conversations in the store: the last ones built when no message was stored since (and the owner
     is the same), else built again and kept for next time."""
     stamp = json.dumps(
-        [CACHE_VERSION, store.generation(), config.identity.name, sorted(config.identity.addresses)]
+        [
+            CACHE_VERSION,
+            _TRACKING_CODE,  # a new release (or an edited track.py) may group differently
+            store.generation(),
+            config.identity.name,
+            sorted(config.identity.addresses),
+        ]
     )
     cached = store.get_meta(CONVERSATIONS_KEY)
     if cached:
