@@ -64,6 +64,9 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"\bwould (mon|tues|wednes|thurs|fri|satur|sun)day\b[^?\n]{0,80}\bwork\b",
             r"\b(would|'d) (like|love) to (meet|speak with|talk (with|to)|chat with) you\b[^.?!\n]{0,60}"
             r"\b(interview|call|chat|conversation)",
+            r"\b(bring|have) you (in|back|down|over|out) (to|for) (meet|interview|speak|talk|an? (\w+ )?(interview|visit))",
+            r"\b(come|fly) (in|out|down|over) (to|and) (meet|interview|speak|talk)( with)?\b",
+            r"\bwhen (you are|you're|you'd be|you would be) (available|free) to (come in|come by|fly in|visit|interview)",
             r"\b(be )?prepared to (discuss|talk about|walk (us|me|them|him|her) through|present) (your|the)\b[^.?!\n]{0,50}"
             r"\b(experiences?|skills|background|qualifications|projects?|resume|résumé|cv|career|accomplishments)\b",
         ),
@@ -74,6 +77,7 @@ RULES: list[tuple[Label, float, Phrases]] = [
         _lower_rx(
             r"\b(are|would) you (be )?(available|free|open) (for|to) (an? |a quick )?(\w+ ){0,2}(call|chat|interview|conversation)",
             r"\bphone screen\b",
+            r"\bwhat (times|days|day|time) [^.?!\n]{0,30}\b(work|works|would work) (best )?for you\b",
             r"\bcalendly\.com/",
             r"\bgoodtime\.io\b",
             r"\bmodernloop\b",
@@ -93,6 +97,10 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
             r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
             r"\binterview (has been|was) (re)?scheduled\b",
+            r"\b(this|to|i|we) (email |note |message )?confirms? (your|the|our) (\w+ ){0,3}(interview|phone screen|visit|onsite)\b",
+            r"\b(i|we)('ve| have) (scheduled|booked|set) you (up )?(to|for) (interview|an? (\w+ )?interview)",
+            r"\b((i|we)('ve| have) (scheduled|booked|set) you (up )?|you (are|have been|'re) (scheduled|booked|set up) )to"
+            r" (meet|speak|talk) with\b[^.?!\n]{0,80}\b(interview\w*|opportunity|hiring|the (role|position) you)",
             r"\binterview\b[^.?!\n]{0,80}\b(is|has been|was|is now) (confirmed|scheduled|booked|rescheduled|set)\b",
             r"\b(we're|we are|you're|you are) (all )?(set|confirmed|booked|scheduled|on) (for|with) ",
             r"\bsee you (on|at|tomorrow|then|next|monday|tuesday|wednesday|thursday|friday)\b",
@@ -572,6 +580,7 @@ def classify(message: Message, identity: Identity) -> Classification:
         else:
             scores.common.append(f"calendar event {event.summary!r} is not an interview")
 
+    _outlook_block(scores, m, body, identity)
     interviewer = INTERVIEWER_SIDE.search(low) or SCHEDULE_FOR_SOMEONE.search(window)
     if interviewer:
         for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED, Label.ASSESSMENT):
@@ -733,6 +742,24 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
     )
     if interest and not after_interview and not any(scores.points.get(lab, 0) >= 2 for lab in CANDIDATE_LABELS):
         scores.add(Label.APPLICATION_RECEIVED, 2.5, f"short reply to the owner's own message: {interest.group(0)!r}")
+
+
+OUTLOOK_WHEN = re.compile(r"^[ \t]*When:[ \t]*([^\n]*\d{1,2}:\d{2}[^\n]*)$", re.M | re.I)
+
+
+def _outlook_block(scores: _Scores, m: Message, body: str, identity: Identity) -> None:
+    """A meeting request pasted as text (Outlook's "When: … / Where: …") for the owner's own interview: one
+    that names the owner (the candidate), not one that names somebody else to an interviewer."""
+    when = OUTLOOK_WHEN.search(body[:BODY_WINDOW])
+    if when is None:
+        return
+    about = _lowered(m.subject + "\n" + body[:600])
+    if not CALENDAR_INTERVIEW.search(about) or m.calendar:
+        return
+    surname = _surname(identity)
+    names_owner = bool(surname and re.search(rf"\b{re.escape(surname.lower())}\b", about))
+    if names_owner or re.search(r"\byour (\w+ )?interview\b", about):
+        scores.add(Label.INTERVIEW_CONFIRMED, 3.0, f"meeting request for the owner's interview: When: {when.group(1)[:60]!r}")
 
 
 def _interview_day(m: Message, body: str) -> dates.DateFact | None:
