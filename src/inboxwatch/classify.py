@@ -146,6 +146,7 @@ RULES: list[tuple[Label, float, Phrases]] = [
         2.5,
         _lower_rx(
             r"\b(thank(s| you)|thanks) for (applying|your application|submitting your application|your interest in (joining|working))",
+            r"\b(thank(s| you)|thanks) for (submitting|sending( us)?) your (resume|résumé|cv) (for|to)\b",
             r"\b(we('ve| have)|has been|was|is) (successfully )?(received|submitted)\b.{0,40}\bapplication",
             r"\bapplication (has been |was )?(received|submitted|confirmed|complete)\b",
             r"\byour application (was sent|has been sent|to) ",
@@ -162,7 +163,8 @@ RULES: list[tuple[Label, float, Phrases]] = [
         3.0,
         _lower_rx(
             r"\b(decided|chosen|elected) (not )?to (move|proceed|go) (forward|ahead) with (other|another|a different) (candidate|applicant)",
-            r"\bdecided (not to|to not) (move|proceed|go|continue|progress)( forward| ahead| further)?\b",
+            r"\bdecided (not to|to not) (move|proceed|go|continue|progress)( forward| ahead| further)? (with you\b|with your|"
+            r"at this (time|point|stage)|in the (\w+ )?process|to the next (round|stage|step))",
             r"\bdecided to (pursue|proceed with|move forward with|go with|continue with) (other|another|a different|the other)? ?(candidates?|applicants?|profiles?)",
             r"\b(offered|extended an offer for|filled) the (role|position|job|vacancy) (to|with) (another|a different|an internal|an?) ?(\w+ )?candidate",
             r"\bclos(e|ing) (the|our) (process|search|position|role|requisition|recruitment)\b",
@@ -181,6 +183,10 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"\bno longer (under consideration|being considered|considering your)",
             r"\b(other candidates|another candidate) whose (experience|qualifications|skills|background)",
             r"\bdecided to (move|go) (forward )?in a different direction",
+            r"\b(we|i)('ve| have) (now |already )?filled (the|this|that|our) (\w+ ){0,3}(position|role|opening|job|vacancy)",
+            r"\b(we|i)('ve| have) (now |already )?closed (the|this|that|our) (\w+ ){0,3}(role|opening|job|vacancy|search)\b",
+            r"\b(there is|there's|it is|it's|you are|you're) not a (good |strong )?(match|fit) (for|with) (the|this|that|our) "
+            r"(\w+ ){0,2}(position|role|opening|job)",
             r"\bnot (a|the right) (fit|match) (for|at) this (time|role|position)",
         ),
     ),
@@ -193,6 +199,13 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"\b(not the news you were hoping|wish i had better news|sorry to (share|tell you|let you know))",
         ),
     ),
+    (  # said of the process, with no object: "the team has decided not to move forward."
+        Label.REJECTION,
+        1.5,
+        _lower_rx(
+            r"\bdecided (not to|to not) (move|proceed|go|continue|progress) (forward|ahead|further)(?= ?[.!;]| at this| for now)",
+        ),
+    ),
     # --- offers
     (
         Label.OFFER,
@@ -202,7 +215,7 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"(offer|position|role|job)",
             r"\b(offer of employment|employment offer|job offer|offer letter|formal offer|verbal offer)\b",
             r"\b(we'd|we would) like to offer you (the|a|an) (position|role|job)",
-            r"\bextend(ing)? (you )?an offer\b",
+            r"\b(?<!not )(?<!not be )(?<!won't be )extend(ing)? (you )?an offer\b",
             r"\b(making|make|made) you (a |an )?(formal |verbal |written )?offer\b",
             r"\b(written|formal) offer (will|is|should)\b",
             r"\b(your|the) (signed )?(offer|transfer) letter (is ready|to sign|for your (review|records))",
@@ -433,7 +446,8 @@ NOT_A_JOB_APPLICATION = _lower_rx(
 # Words that place a message in a job search, in the languages the rules know.
 JOB_CONTEXT = _lower_rx(
     r"\b(candida(cy|te|tes|ture|tura|t|ts)|positions?|roles?|jobs?|openings?|vacanc(y|ies)|interview\w*|hiring|"
-    r"recruit\w*|résumé|resume|cv|offer letter|employment|hire|start date|salary|compensation|applying|applied|"
+    r"recruit\w*|résumé|resume|cv|offer letter|extend(ing)? (you )?an offer|employment|hire|start date|salary|"
+    r"compensation|applying|applied|"
     r"your application|careers?|talent|bewerbung|stelle|kandidat\w*|vorstellungsgespräch|poste|entretien|"
     r"solicitud|puesto|entrevista|vacante|собеседовани\w*|кандидат\w*|ваканси\w*|резюме|оффер)\b|応募|選考|面接|採用|内定"
 )
