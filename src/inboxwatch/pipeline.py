@@ -94,6 +94,9 @@ class ScanReport:
         return [a for a in self.accounts if a.error]
 
 
+SOURCE_MEMORY = "source_memory:"  # + account name: what the source keeps between processes (Source.remembered)
+
+
 def scan_account(config: Config, store: Store, source: Source, account: AccountConfig, now: datetime) -> AccountReport:
     """Bring one account's new mail into the store. Raises the source's errors.
 
@@ -102,6 +105,8 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
     """
     report = AccountReport(account.name)
     analyser: Analyser | None = None  # made with the first mail to read: a rescan with none needs no classifier
+    memory_key = SOURCE_MEMORY + account.name
+    source.recall(store.get_meta(memory_key))
     try:
         for role in source.roles():
             cursor = store.cursor(account.name, str(role))
@@ -131,6 +136,9 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
     finally:
         if analyser is not None:
             analyser.close()
+    memory = source.remembered()
+    if memory is not None and memory != store.get_meta(memory_key):
+        store.set_meta(memory_key, memory)
     return report
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
 import tracemalloc
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -126,6 +127,44 @@ def test_rescan_with_nothing_new_is_one_status_per_folder(dovecot: Dovecot, imap
         'STATUS "INBOX"',
         'STATUS "Sent"',
     ]
+
+
+def test_a_later_process_remembers_the_folders_instead_of_listing(
+    dovecot: Dovecot, imap_user: str, source_for: Any
+) -> None:
+    append(dovecot, imap_user, "INBOX", [job_mail(1)])
+    append(dovecot, imap_user, "Sent", [sent_mail(1)])
+    first: Recording = source_for(imap_user, Recording)
+    cursors = {role: last_cursor(drain(first, role, None)) for role in first.roles()}
+    memory = first.remembered()
+    assert memory is not None
+    assert json.loads(memory)["folders"] == {"inbox": "INBOX", "sent": "Sent", "drafts": "Drafts"}
+
+    later: Recording = source_for(imap_user, Recording)
+    later.recall(memory)
+    for role in later.roles():
+        assert drain(later, role, cursors[role]) == []
+    assert [c for c in later.commands if c not in ("LOGIN", "CAPABILITY")] == ['STATUS "INBOX"', 'STATUS "Sent"']
+
+    # A remembered folder that is gone (renamed by the user): list again, and carry on.
+    gone = memory.replace('"sent": "Sent"', '"sent": "Old Sent"')
+    after_rename: Recording = source_for(imap_user, Recording)
+    after_rename.recall(gone)
+    assert after_rename.folder(FolderRole.SENT) == "Old Sent"
+    assert drain(after_rename, FolderRole.SENT, cursors[FolderRole.SENT]) == []
+    assert after_rename.folder(FolderRole.SENT) == "Sent"
+    assert "LIST" in after_rename.commands
+
+    # Listed more than a day ago, or with other overrides in the config: not trusted.
+    stale = json.loads(memory)
+    stale["listed_at"] = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    old: Recording = source_for(imap_user, Recording)
+    old.recall(json.dumps(stale))
+    old.roles()
+    assert "LIST" in old.commands
+    overridden: Recording = source_for(imap_user, Recording, sent="Archive/Sent")
+    overridden.recall(memory)
+    assert overridden.folder(FolderRole.SENT) == "Archive/Sent"
 
 
 def test_candidates_are_read_whole_and_bulk_mail_only_to_its_headers(

@@ -66,3 +66,11 @@ class Source(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook; a default that does nothing is right
         """Release connections. Never raises."""
+
+    def remembered(self) -> str | None:
+        """What this source learnt of the mailbox that is worth keeping between processes (IMAP: which folder
+        plays which role), as text for the state file; None when nothing."""
+        return None
+
+    def recall(self, memory: str | None) -> None:  # noqa: B027 - optional hook; nothing to recall by default
+        """Take back what :meth:`remembered` gave, in a new process. Stale or unreadable memory is ignored."""

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NamedTuple, TypeVar
 
 from imapclient import IMAPClient
@@ -56,6 +56,7 @@ BATCH_SIZE: Final = 200  # UIDs per pass-1 FETCH, and at most per batch (one sto
 BATCH_BYTES: Final = 8 << 20  # body bytes per batch: with one batch prefetched, memory stays bounded
 MAX_BODY_BYTES: Final = 1 << 20  # bigger messages are read up to here (text and invites come first)
 DEFAULT_TIMEOUT: Final = 60.0
+FOLDERS_KEPT: Final = timedelta(days=1)  # folders found by LIST are listed again after this
 WATCHED_ROLES: Final = (FolderRole.INBOX, FolderRole.SENT)
 
 _HEADER_ITEM: Final = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
@@ -163,6 +164,8 @@ class IMAPSource(Source):
         self._known: dict[FolderRole, tuple[int, int]] = {}  # (uidvalidity, uidnext) after the last scan
         self._worker: tuple[threading.Thread, threading.Event] | None = None  # the prefetching thread
         self._enabled: IMAPClient | None = None  # the connection CONDSTORE was enabled on
+        self._listed_at: datetime | None = None  # when the folders were last listed
+        self._recalled = False  # the folders came from an earlier process (see recall)
 
     # --- connection ---------------------------------------------------------------------------------
 
@@ -276,6 +279,45 @@ class IMAPSource(Source):
 
     # --- folders ------------------------------------------------------------------------------------
 
+    def remembered(self) -> str | None:
+        """The folder of each role, with the overrides and the time they were found by (LIST)."""
+        if self._folders is None or self._listed_at is None:
+            return None
+        return json.dumps(
+            {
+                "folders": {str(role): name for role, name in sorted(self._folders.items())},
+                "overrides": {str(role): name for role, name in sorted(self._overrides.items()) if name},
+                "listed_at": self._listed_at.isoformat(),
+            },
+            sort_keys=True,
+        )
+
+    def recall(self, memory: str | None) -> None:
+        """Use the folders found by an earlier process, so a rescan need not LIST again; they are listed
+        again after a day, when the overrides changed, or when one of them has gone."""
+        if not memory or self._folders is not None:
+            return
+        try:
+            data = json.loads(memory)
+            listed_at = datetime.fromisoformat(data["listed_at"])
+            overrides = {str(role): name for role, name in sorted(self._overrides.items()) if name}
+            folders = {FolderRole(role): str(name) for role, name in data["folders"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return
+        if data.get("overrides") != overrides or not timedelta(0) <= self.clock() - listed_at <= FOLDERS_KEPT:
+            return
+        if FolderRole.INBOX not in folders:
+            return
+        self._folders, self._listed_at, self._recalled = folders, listed_at, True
+
+    def _forget_folders(self) -> bool:
+        """A recalled folder failed: list again. False when the folders were listed by this process."""
+        if not self._recalled:
+            return False
+        log.info("account %s: a remembered folder is gone; listing folders again", self.account)
+        self._folders, self._listed_at, self._recalled = None, None, False
+        return True
+
     def folders(self) -> dict[FolderRole, str]:
         """Role → folder name, resolved once per connection from overrides, SPECIAL-USE and known names."""
         if self._folders is None:
@@ -284,6 +326,7 @@ class IMAPSource(Source):
                 if needs_listing(self._overrides, (*WATCHED_ROLES, FolderRole.DRAFTS)):
                     listing = self._connection().list_folders()
                 self._folders = resolve_folders(listing, self._overrides)
+                self._listed_at, self._recalled = self.clock(), False
                 if FolderRole.SENT not in self._folders:
                     log.warning("account %s: no sent folder found; name it (sent = …) to watch replies", self.account)
         return self._folders
@@ -324,6 +367,18 @@ class IMAPSource(Source):
         return self._changes(role, cursor, since)
 
     def _changes(self, role: FolderRole, cursor: str | None, since: datetime | None) -> Iterator[Batch]:
+        started = False
+        try:
+            for batch in self._folder_changes(role, cursor, since):
+                started = True
+                yield batch
+        except SourceError as e:
+            # Refused before anything was read, with folders from an earlier process: one may be gone.
+            if started or isinstance(e, (AuthError, TransientSourceError)) or not self._forget_folders():
+                raise
+            yield from self._folder_changes(role, cursor, since)  # the folders as they are now
+
+    def _folder_changes(self, role: FolderRole, cursor: str | None, since: datetime | None) -> Iterator[Batch]:
         folder = self.folder(role)
         with self._errors(f"scanning {folder!r}"):
             client = self._connection()
