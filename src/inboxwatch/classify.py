@@ -735,9 +735,13 @@ INTEREST = _lower_rx(
 )
 
 
+def _is_reply(m: Message) -> bool:
+    return bool(m.in_reply_to or REPLY_SUBJECT.match(m.subject))
+
+
 def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
     """A short answer to the owner's own application or expression of interest acknowledges it."""
-    if not (m.in_reply_to or re.match(r"^\s*(re|aw|sv)\s*:", m.subject, P)):
+    if not _is_reply(m):
         return
     cut = QUOTE_CUT.search(m.text, 0, DATES_WINDOW)  # a short answer: its quote starts near the top
     if not cut:
@@ -758,6 +762,7 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
         scores.add(Label.APPLICATION_RECEIVED, 2.5, f"short reply to the owner's own message: {interest.group(0)!r}")
 
 
+REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv)\s*:", P)
 OUTLOOK_WHEN = re.compile(r"^[ \t]*When:[ \t]*([^\n]*\d{1,2}:\d{2}[^\n]*)$", re.M | re.I)
 
 
@@ -789,7 +794,7 @@ def _interview_thread(scores: _Scores, m: Message, low: str, identity: Identity)
     """
     if any(scores.points.get(label, 0) >= 2 for label in CANDIDATE_LABELS):
         return False
-    if not (m.in_reply_to or re.match(r"^\s*(re|aw|sv)\s*:", m.subject, P)):
+    if not _is_reply(m):
         return False
     ask = AVAILABILITY_ASK.search(low)
     if not ask or (m.to and not any(identity.is_me(a) for a in m.to)):
