@@ -11,7 +11,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
@@ -82,7 +82,7 @@ class Pending:
     def results(self) -> list[Outcome]:
         try:
             remote = [outcome for future in self._futures for outcome in future.result()]
-        except (BrokenProcessPool, OSError, RuntimeError) as e:
+        except (BrokenProcessPool, CancelledError, OSError, RuntimeError) as e:  # cancelled: an earlier batch broke
             self._analyser.fall_back(e)
             return [analyse(f, self._analyser.identity) for f in self._batch]
         outcomes = dict(self._local)

@@ -79,3 +79,27 @@ def test_mail_ruled_out_by_its_headers_is_analysed_here_in_order(monkeypatch: py
         for i, o in enumerate(serial)
     ]
     assert outcomes == remote_without_text
+
+
+def test_workers_killed_mid_scan_fall_back_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OOM killer or a crash takes the workers while two batches are in flight: both still come back."""
+    monkeypatch.setattr(analyse_module, "PARALLEL_MIN", 8)
+    messages = batch(40)
+    serial = [analyse(f, OWNER) for f in messages]
+    analyser = Analyser(OWNER, workers=2)
+    try:
+        analyser.run(messages[:10])  # the workers are up
+        assert analyser.pool is not None
+        first, second = analyser.submit(messages[:20]), analyser.submit(messages[20:])
+        for process in list(analyser.pool._processes.values()):
+            process.kill()
+        outcomes = first.results() + second.results()
+        assert analyser.workers == 1 and analyser.pool is None
+    finally:
+        analyser.close()
+    # Whatever the workers finished before they died comes back without its text; the rest is done here.
+    assert [without_text(o) for o in outcomes] == [without_text(o) for o in serial]
+
+
+def without_text(outcome: object) -> object:
+    return outcome if isinstance(outcome, str) else (replace(outcome[0], text=""), outcome[1])  # type: ignore[index]
