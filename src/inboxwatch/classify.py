@@ -65,6 +65,11 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"\b(would|'d) (like|love) to (meet|speak with|talk (with|to)|chat with) you\b[^.?!\n]{0,60}"
             r"\b(interview|call|chat|conversation)",
             r"\b(bring|have) you (in|back|down|over|out) (to|for) (meet|interview|speak|talk|an? (\w+ )?(interview|visit))",
+            r"\b(could|can|would) you (come|come in|come by|stop by|fly (in|out)) (for|to) (an? |the |your )?(\w+ ){0,2}interview",
+            r"\binvite you (back|in|out) (for|to) (an? |the )?(second|final|next|another|follow-up|third)? ?"
+            r"(round|interview|visit|conversation)",
+            r"\bset up (some )?time for you to (meet|speak|talk) with\b[^.?!\n]{0,60}\b(opening|role|position|interview|job)",
+            r"\bschedule you for (an? |the )?(\w+ ){0,3}(interviews?|onsite|on-site|site visit)",
             r"\b(come|fly) (in|out|down|over) (to|and) (meet|interview|speak|talk)( with)?\b",
             r"\bwhen (you are|you're|you'd be|you would be) (available|free) to (come in|come by|fly in|visit|interview)",
             r"\b(be )?prepared to (discuss|talk about|walk (us|me|them|him|her) through|present) (your|the)\b[^.?!\n]{0,50}"
@@ -97,6 +102,7 @@ RULES: list[tuple[Label, float, Phrases]] = [
             r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
             r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
             r"\binterview (has been|was) (re)?scheduled\b",
+            r"\b(put|added|booked) you on (\w+'s |the |our )?(calendar|schedule)s? for (the|your|an) (\w+ )?interview",
             r"\b(this|to|i|we) (email |note |message )?confirms? (your|the|our) (\w+ ){0,3}(interview|phone screen|visit|onsite)\b",
             r"\b(i|we)('ve| have) (scheduled|booked|set) you (up )?(to|for) (interview|an? (\w+ )?interview)",
             r"\b((i|we)('ve| have) (scheduled|booked|set) you (up )?|you (are|have been|'re) (scheduled|booked|set up) )to"
