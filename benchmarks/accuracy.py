@@ -56,9 +56,8 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
     gold: list[str] = []
     pred: list[str] = []
     when_total = when_ok = 0
-    reply_total = reply_ok = 0
+    days = {"reply_by": [0, 0], "return_date": [0, 0]}  # column → [correct, total]
     company_total = company_ok = 0
-    back_total = back_ok = 0
     errors: list[str] = []
     started = time.perf_counter()
     for folder in folders:
@@ -83,22 +82,14 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
                         f"{folder.name}/{row['file']}: interview_at gold {row['interview_at']}, "
                         f"got {result.interview_at}"
                     )
-            if row.get("reply_by"):
-                reply_total += 1
-                if result.reply_by and result.reply_by == date.fromisoformat(row["reply_by"][:10]):
-                    reply_ok += 1
+            for column, got in (("reply_by", result.reply_by), ("return_date", result.return_date)):
+                if not row.get(column):  # return_date: our fixtures only, an auto-reply's return date
+                    continue
+                days[column][1] += 1
+                if got and got == date.fromisoformat(row[column][:10]):
+                    days[column][0] += 1
                 elif show_errors:
-                    errors.append(
-                        f"{folder.name}/{row['file']}: reply_by gold {row['reply_by']}, got {result.reply_by}"
-                    )
-            if row.get("return_date"):  # our fixtures only: an auto-reply's return date
-                back_total += 1
-                if result.return_date and result.return_date == date.fromisoformat(row["return_date"][:10]):
-                    back_ok += 1
-                elif show_errors:
-                    errors.append(
-                        f"{folder.name}/{row['file']}: return_date gold {row['return_date']}, got {result.return_date}"
-                    )
+                    errors.append(f"{folder.name}/{row['file']}: {column} gold {row[column]}, got {got}")
             if row.get("company") and row["label"] not in ("other", "job_alert"):
                 company_total += 1
                 if result.company and normalise_company(result.company) == normalise_company(row["company"]):
@@ -128,6 +119,7 @@ def evaluate(folders: list[Path], show_errors: bool) -> dict[str, object]:
         f"interview_at correct to the day: {when_ok}/{when_total}"
         + (f" = {when_ok / when_total:.2f}" if when_total else "")
     )
+    (reply_ok, reply_total), (back_ok, back_total) = days["reply_by"], days["return_date"]
     print(f"reply_by correct: {reply_ok}/{reply_total}" + (f" = {reply_ok / reply_total:.2f}" if reply_total else ""))
     if back_total:
         print(f"auto-reply return date correct: {back_ok}/{back_total} = {back_ok / back_total:.2f}")
