@@ -1,10 +1,11 @@
-"""Message → Classification, from the mailbox owner's side as a candidate. Rules with weighted evidence.
+"""Message → Classification, from the mailbox owner's side as a candidate: rules and a trained model.
 
-Each label has phrase families with weights; headers (automatic replies, bulk mail), the sender's kind
-(applicant-tracking system, job board, scheduling tool, recruiter agency) and calendar structure add or
-veto. Mail where the owner is the interviewer, and business uses of job words ("offer", "regret to
-inform", "interview" in a newsletter) are the hard negatives the rules guard against. Every decision
-keeps the phrases and headers that made it.
+The rules (:mod:`inboxwatch.core.detect.rules`) read what rules read best: calendar structure, the sender's
+kind, automatic-reply and list headers, threads, the owner as interviewer or coordinator, business senses of
+"offer" and "application", interviews for the press or a study. What they find becomes features of the
+trained linear model (:mod:`inboxwatch.core.detect.model`) beside the message's own words, and their vetoes
+mask the labels they rule out; the model decides the rest. Every decision keeps the rules that fired, the
+words that weighed most for and against it, and the probability of every label.
 """
 
 from __future__ import annotations
@@ -16,478 +17,44 @@ from datetime import UTC, datetime, time
 from email.utils import getaddresses
 
 from inboxwatch import dates
+from inboxwatch.core.detect import features as feats
+from inboxwatch.core.detect.model import LinearModel, default_model
+from inboxwatch.core.detect.rules import (
+    ADJUSTMENTS,
+    AVAILABILITY_ASK,
+    CALENDAR_INTERVIEW,
+    CANDIDATE_LABELS,
+    INTEREST,
+    INTERVIEWER_SIDE,
+    JOB_CONTEXT,
+    NOT_A_JOB_APPLICATION,
+    NOT_A_JOB_INTERVIEW,
+    NOT_A_JOB_OFFER,
+    OUTBOUND_CONTEXT,
+    OUTBOUND_FOLLOW_UP,
+    OUTBOUND_THANKS,
+    OUTLOOK_WHEN,
+    P,
+    REPLY_SUBJECT,
+    ROLE_LINE,
+    RULES,
+    SCHEDULE_FOR_SOMEONE,
+    SOMEONE_ELSES_OFFER,
+)
 from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
 from inboxwatch.extract import find_company, find_contact, find_role
-from inboxwatch.fastre import Phrases
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
-P = re.IGNORECASE
 BODY_WINDOW = 4000  # the decision is near the top; quoted history and footers add cost, not signal
 FIRST_WINDOW = 1500  # what is read of mail that shows no sign of a job search in it
 DATES_WINDOW = 8000  # dates and stated timelines: a little further down (itineraries, signatures)
-
-
-def _lower_rx(*patterns: str) -> Phrases:
-    """For lower-cased text: matching without IGNORECASE is several times faster in ``re``."""
-    return Phrases("|".join(f"(?:{p})" for p in patterns))
-
-
-# (label, weight, pattern): weights are log-odds-like; ≥ 2 is decisive alone, 1 needs company.
-RULES: list[tuple[Label, float, Phrases]] = [
-    # --- interview requests
-    (
-        Label.INTERVIEW_REQUEST,
-        2.5,
-        _lower_rx(
-            r"\b(invite|invitation|like to invite|pleased to invite|happy to invite) you (to|for) (an? |the |your )?"
-            r"(\w+[- ]){0,3}(interview|phone screen|screen|screening call|conversation|chat|call|portfolio review|"
-            r"onsite|on-site|interview day|meeting|panel)",
-            r"\b(would|'d) (like|love) to (schedule|set up|arrange|book|invite you for) (an? |some |the )?"
-            r"(\w+[- ]){0,3}(interview|phone screen|screen|call|chat|conversation|meeting)",
-            r"\bmove (you )?(forward )?(to|into|with) (the )?(next|first|final|onsite|technical) (round|stage|step)",
-            r"\b(next step|next stage)s? (in|of) (the|our) (process|hiring process|interview process)",
-            r"\b(selected|chosen|shortlisted|invited) (you )?(to be interviewed|to interview|for (an? |the )?(\w+ )?interview)",
-            r"\b(set up|arrange|schedule|coordinate|line up) (your|an|the|a) (\w+ )?(interview|visit|on-?site)",
-            r"\b(send|email|e-mail|give) (me|us) (your )?(un)?availability\b",
-            r"\b(please|kindly) (use|click|follow) (the|this) (link|button) (below )?to (schedule|book|select|choose|pick)",
-            r"\b(schedule|book|pick|select|choose) (a|your|an) (time|slot|interview( time| slot)?)\b",
-            r"\b(share|send|let (me|us) know|provide) (me |us )?(your|some|a few) (availability|available times|times)",
-            r"\bwhat (times|days) (work|would work|are you available)",
-            r"\binterview (request|invitation)\b",
-            r"\b(send|share|give) (me |us )?(over )?(a few|a couple of|some|your) (windows|times|slots|options)( of availability)?",
-            r"\bwhat does your (availability|schedule|calendar) look like",
-            r"\b(are|would) you (be )?(free|around|available) [^.?!\n]{0,60}\b(chat|call|conversation|interview|screen|meet|zoom|video)",
-            r"\b(grab|pick|book|choose) (a|any|one) (slot|time)\b",
-            r"\b(would like|'d like|want) to (do|set up|have|schedule) a [^.?!\n]{0,30}\b(phone screen|screen|interview|call|video chat)",
-            r"\b(would|'d) like to move you (forward|ahead|on)\b",
-            r"\bnext step (is|will be|would be) (a|an) [^.?!\n]{0,50}\b(interview|conversation|call|chat|screen)",
-            r"\bwould (mon|tues|wednes|thurs|fri|satur|sun)day\b[^?\n]{0,80}\bwork\b",
-            r"\b(would|'d) (like|love) to (meet|speak with|talk (with|to)|chat with) you\b[^.?!\n]{0,60}"
-            r"\b(interview|call|chat|conversation)",
-            r"\b(bring|have) you (in|back|down|over|out) (to|for) (meet|interview|speak|talk|an? (\w+ )?(interview|visit))",
-            r"\b(could|can|would) you (come|come in|come by|stop by|fly (in|out)) (for|to) (an? |the |your )?(\w+ ){0,2}interview",
-            r"\binvite you (back|in|out) (for|to) (an? |the )?(second|final|next|another|follow-up|third)? ?"
-            r"(round|interview|visit|conversation)",
-            r"\bset up (some )?time for you to (meet|speak|talk) with\b[^.?!\n]{0,60}\b(opening|role|position|interview|job)",
-            r"\bschedule you for (an? |the )?(\w+ ){0,3}(interviews?|onsite|on-site|site visit)",
-            r"\b(come|fly) (in|out|down|over) (to|and) (meet|interview|speak|talk)( with)?\b",
-            r"\bwhen (you are|you're|you'd be|you would be) (available|free) to (come in|come by|fly in|visit|interview)",
-            r"\b(be )?prepared to (discuss|talk about|walk (us|me|them|him|her) through|present) (your|the)\b[^.?!\n]{0,50}"
-            r"\b(experiences?|skills|background|qualifications|projects?|resume|résumé|cv|career|accomplishments)\b",
-        ),
-    ),
-    (
-        Label.INTERVIEW_REQUEST,
-        1.2,
-        _lower_rx(
-            r"\b(are|would) you (be )?(available|free|open) (for|to) (an? |a quick )?(\w+ ){0,2}(call|chat|interview|conversation)",
-            r"\bphone screen\b",
-            r"\bwhat (times|days|day|time) [^.?!\n]{0,30}\b(work|works|would work) (best )?for you\b",
-            r"\bcalendly\.com/",
-            r"\bgoodtime\.io\b",
-            r"\bmodernloop\b",
-            r"\bavailability\b",
-        ),
-    ),
-    # --- interview confirmations
-    (
-        Label.INTERVIEW_CONFIRMED,
-        3.0,
-        _lower_rx(
-            r"\b(your|the) (\w+ ){0,3}interview (is|has been|was) (confirmed|scheduled|booked|rescheduled|moved|set)",
-            r"\b(confirm(ing|ation of)?|confirmed) (your |the |our )?(\w+ ){0,3}(interview|phone screen|video call)",
-            r"\byour (\w+ )?interview with ([\w.'-]+ ){1,3}(is |will be )?(held |scheduled |set )?(on|at|for|this|next|tomorrow)\b",
-            r"\binterview (confirmation|itinerary|schedule|details|reminder)\b",
-            r"\breminder:? (your |upcoming )?(\w+ ){0,3}interview\b",
-            r"\byou('re| are) (all )?(set|scheduled|confirmed|booked) (for|to interview)",
-            r"\b(look(ing)? forward to (speaking|meeting|talking|chatting) with you (on|at|tomorrow|next))",
-            r"\binterview (has been|was) (re)?scheduled\b",
-            r"\b(put|added|booked) you on (\w+'s |the |our )?(calendar|schedule)s? for (the|your|an) (\w+ )?interview",
-            r"\b(this|to|i|we) (email |note |message )?confirms? (your|the|our) (\w+ ){0,3}(interview|phone screen|visit|onsite)\b",
-            r"\b(i|we)('ve| have) (scheduled|booked|set) you (up )?(to|for) (interview|an? (\w+ )?interview)",
-            r"\b((i|we)('ve| have) (scheduled|booked|set) you (up )?|you (are|have been|'re) (scheduled|booked|set up) )to"
-            r" (meet|speak|talk) with\b[^.?!\n]{0,80}\b(interview\w*|opportunity|hiring|the (role|position) you)",
-            r"\binterview\b[^.?!\n]{0,80}\b(is|has been|was|is now) (confirmed|scheduled|booked|rescheduled|set)\b",
-            r"\b(we're|we are|you're|you are) (all )?(set|confirmed|booked|scheduled|on) (for|with) ",
-            r"\bsee you (on|at|tomorrow|then|next|monday|tuesday|wednesday|thursday|friday)\b",
-            r"\blet's do (it )?(tomorrow|today|monday|tuesday|wednesday|thursday|friday|at|on)\b",
-            r"\b(your|the) (virtual |on-?site |final |technical )*(onsite|on-site|interview|phone screen|screen|call) (is|will be) (tomorrow|today|on|at)\b",
-            r"\b(itinerary|agenda) for (your|the) (visit|onsite|interview|day)\b",
-            r"\bnew (event|interview) (scheduled|confirmed)\b",
-            r"\b(your|the) (interview|meeting) with [a-z]+( [a-z]+)? (is |will be )?(on |at |this |next |tomorrow)",
-            r"\b(travel|flight|hotel) arrangements\b.{0,80}\b(interview|meetings?|visit)\b",
-            r"\b(scheduling|schedule|scheduled) (the |your )?(meetings|interviews) (for|on)\b",
-            r"\b(interview|visit) (schedule|itinerary|agenda) (is )?attached\b",
-        ),
-    ),
-    # --- cancellations
-    (
-        Label.INTERVIEW_CANCELLED,
-        3.0,
-        _lower_rx(
-            r"\b(interview|phone screen|call)( \w+){0,3} (has been |is |was )?(cancel+ed|postponed|called off)",
-            r"\b(need|have|had) to (cancel|postpone) (your |our |the )?(\w+ ){0,2}(interview|call|phone screen)",
-            r"\bcancel+ed (event|interview)\b",
-            r"\b(need|needs|have|has|had|asked) to (cancel|postpone|push|call off|put on hold)( back)? (your |our |the |"
-            r"tomorrow's |today's |this week's )?(\w+ ){0,3}(interview|call|phone screen|review|onsite|on-site|meeting|"
-            r"conversation|chat|\d+ ?(am|pm))",
-            r"\binterview (is|has been) (off|called off|on hold)\b",
-        ),
-    ),
-    # --- assessments
-    (
-        Label.ASSESSMENT,
-        3.0,
-        _lower_rx(
-            r"\b(coding|technical|online|skills?|cognitive|personality|take[- ]home) (challenge|assessment|exercise|test|assignment|task)\b",
-            r"\b(one[- ]way|recorded|on[- ]demand|asynchronous) video (interview|screen|assessment)",
-            r"\bcomplete (the|this|your|an|our|a) (\w+ ){0,2}(assessment|challenge|test|exercise|assignment|case study)",
-            r"\b(design|case[- ]study|coding|technical|written|analytics|data) (exercise|assignment|challenge|case)\b",
-            r"\b(hackerrank|codility|codesignal|hirevue|testgorilla|coderbyte|karat|spark ?hire|willo)\b",
-        ),
-    ),
-    # --- application received
-    (
-        Label.APPLICATION_RECEIVED,
-        2.5,
-        _lower_rx(
-            r"\b(thank(s| you)|thanks) for (applying|your application|submitting your application|your interest in (joining|working))",
-            r"\b(thank(s| you)|thanks) for (submitting|sending( us)?) your (resume|résumé|cv) (for|to)\b",
-            r"\b(we('ve| have)|has been|was|is) (successfully )?(received|submitted)\b.{0,40}\bapplication",
-            r"\bapplication (has been |was )?(received|submitted|confirmed|complete)\b",
-            r"\byour application (was sent|has been sent|to) ",
-            r"\bwe (have )?received your (application|resume|résumé|cv)\b",
-            r"\bapplication (confirmation|acknowledg(e)?ment)\b",
-            r"\bsuccessfully (applied|submitted)\b",
-            r"\b(sent|forwarded|passed|submitted) your (resume|résumé|cv|application|profile) (on |along )?to (the |our )?"
-            r"(hiring manager|hiring team|team|recruiter|manager)",
-        ),
-    ),
-    # --- rejections
-    (
-        Label.REJECTION,
-        3.0,
-        _lower_rx(
-            r"\b(decided|chosen|elected) (not )?to (move|proceed|go) (forward|ahead) with (other|another|a different) (candidate|applicant)",
-            r"\bdecided (not to|to not) (move|proceed|go|continue|progress)( forward| ahead| further)? (with you\b|with your|"
-            r"at this (time|point|stage)|in the (\w+ )?process|to the next (round|stage|step))",
-            r"\bdecided to (pursue|proceed with|move forward with|go with|continue with) (other|another|a different|the other)? ?(candidates?|applicants?|profiles?)",
-            r"\b(offered|extended an offer for|filled) the (role|position|job|vacancy) (to|with) (another|a different|an internal|an?) ?(\w+ )?candidate",
-            r"\bclos(e|ing) (the|our) (process|search|position|role|requisition|recruitment)\b",
-            r"\bnot (be )?extending (you )?an offer",
-            r"\b(won't|will not|aren't|are not) be (moving|progressing|proceeding|taking) (you |your application )?(forward|further|ahead)",
-            r"\b(will not|won't|not be|are not|aren't|unable to|cannot) (be )?(moving|move|proceed(ing)?|progress(ing)?) "
-            r"(forward |further )?with your (application|candidacy)",
-            r"\bnot (to )?(move|moving|proceed|proceeding) (forward )?with your (application|candidacy)",
-            r"\b(position|role|vacancy|requisition) (has been|was|is now) (filled|closed|cancel+ed|put on hold)",
-            r"\b(keep|retain|hold) your (resume|résumé|cv|information|details|application) on file",
-            r"\bpursue (other|another) (candidates|applicants)",
-            r"\b(you were|you have) not (been )?(selected|successful)",
-            r"\bnot (been )?selected (to|for) (move|proceed|the next|further|an interview|this)",
-            r"\bunsuccessful\b.{0,40}\b(application|candidacy)",
-            r"\b(didn't|did not|don't|do not) have (a )?(good |suitable )?(fit|match|opening|position)s? (for you )?(right now|at (this|the moment|present))",
-            r"\bno longer (under consideration|being considered|considering your)",
-            r"\b(other candidates|another candidate) whose (experience|qualifications|skills|background)",
-            r"\bdecided to (move|go) (forward )?in a different direction",
-            r"\b(we|i)('ve| have) (now |already )?filled (the|this|that|our) (\w+ ){0,3}(position|role|opening|job|vacancy)",
-            r"\b(we|i)('ve| have) (now |already )?closed (the|this|that|our) (\w+ ){0,3}(role|opening|job|vacancy|search)\b",
-            r"\b(there is|there's|it is|it's|you are|you're) not a (good |strong )?(match|fit) (for|with) (the|this|that|our) "
-            r"(\w+ ){0,2}(position|role|opening|job)",
-            r"\bnot (a|the right) (fit|match) (for|at) this (time|role|position)",
-        ),
-    ),
-    (
-        Label.REJECTION,
-        1.0,
-        _lower_rx(
-            r"\bregret to (inform|let you know|tell you)",
-            r"\bunfortunately\b",
-            r"\b(not the news you were hoping|wish i had better news|sorry to (share|tell you|let you know))",
-        ),
-    ),
-    (  # said of the process, with no object: "the team has decided not to move forward."
-        Label.REJECTION,
-        1.5,
-        _lower_rx(
-            r"\bdecided (not to|to not) (move|proceed|go|continue|progress) (forward|ahead|further)(?= ?[.!;]| at this| for now)",
-        ),
-    ),
-    # --- offers
-    (
-        Label.OFFER,
-        3.0,
-        _lower_rx(
-            r"\b(pleased|delighted|happy|excited|thrilled) to (extend|offer|make) (you )?(an |the |a |our )?(formal |official |verbal )?"
-            r"(offer|position|role|job)",
-            r"\b(offer of employment|employment offer|job offer|offer letter|formal offer|verbal offer)\b",
-            r"\b(we'd|we would) like to offer you (the|a|an) (position|role|job)",
-            r"\b(?<!not )(?<!not be )(?<!won't be )extend(ing)? (you )?an offer\b",
-            r"\b(making|make|made) you (a |an )?(formal |verbal |written )?offer\b",
-            r"\b(written|formal) offer (will|is|should)\b",
-            r"\b(your|the) (signed )?(offer|transfer) letter (is ready|to sign|for your (review|records))",
-            r"\bsigned,? (\w+ )?offer letter\b",
-        ),
-    ),
-    # --- recruiter outreach
-    (
-        Label.RECRUITER_OUTREACH,
-        2.0,
-        _lower_rx(
-            r"\b(came across|found|saw|reviewed|noticed) your (profile|resume|résumé|cv|background|experience)",
-            r"\b(on behalf of|for) (my|our|a) client\b",
-            r"\bmy client\b",
-            r"\b(are|would) you (be )?(open|interested) (to|in) (hearing|exploring|learning|discussing|a new|new|an?) ",
-            r"\bexciting (new )?(opportunity|role|position)\b",
-            r"\bi('m| am) (a |an )?(\w+ ){0,2}(recruiter|headhunter|talent partner|sourcer|recruiting consultant)\b",
-            r"\b(staffing|recruitment|search) (firm|agency)\b",
-            r"\byour (background|experience|profile) (is|seems|looks) (a )?(great|perfect|strong|good) (fit|match)",
-            r"\bi (represent|work with|am working with|'m working with) (a |an |several |many )?(\w+ ){0,3}(firm|clients?|companies|organi[sz]ations|employers)",
-            r"\b(send|forward|e-?mail) me (a copy of )?your (resume|résumé|cv)\b",
-            r"\b(executive|retained) search\b",
-            r"\bsearch consultant\b",
-            r"\bplacement (firm|agency|specialist)s?\b",
-            r"\b(position|opportunit(y|ies)|role)s? (that )?i (would like|'d like|want) to (discuss|talk|share)",
-            r"\b(join|joining) (our|my) talent (network|community|pool)\b",
-            r"\b(would|are) you (be )?open to (a|an) (quick |short |brief |informal )?(chat|call|conversation|coffee)",
-            r"\b(open to|considering|exploring) (new|other|a new) (opportunit|role|position|challenge)",
-            r"\b(saw|read|came across|loved|enjoyed) your (talk|work|github|post|portfolio|article|open[- ]source)",
-            r"\b(your|the) (profile|background|experience|work) (on linkedin |on github )?(caught my eye|stood out|impressed)",
-            r"\bi('m| am) (the )?(founder|co-?founder|cto|ceo|head of (talent|engineering|recruiting))\b.{0,80}\b(hiring|building|looking)",
-            r"\b(we're|we are) (hiring|growing|building out|looking for)\b",
-            r"\b(headhunt|chasseur de têtes|personalberat|cazatalentos|スカウト|рекрутер|кадров\w+ агентств)",
-            r"\b(my|our) (firm|company|agency|team) (specializ|specialis|focus)\w* (in|on) (plac|recruit|search|staffing)",
-            r"\b(staffing|recruiting|recruitment|search|placement) (firm|agency|group|company|partners|associates|consultants)\b",
-            r"\b(working on )?fill(ing)? (several|a number of|multiple|various) (\w+ ){0,3}(positions|roles|openings)",
-            r"\b(when|once|after) i (receive|get|have) your (resume|résumé|cv|email)",
-            r"\bsend your (resume|résumé|cv) (back )?to me\b",
-            r"\b(explor|discuss)\w* (new |other |some )?(job |career )?opportunities\b",
-            r"\bclients? (in \w+ )?(are |start |starting )?(hiring|looking|seeking)\b",
-        ),
-    ),
-    (
-        Label.RECRUITER_OUTREACH,
-        1.0,
-        _lower_rx(
-            r"^\s*(executive |senior |technical )?(recruiter|recruiting consultant|search consultant|talent (partner|scout))\s*$",
-            r"\b(is|are) (seeking|looking for) (a|an) (\w+ ){0,4}(individual|analyst|manager|engineer|trader|candidate|professional)",
-            r"\bcompensation\b.{0,40}\b(k|000)\b",
-            r"\bposition description\b",
-        ),
-    ),
-    # --- job alerts and career newsletters
-    (
-        Label.JOB_ALERT,
-        2.0,
-        _lower_rx(
-            r"\b(positions|jobs|openings|opportunities|vacancies) (available|open|currently open)\b",
-            r"\b(open|new|current) (positions?|openings?|vacanc(y|ies)) (at|in|with|on)\b",
-            r"\bif (anyone|anybody|you know (anyone|someone|somebody)) (is |who is |who's )?(interested|looking)\b",
-            r"\b(please )?(send|forward|pass|circulate) (this |it )?(on |along |around )?to (people|anyone|others|friends|"
-            r"your (network|contacts|colleagues))",
-            r"\b(looking|wanting|seeking) to hire\b",
-        ),
-    ),
-    (
-        Label.JOB_ALERT,
-        2.5,
-        _lower_rx(
-            r"\b(new|latest|top|featured|recommended) (\w+ ){0,2}(jobs|openings|roles|positions|vacancies|listings)\b",
-            r"\b(jobs|roles|openings) (this week|of the week|weekly|digest)\b",
-            r"\bweekly (jobs|roles|openings)\b",
-            r"\b(stellenangebote|neue jobs|jobangebote|offres d'emploi|ofertas (de empleo|para ti)|nuevas ofertas)\b",
-            r"(新着求人|おすすめ求人|求人情報)",
-            r"\b(новые вакансии|подходящие вакансии|вакансии для вас)\b",
-            r"\bjob alert\b",
-            r"\bnew jobs? (for you|matching|that match|in )",
-            r"\bjobs? (you may|you might) (be interested|like)",
-            r"\brecommended jobs\b",
-            r"\b(\d+|new) (new )?(jobs|positions|openings|roles) (for|in|near|matching)",
-            r"\bbased on your (profile|search|preferences|job search)",
-            r"\bjobs? (digest|newsletter|roundup)\b",
-            r"\btop (job )?picks for you\b",
-            r"\bunsubscribe from (these|this|job) (alerts?|emails?)",
-            r"\bjob ?(watch|bank|board|mail|postings? (list|digest))\b",
-            r"\b(available|current|open|new) (job|career|employment) (opportunities|openings|postings|listings)\b",
-            r"\b(job|position|vacancy) (announcement|posting|listing)s?\b",
-            r"\bjobs? network\b",
-            r"\bcareer (center|centre|services) (job|posting)",
-        ),
-    ),
-    # --- automatic replies
-    (
-        Label.AUTO_REPLY,
-        3.0,
-        _lower_rx(
-            r"^(automatic reply|auto(matic)?[- ]?(reply|response)|out of (the )?office|ooo|abwesenheitsnotiz|"
-            r"réponse automatique|respuesta automática|autosvar)\b",
-            r"\bi (am|will be|'m) (currently )?(out of (the )?office|away from (the office|my desk)|on (annual |parental )?leave|on vacation|on holiday)",
-            r"\bthis is an auto(matic|mated)[- ]?(reply|response)",
-            r"\b(limited|no) access to (my )?e-?mail\b",
-        ),
-    ),
-    # --- the same families in German, French, Spanish, Japanese and Russian (the most common asks only)
-    (
-        Label.INTERVIEW_REQUEST,
-        2.5,
-        _lower_rx(
-            r"\b(einladen|einladung) (zu|zum) (einem |einem ersten )?(\w+ )?(vorstellungsgespräch|gespräch|interview)",
-            r"\b(vous )?invit(er|ons) (à|a) (un )?(premier )?entretien\b",
-            r"\bvos disponibilités\b",
-            r"\binvitar(te|le)? a una entrevista\b",
-            r"\b(tu|su) disponibilidad\b",
-            r"面接.{0,20}(ご案内|日程|候補日|ご都合)",
-            r"(ご都合|候補日).{0,20}(お知らせ|教えて)",
-            r"приглас\w* (вас )?на (\w+ )?(собеседование|интервью)",
-            r"удобн\w+ (для вас )?врем",
-        ),
-    ),
-    (
-        Label.INTERVIEW_CONFIRMED,
-        3.0,
-        _lower_rx(
-            r"\b(bestätig\w*|bestätigung)\b.{0,60}\b(vorstellungsgespräch|bewerbungsgespräch|interview)",
-            r"\b(vorstellungsgespräch|bewerbungsgespräch|interview)\b.{0,40}\bbestätigt",
-            r"\bconfirm\w* (de )?(votre|notre|l')\s?entretien",
-            r"\bentretien\b.{0,40}\bconfirmé",
-            r"\bconfirm\w* (de )?(tu|su|la) entrevista",
-            r"\bentrevista\b.{0,40}\bconfirmad",
-            r"面接.{0,20}(確定|決定|確認)",
-            r"(確定|決定)しました.{0,20}面接",
-            r"подтвержд\w+.{0,40}(собеседовани|интервью)",
-            r"(собеседовани|интервью)\w*.{0,40}подтвержд",
-        ),
-    ),
-    (
-        Label.INTERVIEW_CANCELLED,
-        3.0,
-        _lower_rx(
-            r"\b(vorstellungsgespräch|bewerbungsgespräch|interview)\b.{0,40}\b(abgesagt|verschoben|absagen|verschieben)",
-            r"\b(annul|report)\w* (de )?(votre|notre|l')\s?entretien",
-            r"\bentretien\b.{0,40}\b(annulé|reporté)",
-            r"\b(cancelar|posponer|aplazar)\w* (la |tu |su )?entrevista",
-            r"\bentrevista\b.{0,40}\b(cancelad|pospuest|aplazad)",
-            r"面接.{0,20}(キャンセル|中止|延期)",
-            r"(отмен|перенес|перенос)\w*.{0,40}(собеседовани|интервью)",
-        ),
-    ),
-    (
-        Label.REJECTION,
-        3.0,
-        _lower_rx(
-            r"\b(leider|bedauerlicherweise)\b.{0,120}\b(absage|nicht (weiter )?berücksichtigen|anderen (kandidat|bewerb))",
-            r"\b(nicht|keine) (in die engere auswahl|weiter berücksichtig)",
-            r"\b(malheureusement|regret)\w*\b.{0,120}\b(pas (pu )?(retenu|donner suite)|autre candidat)",
-            r"\bne pas donner suite\b",
-            r"\b(lamentablemente|lamentamos)\b.{0,120}\b(no (ha sido|has sido|continuar|seguir)|otr[oa]s? candidat)",
-            r"(お祈り申し上げ|見送らせて|ご期待に添えない|不採用)",
-            r"к сожалению.{0,120}(не готовы|отказ|другого кандидата|не можем предложить)",
-        ),
-    ),
-    (
-        Label.OFFER,
-        3.0,
-        _lower_rx(
-            r"\b(vertragsangebot|arbeitsvertrag|angebot für die (position|stelle))\b",
-            r"\bproposition d'embauche\b",
-            r"\b(promesse|offre) d'(embauche|emploi)\b",
-            r"\boferta (de empleo|de trabajo|laboral|formal)\b",
-            r"(内定|採用内定|オファー)",
-            r"(предложение о работе|оффер|job offer)",
-        ),
-    ),
-    (
-        Label.APPLICATION_RECEIVED,
-        2.5,
-        _lower_rx(
-            r"\b(bewerbung|ihre unterlagen)\b.{0,60}\b(erhalten|eingegangen)",
-            r"\bvielen dank für ihre bewerbung\b",
-            r"\b(candidature)\b.{0,60}\b(bien )?(reçue|enregistrée)",
-            r"\bmerci (pour|de) votre candidature\b",
-            r"\b(accusons|accuse) (bonne )?réception de votre candidature\b",
-            r"\b(wir )?bestätigen (den )?(eingang|erhalt) ihrer bewerbung\b",
-            r"\bconfirmamos (la )?recepción de (tu|su) (solicitud|candidatura)",
-            r"\bмы получили ваш[ае]? (резюме|отклик|заявк)",
-            r"\b(hemos recibido|recibimos) tu (solicitud|candidatura)",
-            r"\b(tu|su) (solicitud|candidatura) (se ha enviado|ha sido enviada|fue enviada|se envió)",
-            r"\bgracias por (tu|su) (solicitud|candidatura|postulación)",
-            r"(ご応募いただき|応募を受け付け|エントリーを受け付け)",
-            r"(ваш[ае]? (резюме|отклик|заявк)\w*.{0,40}(получен|принят))",
-        ),
-    ),
-]
-
-# Where the owner is the interviewer or coordinator, or "interview" is about something else.
-INTERVIEWER_SIDE = _lower_rx(
-    r"\binterview (panel|kit|feedback|scorecard|debrief|loop for)\b",
-    r"\b(submit|complete|leave) (your )?(interview )?(feedback|scorecard)",
-    r"\byou('re| are| have been) (on|added to|scheduled (to|for)) (the )?(interview|panel|interview panel)",
-    r"\b(please|can you|could you) (interview|meet with) (the |our |this )?candidate",
-    r"\binterview (\w+ )?(with|of) (the |a |our )?candidate\b",
-    r"\b(as|the) interviewer\b",
-    r"\b(this|the|a) candidate's (results|submission|assessment|answers|test|code)\b",
-    r"\breview (the|this|a) candidate\b",
-    r"\bexit[- ]interview\b",
-    r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
-    r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
-    r"\b(reporter|journalist|our readers|our listeners|for (a|an|our) (story|article|piece|feature|profile))\b",
-    r"\b(podcast|episode|on air|webinar|fireside chat|guest (on|for)|be (a|our) guest)\b",
-)
-SCHEDULE_FOR_SOMEONE = re.compile(r"\b[Ii]nterview [Ss]chedule (for|of) (?!you\b)[A-Z]")
-NOT_A_JOB_OFFER = _lower_rx(
-    r"\b\d+ ?% off\b",
-    r"\b(special|limited[- ]time|exclusive|holiday|promotional) offer",
-    r"\bfree shipping\b",
-    r"\b(coupon|discount|promo code)\b",
-    r"\bunable to offer\b",
-    r"\brescind",
-)
-SOMEONE_ELSES_OFFER = re.compile(r"\b[A-Z][a-z]+'s (\w+ )?offer\b")  # "Michael's offer": HR about another person
-NOT_A_JOB_APPLICATION = _lower_rx(
-    r"\bapplication (to open|for (a |an |your )?(new )?(account|loan|credit|card|mortgage|visa|permit|membership|grant|lease))",
-    r"\b(account|loan|credit card|mortgage|membership|rental|insurance|visa|course|program(me)?|admissions?|scholarship|"
-    r"grant|tenancy|apartment) application\b",
-    r"\b(admissions? (office|committee|team)|enrol(l)?ment|tuition|semester|intake|cohort|the course|the programme|"
-    r"the program|flat|apartment|tenancy|landlord|lease)\b",
-)
-# Words that place a message in a job search, in the languages the rules know.
-JOB_CONTEXT = _lower_rx(
-    r"\b(candida(cy|te|tes|ture|tura|t|ts)|positions?|roles?|jobs?|openings?|vacanc(y|ies)|interview\w*|hiring|"
-    r"recruit\w*|résumé|resume|cv|offer letter|extend(ing)? (you )?an offer|employment|hire|start date|salary|"
-    r"compensation|applying|applied|"
-    r"your application|careers?|talent|bewerbung|stelle|kandidat\w*|vorstellungsgespräch|poste|entretien|"
-    r"solicitud|puesto|entrevista|vacante|собеседовани\w*|кандидат\w*|ваканси\w*|резюме|оффер)\b|応募|選考|面接|採用|内定"
-)
-OUTBOUND_THANKS = _lower_rx(
-    r"\bthank(s| you)( all| both| so much| again| very much)? for (the|your|our|taking|meeting|speaking|talking|chatting|this|today|"
-    r"having|a great|a wonderful|the opportunity)\b",
-    r"\b(enjoyed|great|pleasure|lovely|wonderful) (speaking|meeting|talking|chatting|to meet|to speak|our (conversation|call|chat))",
-    r"\bvielen dank für (das|unser|ihr) (\w+ )?(gespräch|interview|zeit)",
-    r"\bmerci (beaucoup )?pour (notre|l'|votre|cet) ?(entretien|échange|temps)",
-    r"\bgracias por (la|tu|su|el) (entrevista|tiempo|conversación)",
-    r"(面接|お時間).{0,20}(ありがとう|御礼|お礼)",
-    r"спасибо за (собеседование|встречу|время|разговор)",
-)
-OUTBOUND_FOLLOW_UP = _lower_rx(
-    r"\b(follow(ing)?[- ]?up|check(ing)? in|touch(ing)? base) (on|about|regarding|with you|again)\b",
-    r"\b(wanted|like) to (follow[- ]?up|check in|ask whether|ask if)\b",
-    r"\bany (update|news|word)\b",
-    r"\b(status|update) (on|of|regarding) (my|the) (application|candidacy|interview|decision|process)",
-    r"\bwhere things stand\b",
-    r"\b(update|news) on the (decision|process|timeline|role|position)",
-    r"\b(stand (meiner|der) bewerbung|nachfragen)\b",
-    r"\b(suivi|état) de (ma|votre) candidature\b",
-    r"\b(estado|seguimiento) de (mi|la) (solicitud|candidatura)\b",
-    r"(選考状況|進捗)",
-    r"статус (моей )?(заявки|кандидатуры)",
-)
-OUTBOUND_CONTEXT = _lower_rx(
-    r"\b(team|onsite|on-site|call|conversation|chat|meeting|next steps|decision|process|opportunity|panel|screen|"
-    r"discussion|exercise|interview\w*)\b"
-)
+EXPLAIN = 4  # how many words for and against the label the evidence names
 QUOTE_CUT = re.compile(
     r"^[ \t]*(On .{5,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .+\nSent: |_{10,}|Le .{5,100} a écrit|Am .{5,100} schrieb)",
     re.M,
 )
+INTERVIEW_LABELS = (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED)
+OUTBOUND_LABELS = frozenset({Label.THANK_YOU, Label.FOLLOW_UP, Label.OTHER})
 
 
 @dataclass
@@ -495,10 +62,42 @@ class _Scores:
     points: dict[Label, float] = field(default_factory=lambda: defaultdict(float))
     evidence: dict[Label, list[str]] = field(default_factory=lambda: defaultdict(list))
     common: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)  # names of the adjustments that fired
+    phrases: list[str] = field(default_factory=list)  # names of the phrase families that matched
+    vetoed: dict[Label, str] = field(default_factory=dict)  # labels ruled out, with the reason
 
     def add(self, label: Label, weight: float, why: str) -> None:
         self.points[label] += weight
         self.evidence[label].append(why)
+
+    def adjust(self, name: str, label: Label, why: str = "", weight: float | None = None) -> None:
+        """Apply the named adjustment of the table (its weight, unless given) to ``label``."""
+        adjustment = ADJUSTMENTS[name]
+        self.add(label, adjustment.weight if weight is None else weight, why or adjustment.reason)
+        self.note(name)
+
+    def note(self, name: str) -> None:
+        if name not in self.fired:
+            self.fired.append(name)
+
+    def veto(self, labels: tuple[Label, ...], why: str) -> None:
+        for label in labels:
+            self.vetoed.setdefault(label, why)
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What the rules made of an incoming message: the scores, the event, and what the model needs."""
+
+    scores: _Scores
+    event: CalendarEvent | None
+    bulk: bool
+    body: str
+    verdict: Label
+
+    def view(self) -> feats.RuleView:
+        verdict = str(self.verdict) if self.verdict is not Label.OTHER else ""
+        return feats.RuleView(tuple(self.scores.fired), tuple(self.scores.phrases), verdict)
 
 
 def own_text(text: str, limit: int | None = None) -> str:
@@ -515,31 +114,132 @@ def _lowered(text: str) -> str:
 
 def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) -> None:
     """``text`` is lower-cased already (``_lowered``)."""
-    for label, weight, pattern in RULES:
-        hit = pattern.search(text)
+    for rule in RULES:
+        hit = rule.pattern.search(text)
         if hit:
-            scores.add(label, weight * factor, f"{where}: {hit.group(0).strip()[:80]!r}")
+            scores.add(rule.label, rule.weight * factor, f"{where}: {hit.group(0).strip()[:80]!r} ({rule.name})")
+            if rule.name not in scores.phrases:
+                scores.phrases.append(rule.name)
 
 
 def _interview_event(events: tuple[CalendarEvent, ...]) -> CalendarEvent | None:
     return events[0] if events else None
 
 
-def classify(message: Message, identity: Identity) -> Classification:
-    """Label a parsed message and extract its facts. Never raises for a parsed message."""
+def _is_outbound(m: Message, identity: Identity) -> bool:
+    return m.folder is FolderRole.SENT or identity.is_me(m.sender)
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    """What the model decides from: every named feature, the labels the rules rule out, those the direction
+    excludes (the owner's own mail is a thank-you, a follow-up or other; mail to the owner is never those)."""
+
+    named: dict[str, float]
+    vetoed: dict[Label, str]
+    excluded: frozenset[Label]
+
+
+INBOUND_EXCLUDED = frozenset({Label.THANK_YOU, Label.FOLLOW_UP})
+OUTBOUND_EXCLUDED = frozenset(set(Label) - OUTBOUND_LABELS)
+
+
+def model_input(message: Message, identity: Identity) -> ModelInput:
+    """The model's input for ``message``, as :func:`classify` builds it (training and validation use this)."""
     m = message
-    outbound = m.folder is FolderRole.SENT or identity.is_me(m.sender)
+    body = own_text(m.text, DATES_WINDOW)
+    if _is_outbound(m, identity):
+        forwarded = _forwarded_to_self(m, identity)
+        if forwarded is not None:
+            return model_input(forwarded, identity)
+        view, vetoed = _outbound_rules(m, body)
+        return ModelInput(feats.extract_all(m, identity, body, view), vetoed, OUTBOUND_EXCLUDED)
+    result = rule_scores(m, identity, body)
+    return ModelInput(feats.extract_all(m, identity, body, result.view()), dict(result.scores.vetoed), INBOUND_EXCLUDED)
+
+
+def features(message: Message, identity: Identity) -> dict[int, float]:
+    """The message's sparse feature vector (bucket → value) as the shipped model reads it, for nearest-neighbour
+    matching (corrections); :func:`feature_names` gives the same vector by name."""
+    return feats.hashed(feature_names(message, identity))
+
+
+def feature_names(message: Message, identity: Identity) -> dict[str, float]:
+    return feats.select(model_input(message, identity).named, default_model().options)
+
+
+def classify(message: Message, identity: Identity, model: LinearModel | None = None) -> Classification:
+    """Label a parsed message and extract its facts. Never raises for a parsed message.
+
+    ``model`` replaces the shipped one (cross-source validation trains its own)."""
+    m = message
     body = own_text(m.text, DATES_WINDOW)  # nothing further down is read
-    subject = m.subject
     evidence_common = [f"defect: {d}" for d in m.defects[:3]]
-    if outbound:
+    if _is_outbound(m, identity):
         forwarded = _forwarded_to_self(m, identity)
         if forwarded is not None:  # the owner keeping an employer's mail: judge what was forwarded
-            inner = classify(forwarded, identity)
+            inner = classify(forwarded, identity, model)
             why = f"forwarded by the owner to themselves, from {forwarded.sender.email if forwarded.sender else '?'}"
             return replace(inner, evidence=(*inner.evidence, why))
-        return _classify_outbound(m, body, evidence_common)
+        return _classify_outbound(m, body, evidence_common, identity, model)
+    result = rule_scores(m, identity, body)
+    scores = result.scores
+    inp = ModelInput(feats.extract_all(m, identity, body, result.view()), scores.vetoed, INBOUND_EXCLUDED)
+    label, probabilities, explained = decide(inp, model, explain=True)
+    evidence = [*scores.evidence.get(label, []), *explained, *scores.common, *evidence_common]
+    evidence.extend(f"ruled out {lab}: {why}" for lab, why in scores.vetoed.items())
+    sender = m.sender
+    personal = not result.bulk and bool(sender) and not is_noreply(sender.email if sender else "")
+    classification = _with_facts(
+        m, body, identity, label, round(probabilities[str(label)], 2), evidence, result.event, personal
+    )
+    return replace(classification, scores=probabilities)
 
+
+def decide(
+    inp: ModelInput, model: LinearModel | None = None, explain: bool = False
+) -> tuple[Label, dict[str, float], list[str]]:
+    """The model's label among those the rules allow, the probabilities (ruled-out labels 0) and, with
+    ``explain``, why: the best two labels and the features that weighed most between them."""
+    model = model or default_model()
+    named = feats.select(inp.named, model.options)
+    prediction = model.predict(named)
+    allowed = {
+        lab: p
+        for lab, p in prediction.probabilities.items()
+        if Label(lab) not in inp.vetoed and Label(lab) not in inp.excluded
+    }
+    if not allowed:
+        allowed = {str(Label.OTHER): 1.0}
+    total = sum(allowed.values())
+    probabilities = {lab: round(allowed.get(lab, 0.0) / total, 3) for lab in prediction.probabilities}
+    best = max(allowed, key=lambda lab: (allowed[lab], lab))
+    if not explain:
+        return Label(best), probabilities, []
+    runner = max((lab for lab in allowed if lab != best), key=lambda lab: (allowed[lab], lab), default=None)
+    why = [f"model: {best} {probabilities[best]:.2f}" + (f", next {runner} {probabilities[runner]:.2f}" if runner else "")]
+    if runner is not None:
+        support, against = model.explain(named, best, runner, EXPLAIN)
+        if support:
+            why.append("for: " + ", ".join(f"{_show(n)} (+{v:.2f})" for n, v in support))
+        if against:
+            why.append("against: " + ", ".join(f"{_show(n)} ({v:.2f})" for n, v in against))
+    return Label(best), probabilities, why
+
+
+def _show(name: str) -> str:
+    """A feature as the evidence names it: words quoted, structure as it is."""
+    kind, _, value = name.partition(":")
+    if kind == "w":
+        return repr(value)
+    if kind == "s":
+        return f"subject {value!r}"
+    return name
+
+
+def rule_scores(m: Message, identity: Identity, body: str) -> RuleResult:
+    """Score an incoming message by the rules alone; every rule and adjustment that fires is named."""
+    subject = m.subject
     # Read the top of the message first; only mail that shows some sign of a job search is read further,
     # so the long letters that make up most of a personal inbox cost a fraction.
     scores = _Scores()
@@ -559,9 +259,9 @@ def classify(message: Message, identity: Identity) -> Classification:
     domain = sender.domain if sender else ""
     auto = headers.get("auto-submitted", "").lower()
     if (auto and auto != "no") or "x-autoreply" in headers or "x-autorespond" in headers:
-        scores.add(Label.AUTO_REPLY, 2.0, f"header Auto-Submitted/X-Autoreply: {auto or 'yes'}")
+        scores.adjust("auto_header", Label.AUTO_REPLY, f"header Auto-Submitted/X-Autoreply: {auto or 'yes'}")
         if auto.startswith("auto-generated"):
-            scores.points[Label.AUTO_REPLY] -= 2.0  # ATS robots send auto-generated mail that is not an OOO
+            scores.adjust("auto_generated", Label.AUTO_REPLY)
     bulk = (
         "list-unsubscribe" in headers
         or "list-id" in headers
@@ -577,7 +277,7 @@ def classify(message: Message, identity: Identity) -> Classification:
     if board:
         scores.common.append(f"sender is the job board {board}")
         if bulk:
-            scores.add(Label.JOB_ALERT, 1.5, f"bulk mail from job board {board}")
+            scores.adjust("board_bulk", Label.JOB_ALERT, f"bulk mail from job board {board}")
     if tool:
         scores.common.append(f"sender is the scheduling tool {tool}")
 
@@ -590,12 +290,20 @@ def classify(message: Message, identity: Identity) -> Classification:
         interviewy = CALENDAR_INTERVIEW.search(_lowered(about + subject)) or (
             surname and not organised_by_owner and re.search(rf"\b{re.escape(surname)}\b", event.summary, P)
         )
-        if interviewy and not organised_by_owner and not INTERVIEWER_SIDE.search((about + "\n" + subject).lower()):
+        lowered_about = (about + "\n" + subject).lower()
+        if (
+            interviewy
+            and not organised_by_owner
+            and not INTERVIEWER_SIDE.search(lowered_about)
+            and not NOT_A_JOB_INTERVIEW.search(lowered_about)
+        ):
             if event.method == "CANCEL" or event.status == "CANCELLED":
-                scores.add(Label.INTERVIEW_CANCELLED, 4.0, f"calendar CANCEL of {event.summary!r}")
+                scores.adjust("calendar_cancel", Label.INTERVIEW_CANCELLED, f"calendar CANCEL of {event.summary!r}")
             elif event.method in ("REQUEST", "PUBLISH", ""):
-                scores.add(
-                    Label.INTERVIEW_CONFIRMED, 3.5, f"calendar invite {event.method or 'event'}: {event.summary!r}"
+                scores.adjust(
+                    "calendar_invite",
+                    Label.INTERVIEW_CONFIRMED,
+                    f"calendar invite {event.method or 'event'}: {event.summary!r}",
                 )
         else:
             scores.common.append(f"calendar event {event.summary!r} is not an interview")
@@ -603,13 +311,32 @@ def classify(message: Message, identity: Identity) -> Classification:
     _outlook_block(scores, m, body, identity)
     interviewer = INTERVIEWER_SIDE.search(low) or SCHEDULE_FOR_SOMEONE.search(window)
     if interviewer:
+        why = f"owner is not the candidate: {interviewer.group(0).strip()!r}"
         for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED, Label.ASSESSMENT):
             if scores.points.get(label):
-                scores.add(label, -8.0, f"owner is not the candidate: {interviewer.group(0).strip()!r}")
-    if scores.points.get(Label.OFFER) and (veto := NOT_A_JOB_OFFER.search(low) or SOMEONE_ELSES_OFFER.search(window)):
-        scores.add(Label.OFFER, -4.0, f"not a job offer: {veto.group(0)!r}")
-    if scores.points.get(Label.APPLICATION_RECEIVED) and (veto := NOT_A_JOB_APPLICATION.search(low)):
-        scores.add(Label.APPLICATION_RECEIVED, -4.0, f"not a job application: {veto.group(0)!r}")
+                scores.adjust("interviewer_side", label, why)
+        scores.note("interviewer_side")
+        scores.veto((*INTERVIEW_LABELS, Label.ASSESSMENT), why)
+    elsewhere = NOT_A_JOB_INTERVIEW.search(low)
+    if elsewhere:
+        why = f"not a job interview: {elsewhere.group(0).strip()!r}"
+        for label in (*INTERVIEW_LABELS, Label.ASSESSMENT):
+            if scores.points.get(label):
+                scores.adjust("not_a_job_interview", label, why)
+        scores.note("not_a_job_interview")
+        scores.veto((*INTERVIEW_LABELS, Label.ASSESSMENT), why)
+    if veto := NOT_A_JOB_OFFER.search(low) or SOMEONE_ELSES_OFFER.search(window):
+        why = f"not a job offer: {veto.group(0)!r}"
+        if scores.points.get(Label.OFFER):
+            scores.adjust("not_a_job_offer", Label.OFFER, why)
+        scores.note("not_a_job_offer")
+        scores.veto((Label.OFFER,), why)
+    if veto := NOT_A_JOB_APPLICATION.search(low):
+        why = f"not a job application: {veto.group(0)!r}"
+        if scores.points.get(Label.APPLICATION_RECEIVED):
+            scores.adjust("not_a_job_application", Label.APPLICATION_RECEIVED, why)
+        scores.note("not_a_job_application")
+        scores.veto((Label.APPLICATION_RECEIVED,), why)
     in_interview_thread = _interview_thread(scores, m, low, identity)
     _owner_side(scores, m, low, identity)
     _thread_position(scores, m, identity)
@@ -617,82 +344,57 @@ def classify(message: Message, identity: Identity) -> Classification:
     if not job_context:
         for label in (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED):
             if scores.points.get(label):
-                scores.add(label, -6.0, "no job context (position, role, interview, résumé …)")
+                scores.adjust("no_job_context", label)
+        scores.note("no_job_context")
+        if not scores.points.get(Label.INTERVIEW_CONFIRMED) and not scores.points.get(Label.INTERVIEW_CANCELLED):
+            scores.veto(
+                (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED),
+                ADJUSTMENTS["no_job_context"].reason,
+            )
     if bulk and not vendor:
         for label in (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.OFFER, Label.REJECTION):
             if scores.points.get(label):
-                scores.add(label, -1.5, "bulk mail rarely carries a personal decision")
+                scores.adjust("bulk_not_personal", label)
     # A rejection letter thanks for the application too: the decision wins over the acknowledgment.
     if scores.points.get(Label.REJECTION, 0) >= 3 and scores.points.get(Label.APPLICATION_RECEIVED):
-        scores.add(Label.APPLICATION_RECEIVED, -3.0, "a decision outweighs the acknowledgment")
+        scores.adjust("decision_over_ack", Label.APPLICATION_RECEIVED)
     interview_points = max(
         scores.points.get(Label.INTERVIEW_REQUEST, 0), scores.points.get(Label.INTERVIEW_CONFIRMED, 0)
     )
     if interview_points >= 2.5 and scores.points.get(Label.APPLICATION_RECEIVED):
-        scores.add(Label.APPLICATION_RECEIVED, -2.0, "an interview step outweighs the acknowledgment")
+        scores.adjust("interview_over_ack", Label.APPLICATION_RECEIVED)
     if scores.points.get(Label.INTERVIEW_CONFIRMED, 0) >= 3 and scores.points.get(Label.INTERVIEW_REQUEST):
-        scores.add(Label.INTERVIEW_REQUEST, -1.0, "a set time outweighs the request")
+        scores.adjust("set_time_over_request", Label.INTERVIEW_REQUEST)
     if scores.points.get(Label.RECRUITER_OUTREACH) and (m.in_reply_to or "your application" in low):
-        scores.add(Label.RECRUITER_OUTREACH, -2.0, "in reply to the owner, or about the owner's application")
+        scores.adjust("reply_not_outreach", Label.RECRUITER_OUTREACH)
     if scores.points.get(Label.JOB_ALERT, 0) >= 2.5:
         for label in (Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED, Label.OFFER):
             if scores.points.get(label):
-                scores.add(label, -2.0, "a job alert lists openings, it is not about one application")
+                scores.adjust("alert_not_application", label)
 
     titles = len(ROLE_LINE.findall(body[:BODY_WINDOW]))
     if titles >= 3:
-        scores.add(Label.JOB_ALERT, 1.0 if not bulk else 2.0, f"lists {titles} job titles")
+        scores.adjust("titles_listed_bulk" if bulk else "titles_listed", Label.JOB_ALERT, f"lists {titles} job titles")
     outreach = scores.points.get(Label.RECRUITER_OUTREACH, 0)
     unsolicited = not m.in_reply_to and not re.search(
         r"\b(your application|you applied|applying|our (call|chat|conversation))\b", low
     )
     if outreach >= 2 and unsolicited and scores.points.get(Label.INTERVIEW_REQUEST):
-        scores.add(Label.INTERVIEW_REQUEST, -2.0, "an unsolicited approach, not an invitation about an application")
+        scores.adjust("unsolicited_not_invitation", Label.INTERVIEW_REQUEST)
     if scores.points.get(Label.REJECTION, 0) >= 3 and scores.points.get(Label.JOB_ALERT):
-        scores.add(Label.JOB_ALERT, -5.0, "a decision about the owner's application, with suggestions appended")
+        scores.adjust("decision_not_alert", Label.JOB_ALERT)
     if _greets_owner(body, identity) and not bulk:
         scores.common.append("personal greeting to the owner")
+        scores.note("greets_owner")
         if scores.points.get(Label.JOB_ALERT):
-            scores.add(Label.JOB_ALERT, -1.5, "written to the owner personally, not a list")
-    label, best = Label.OTHER, 0.0
+            scores.adjust("personal_not_list", Label.JOB_ALERT)
+    verdict, best = Label.OTHER, 0.0
     for candidate, points in scores.points.items():
         if points > best:
-            label, best = candidate, points
-    threshold = 2.0
-    if best < threshold:
-        label = Label.OTHER
-    evidence = [*scores.evidence.get(label, []), *scores.common, *evidence_common]
-    confidence = _confidence(best if label is not Label.OTHER else threshold - best, scores, label)
-    personal = not bulk and bool(sender) and not is_noreply(sender.email if sender else "")
-    return _with_facts(m, body, identity, label, confidence, evidence, event, personal)
-
-
-# Asking when the owner is free, without saying what for: an interview request only in a thread about one.
-AVAILABILITY_ASK = _lower_rx(
-    r"\b(would|will|are) you (be )?(available|free)\b",
-    r"\bwhat is your availability\b",
-    r"\bwhen (would|will|are) you (be )?(available|free)\b",
-    r"\bdoes [^.?!\n]{1,40} work for you\b",
-)
-CALENDAR_INTERVIEW = _lower_rx(
-    r"\b(interview\w*|screen(ing)?|phone screen|onsite|on-site|hiring|candidate|recruit\w*|portfolio review|"
-    r"vorstellungsgespräch|entretien|entrevista|собеседовани\w*)|面接"
-)
-ROLE_LINE = re.compile(
-    r"^[ \t•*·\-]*(?:(?:Senior|Sr\.?|Junior|Jr\.?|Staff|Lead|Principal|Head of|[A-Z][\w/&+.\-]*) ){0,4}"
-    r"(?:Engineer|Developer|Analyst|Scientist|Manager|Designer|Researcher|Architect|Specialist|Consultant|Director|"
-    r"Associate|Intern|Lead|Administrator|Coordinator|Strategist|Writer|Accountant|Marketer|Recruiter)s?\b.{0,80}$",
-    re.M,
-)
-CANDIDATE_LABELS = (
-    Label.INTERVIEW_REQUEST,
-    Label.INTERVIEW_CONFIRMED,
-    Label.INTERVIEW_CANCELLED,
-    Label.OFFER,
-    Label.REJECTION,
-    Label.APPLICATION_RECEIVED,
-    Label.ASSESSMENT,
-)
+            verdict, best = candidate, points
+    if best < 2.0:
+        verdict = Label.OTHER
+    return RuleResult(scores, event, bulk, body, verdict)
 
 
 def _greets_owner(body: str, identity: Identity) -> bool:
@@ -719,26 +421,13 @@ def _owner_side(scores: _Scores, m: Message, low: str, identity: Identity) -> No
     surname = _surname(identity)
     named = bool(surname and re.search(rf"\b{re.escape(surname.lower())}\b", low))
     copied = any(identity.is_me(a) for a in m.cc)
-    weight = -4.0 if named else -1.5 if copied else -0.5
-    why = "the message is addressed to someone else" + (
-        " and names the owner" if named else " with the owner in Cc" if copied else ""
-    )
+    name = "owner_named_elsewhere" if named else "owner_cc" if copied else "owner_absent"
     for label in CANDIDATE_LABELS:
         if scores.points.get(label):
-            scores.add(label, weight, why)
-
-
-INTEREST = _lower_rx(
-    r"\b(i am|i'm|i would be|i'd be) (very )?interested\b",
-    r"\b(apply|applying|applied) (for|to)\b",
-    r"\b(my|attached) (resume|résumé|cv)\b",
-    r"\bexpress(ing)? (my )?interest\b",
-    r"\bconsider(ed)? (me|my) (for|application)\b",
-    r"\binterest(ed)? in (the|this|your|either|both) (position|role|job|opening)",
-    r"\b(include|add|put) my name\b",
-    r"\binterested (people|candidates|in)\b",
-    r"\b(appreciate|welcome) (the|your) consideration\b",
-)
+            scores.adjust(name, label)
+    scores.note(name)
+    if named:  # the owner as interviewer or coordinator, named to the person the mail is for
+        scores.veto(INTERVIEW_LABELS, ADJUSTMENTS[name].reason)
 
 
 def _is_reply(m: Message) -> bool:
@@ -765,11 +454,11 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
         r"\b(interview|our conversation|speaking with|meeting with|follow(ing)? up)\b", quoted[:3000], P
     )
     if interest and not after_interview and not any(scores.points.get(lab, 0) >= 2 for lab in CANDIDATE_LABELS):
-        scores.add(Label.APPLICATION_RECEIVED, 2.5, f"short reply to the owner's own message: {interest.group(0)!r}")
+        scores.adjust(
+            "short_reply_to_interest", Label.APPLICATION_RECEIVED, f"short reply to the owner's own message: {interest.group(0)!r}"
+        )
 
 
-REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv)\s*:", P)
-OUTLOOK_WHEN = re.compile(r"^[ \t]*When:[ \t]*([^\n]*\d{1,2}:\d{2}[^\n]*)$", re.M | re.I)
 
 
 def _outlook_block(scores: _Scores, m: Message, body: str, identity: Identity) -> None:
@@ -784,7 +473,9 @@ def _outlook_block(scores: _Scores, m: Message, body: str, identity: Identity) -
     surname = _surname(identity)
     names_owner = bool(surname and re.search(rf"\b{re.escape(surname.lower())}\b", about))
     if names_owner or re.search(r"\byour (\w+ )?interview\b", about):
-        scores.add(Label.INTERVIEW_CONFIRMED, 3.0, f"meeting request for the owner's interview: When: {when.group(1)[:60]!r}")
+        scores.adjust(
+            "outlook_block", Label.INTERVIEW_CONFIRMED, f"meeting request for the owner's interview: When: {when.group(1)[:60]!r}"
+        )
 
 
 def _interview_day(m: Message, body: str) -> dates.DateFact | None:
@@ -808,19 +499,13 @@ def _interview_thread(scores: _Scores, m: Message, low: str, identity: Identity)
     thread = _lowered(m.subject + "\n" + m.text[:DATES_WINDOW])  # the quoted history included
     about = CALENDAR_INTERVIEW.search(thread)
     if about and not INTERVIEWER_SIDE.search(thread) and not SCHEDULE_FOR_SOMEONE.search(m.text[:DATES_WINDOW]):
-        scores.add(
+        scores.adjust(
+            "interview_thread",
             Label.INTERVIEW_REQUEST,
-            2.5,
             f"asks {ask.group(0)!r} in a thread about an interview ({about.group(0)!r})",
         )
         return True
     return False
-
-
-def _confidence(best: float, scores: _Scores, label: Label) -> float:
-    runner_up = max((p for lab, p in scores.points.items() if lab is not label), default=0.0)
-    margin = max(0.0, best - max(0.0, runner_up) if label is not Label.OTHER else best)
-    return round(min(0.99, 0.5 + margin / 8), 2)
 
 
 FORWARD_MARK = re.compile(
@@ -879,28 +564,43 @@ def _forwarded_to_self(m: Message, identity: Identity) -> Message | None:
     )
 
 
-def _classify_outbound(m: Message, body: str, common: list[str]) -> Classification:
-    """The owner's own mail: a thank-you, a follow-up, or anything else (including inviting a candidate)."""
-    text = m.subject + "\n" + body[:4000]
-    lowered = text.lower().replace("’", "'")
-    contact = m.recipients[0] if m.recipients else None
+def _outbound_rules(m: Message, body: str) -> tuple[feats.RuleView, dict[Label, str]]:
+    """What the rules make of the owner's own mail: thanks, a follow-up, an invitation (the owner hiring)."""
+    lowered = _lowered(m.subject + "\n" + body[:4000])
+    fired: list[str] = []
     context = JOB_CONTEXT.search(lowered) or OUTBOUND_CONTEXT.search(lowered)
-    inviting = next((hit for lab, _, p in RULES if lab is Label.INTERVIEW_REQUEST and (hit := p.search(lowered))), None)
-    if not context or inviting:  # the owner scheduling someone, or answering an invitation
-        why = "sent by the owner" + (f", inviting someone: {inviting.group(0)!r}" if inviting and context else "")
-        return Classification(Label.OTHER, 0.6, (why, *common), contact=contact)
+    if context:
+        fired.append("out_job_context")
+    phrases: list[str] = []
+    inviting = any(r.label is Label.INTERVIEW_REQUEST and r.pattern.search(lowered) for r in RULES)
+    if inviting:
+        phrases.append("out_inviting")
     follow = OUTBOUND_FOLLOW_UP.search(lowered)
     thanks = OUTBOUND_THANKS.search(lowered)
-    thanks_first = thanks is not None and (follow is None or thanks.start() < follow.start())
-    if thanks and (thanks_first or not follow):
-        return Classification(
-            Label.THANK_YOU, 0.8, (f"sent by the owner: {thanks.group(0)!r}", *common), contact=contact
-        )
     if follow:
-        return Classification(
-            Label.FOLLOW_UP, 0.8, (f"sent by the owner: {follow.group(0)!r}", *common), contact=contact
-        )
-    return Classification(Label.OTHER, 0.6, ("sent by the owner", *common), contact=contact)
+        phrases.append("out_follow_up")
+    thanks_first = thanks is not None and (follow is None or thanks.start() < follow.start())
+    if thanks:
+        phrases.append("out_thanks_first" if thanks_first else "out_thanks")
+    verdict = ""
+    if context and not inviting:
+        verdict = "thank_you" if thanks_first else "follow_up" if follow else ""
+    vetoed: dict[Label, str] = {}
+    if not context:
+        vetoed = {Label.THANK_YOU: "sent by the owner, about no job", Label.FOLLOW_UP: "sent by the owner, about no job"}
+    return feats.RuleView(tuple(fired), tuple(phrases), verdict), vetoed
+
+
+def _classify_outbound(
+    m: Message, body: str, common: list[str], identity: Identity, model: LinearModel | None
+) -> Classification:
+    """The owner's own mail: a thank-you, a follow-up, or anything else (including inviting a candidate)."""
+    view, vetoed = _outbound_rules(m, body)
+    inp = ModelInput(feats.extract_all(m, identity, body, view), vetoed, OUTBOUND_EXCLUDED)
+    label, probabilities, explained = decide(inp, model, explain=True)
+    contact = m.recipients[0] if m.recipients else None
+    evidence = ["sent by the owner", *(f"rule: {name}" for name in (*view.fired, *view.phrases)), *explained, *common]
+    return Classification(label, round(probabilities[str(label)], 2), tuple(evidence), contact=contact, scores=probabilities)
 
 
 def _with_facts(

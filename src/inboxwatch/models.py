@@ -132,6 +132,7 @@ class Classification:
     calendar_uid: str | None = None
     calendar_sequence: int | None = None
     people: tuple[Address, ...] = field(default=())  # everyone on the employer's side seen in it
+    scores: dict[str, float] = field(default_factory=dict, compare=False)  # the model's probability of every label
 
 
 class NudgeKind(enum.StrEnum):

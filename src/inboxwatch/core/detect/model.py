@@ -1,0 +1,151 @@
+"""The trained text model: a linear classifier over hashed features, read and applied in plain Python.
+
+The weights file (``model.bin`` beside this module, written by ``scripts/train_classifier.py``) holds, after a
+4-byte magic, one zlib stream: a JSON header (labels, bucket count, feature version, weight scale), the
+per-label biases (float32), the sorted buckets that have weights (uint32) and their weights (int16, one row
+of ``len(labels)`` per bucket), all little-endian. No feature names, no text: only hashed buckets.
+
+Loading is lazy (:func:`default_model`) and costs a few milliseconds and about 2 MB; scoring is a sparse dot
+product (a sum of rows per label) and a softmax.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+import sys
+import zlib
+from array import array
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from inboxwatch.core.detect.features import BUCKETS, DEFAULT_OPTIONS, VERSION, Options, bucket
+
+MAGIC = b"IWM1"
+WEIGHTS_FILE = Path(__file__).with_name("model.bin")
+METADATA_FILE = Path(__file__).with_name("model.json")
+
+
+def _native(arr: array[int] | array[float]) -> None:
+    if sys.byteorder == "big":
+        arr.byteswap()
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The probability of every label."""
+
+    probabilities: dict[str, float]
+
+
+class LinearModel:
+    """Multinomial linear model over hashed features: ``softmax(bias + Σ value · W[bucket])``."""
+
+    def __init__(self, labels: list[str], bias: list[float], buckets: array[int], weights: array[int], scale: float,
+                 header: dict[str, object] | None = None) -> None:
+        self.labels = labels
+        self.bias = bias
+        self.scale = scale
+        self.header = header or {}
+        key = self.header.get("options")
+        self.options = Options.parse(key) if isinstance(key, str) else DEFAULT_OPTIONS
+        n = len(labels)
+        self.index = array("i", [-1]) * BUCKETS
+        for row, b in enumerate(buckets):
+            self.index[b] = row
+        # One column per label, so a label's score is one C-level sum over the message's rows.
+        self.columns = [array("h", weights[j::n]) for j in range(n)]
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LinearModel:
+        if data[:4] != MAGIC:
+            raise ValueError("not an inboxwatch model file")
+        raw = zlib.decompress(data[4:])
+        (size,) = struct.unpack_from("<I", raw, 0)
+        header = json.loads(raw[4 : 4 + size].decode("utf-8"))
+        if header.get("buckets") != BUCKETS or header.get("features_version") != VERSION:
+            raise ValueError("model was trained for other features")
+        labels = list(header["labels"])
+        rows = int(header["rows"])
+        n = len(labels)
+        offset = 4 + size
+        bias = array("f")
+        bias.frombytes(raw[offset : offset + 4 * n])
+        offset += 4 * n
+        buckets = array("I")
+        buckets.frombytes(raw[offset : offset + 4 * rows])
+        offset += 4 * rows
+        weights = array("h")
+        weights.frombytes(raw[offset : offset + 2 * rows * n])
+        for arr in (bias, buckets, weights):
+            _native(arr)
+        return cls(labels, [float(b) for b in bias], buckets, weights, float(header["scale"]), header)
+
+    @staticmethod
+    def to_bytes(labels: list[str], bias: list[float], rows: Mapping[int, list[int]], scale: float,
+                 extra: Mapping[str, object] | None = None) -> bytes:
+        """Serialise: ``rows`` maps bucket → quantised weights (one per label); written sorted."""
+        order = sorted(rows)
+        header = {
+            "format": 1,
+            "features_version": VERSION,
+            "buckets": BUCKETS,
+            "labels": labels,
+            "rows": len(order),
+            "scale": scale,
+            **(extra or {}),
+        }
+        head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        bias_arr = array("f", bias)
+        buckets = array("I", order)
+        weights = array("h", [w for b in order for w in rows[b]])
+        for arr in (bias_arr, buckets, weights):
+            _native(arr)
+        payload = struct.pack("<I", len(head)) + head + bias_arr.tobytes() + buckets.tobytes() + weights.tobytes()
+        return MAGIC + zlib.compress(payload, 9)
+
+    def raw_scores(self, features: Mapping[str, float]) -> list[float]:
+        by_value: dict[float, list[int]] = {}
+        for name, value in features.items():
+            row = self.index[bucket(name)]
+            if row >= 0:
+                by_value.setdefault(value, []).append(row)
+        scores = list(self.bias)
+        scale = self.scale
+        for j, column in enumerate(self.columns):
+            get = column.__getitem__
+            scores[j] += scale * sum(value * sum(map(get, rows)) for value, rows in by_value.items())
+        return scores
+
+    def predict(self, features: Mapping[str, float]) -> Prediction:
+        scores = self.raw_scores(features)
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return Prediction({lab: e / total for lab, e in zip(self.labels, exps, strict=True)})
+
+    def explain(
+        self, features: Mapping[str, float], label: str, versus: str, count: int
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """The features that weigh most for ``label`` over ``versus``, and most against it: (name, weight)."""
+        best, second = self.labels.index(label), self.labels.index(versus)
+        contributions: list[tuple[str, float]] = []
+        for name, value in features.items():
+            row = self.index[bucket(name)]
+            if row >= 0:
+                diff = value * self.scale * (self.columns[best][row] - self.columns[second][row])
+                if diff:
+                    contributions.append((name, diff))
+        contributions.sort(key=lambda kv: (-kv[1], kv[0]))
+        support = [(n, round(v, 2)) for n, v in contributions[:count] if v > 0]
+        against = [(n, round(v, 2)) for n, v in reversed(contributions[-count:]) if v < 0]
+        return support, against
+
+
+@cache
+def default_model() -> LinearModel:
+    """The shipped model, read once on first use."""
+    return LinearModel.from_bytes(WEIGHTS_FILE.read_bytes())
