@@ -137,7 +137,7 @@ def render_config(answers: InitAnswers) -> str:
     lines += [
         "",
         "[alerts]",
-        "# How nudges reach you: any of \"desktop\", \"email\", \"command\"; [] lists them in `inboxwatch nudges` only.",
+        '# How nudges reach you: any of "desktop", "email", "command"; [] lists them in `inboxwatch nudges` only.',
         *_line("channels", list(answers.channels)),
     ]
     if answers.email is not None:

@@ -49,8 +49,15 @@ def test_every_imap_preset_gives_a_valid_account_with_its_server(name: str, tmp_
         ca = tmp_path / "cert.pem"
         ca.write_text("not checked here")
     account = AccountAnswers(
-        "mail", p, host=p.host, port=p.port, security=p.security, auth=p.auth, username="jane@example.com",
-        password_command="pass show mail", ca_file=str(ca) if ca else None,
+        "mail",
+        p,
+        host=p.host,
+        port=p.port,
+        security=p.security,
+        auth=p.auth,
+        username="jane@example.com",
+        password_command="pass show mail",
+        ca_file=str(ca) if ca else None,
     )
     text = render_config(InitAnswers("Jane", ("jane@example.com",), account))
     config = parse_config(tomllib.loads(text))
@@ -61,9 +68,7 @@ def test_every_imap_preset_gives_a_valid_account_with_its_server(name: str, tmp_
 
 def test_a_fastmail_config_names_the_server_and_holds_no_secret(tmp_path: Path) -> None:
     p = preset("fastmail")
-    account = AccountAnswers(
-        "fastmail", p, host=p.host, port=p.port, security=p.security, username="jane@fastmail.com"
-    )
+    account = AccountAnswers("fastmail", p, host=p.host, port=p.port, security=p.security, username="jane@fastmail.com")
     email = EmailAlertAnswers("smtp.fastmail.com", 465, "tls", "inboxwatch <jane@fastmail.com>", "jane@fastmail.com")
     text = render_config(InitAnswers("Jane", ("jane@fastmail.com",), account, ("desktop", "email"), email))
     data = tomllib.loads(text)
@@ -82,7 +87,7 @@ def test_the_file_is_private_and_never_replaced_without_force(tmp_path: Path) ->
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
     assert load_config(target).accounts[0].name == "personal"
     target.write_text("# mine\n")
-    with pytest.raises(UsageError, match="already exists.*--force"):
+    with pytest.raises(UsageError, match=r"already exists.*--force"):
         write_config(target, text)
     assert target.read_text() == "# mine\n"
     write_config(target, text, force=True)

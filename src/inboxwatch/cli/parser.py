@@ -68,7 +68,11 @@ def add_global_options(parser: argparse.ArgumentParser, *, in_command: bool) -> 
             **kwargs,  # type: ignore[arg-type]
         ),
         parser.add_argument(
-            "-v", "--verbose", action="store_true", help="log what happens, for debugging", **kwargs  # type: ignore[arg-type]
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="log what happens, for debugging",
+            **kwargs,  # type: ignore[arg-type]
         ),
     ]
     if in_command:
@@ -136,7 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-check", action="store_true", help="skip the doctor checks after writing")
     p.add_argument("--name", help="your name, used in the suggested follow-ups")
     p.add_argument(
-        "--address", action="append", metavar="ADDRESS", help="an address you send from (repeatable; the first is the main one)"
+        "--address",
+        action="append",
+        metavar="ADDRESS",
+        help="an address you send from (repeatable; the first is the main one)",
     )
     p.add_argument("--provider", choices=PROVIDERS, help="your mail provider or mailbox kind")
     p.add_argument("--imap", action="store_true", help="gmail: read over IMAP instead of the Gmail API")
@@ -146,7 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--security", choices=("tls", "starttls"), help="imap: how the connection is protected")
     p.add_argument("--auth", choices=("password", "xoauth2"), help="imap: how to sign in (presets fill it in)")
     p.add_argument("--username", help="imap: the login (default: your first address)")
-    p.add_argument("--password-command", metavar="CMD", help="imap: a command printing the password, e.g. 'pass show mail'")
+    p.add_argument(
+        "--password-command", metavar="CMD", help="imap: a command printing the password, e.g. 'pass show mail'"
+    )
     p.add_argument("--password-env", metavar="VAR", help="imap: an environment variable holding the password")
     p.add_argument("--ca-file", metavar="FILE", help="imap: the certificate to trust (Proton Bridge: its cert.pem)")
     p.add_argument("--inbox", metavar="PATH", help="maildir/mbox: received mail")
@@ -217,7 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
         "mail:classify",
         "explain how messages are classified",
         "Classify raw RFC 822 files ('-' reads stdin) from the owner's side, with evidence.",
-        ("inboxwatch classify ~/Mail/INBOX/cur/1700000000.eml", "inboxwatch classify --me jane@example.com - < message.eml"),
+        (
+            "inboxwatch classify ~/Mail/INBOX/cur/1700000000.eml",
+            "inboxwatch classify --me jane@example.com - < message.eml",
+        ),
         json="one JSON object per file, one per line",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="a message file, or - for stdin")

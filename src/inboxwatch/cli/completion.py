@@ -293,7 +293,7 @@ def _zsh(spec: Spec) -> str:
         '        [[ ${words[i]} == --config ]] && cfg=(--config "${words[i+1]}")',
         '        [[ ${words[i]} == --config=* ]] && cfg=("${words[i]}")',
         "    done",
-        f"    ids=(${{(f)\"$({prog} $cfg completion ids 2>/dev/null)\"}})",
+        f'    ids=(${{(f)"$({prog} $cfg completion ids 2>/dev/null)"}})',
         "    ids=(${ids//$'\\t'/:})",
         "    _describe 'conversation' ids",
         "}",
@@ -328,7 +328,9 @@ def _zsh(spec: Spec) -> str:
         "            ;;",
         "    esac",
         "}",
-        f'if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _{_var(prog)} "$@"; else compdef _{_var(prog)} {prog}; fi',
+        # Autoloaded from $fpath: complete now; sourced: register.
+        f'if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _{_var(prog)} "$@"',
+        f"else compdef _{_var(prog)} {prog}; fi",
     ]
     return "\n".join(lines) + "\n"
 
@@ -395,3 +397,56 @@ def _fish(spec: Spec) -> str:
             elif p.kind == "choice":
                 lines.append(f"{cond} -a {_fq(' '.join(p.choices))}")
     return "\n".join(lines) + "\n"
+
+
+# --- the command -----------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, ui: object) -> int:
+    """``inboxwatch completion SHELL`` prints the script; ``completion ids`` lists conversation ids."""
+    import sys
+
+    if args.shell == "ids":
+        for conversation_id, company in conversation_ids(args):
+            sys.stdout.write(f"{conversation_id}\t{company}\n")
+        return 0
+    from inboxwatch.cli.parser import build_parser
+
+    sys.stdout.write(render(args.shell, build_parser()))
+    return 0
+
+
+def conversation_ids(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(id, company) of every conversation in the state file; nothing when there is no config or state yet.
+
+    Reads the conversations the last scan or status kept; builds them only when none were kept.
+    """
+    import json
+
+    from inboxwatch.cli.app import config_path
+    from inboxwatch.config import load_config
+    from inboxwatch.errors import InboxwatchError
+
+    try:
+        config = load_config(config_path(args))
+        if not config.state_path.is_file():
+            return []
+        from inboxwatch.pipeline import CONVERSATIONS_KEY
+        from inboxwatch.store import Store
+
+        with Store.open(config.state_path) as store:
+            cached = store.get_meta(CONVERSATIONS_KEY)
+            if cached:
+                try:
+                    saved = json.loads(cached)["conversations"]
+                    return [(str(c["id"]), str(c.get("company") or "")) for c in saved]
+                except (ValueError, KeyError, TypeError):
+                    pass
+            from datetime import UTC, datetime
+
+            from inboxwatch.pipeline import overview
+
+            view = overview(config, store, datetime.now(UTC))
+            return [(c.id, c.company) for c in view.conversations]
+    except (InboxwatchError, OSError):
+        return []

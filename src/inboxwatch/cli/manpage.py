@@ -84,9 +84,7 @@ def render_manpage(
     """The page in man(7) format. ``date`` defaults to ``SOURCE_DATE_EPOCH`` (reproducible builds), else today."""
     if date is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        date = (
-            dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
-        )
+        date = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
     prog = parser.prog
     title = prog.upper()
     out = [
