@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from inboxwatch.config import load_config, parse_config
-from inboxwatch.config_writer import (
+from inboxwatch.config.presets import PRESETS, preset
+from inboxwatch.config.writer import (
     AccountAnswers,
     EmailAlertAnswers,
     InitAnswers,
@@ -17,7 +18,6 @@ from inboxwatch.config_writer import (
     write_config,
 )
 from inboxwatch.errors import UsageError
-from inboxwatch.presets import PRESETS, preset
 
 
 def _maildir(tmp_path: Path) -> InitAnswers:

@@ -431,8 +431,8 @@ def conversation_ids(args: argparse.Namespace) -> list[tuple[str, str]]:
         config = load_config(config_path(args))
         if not config.state_path.is_file():
             return []
-        from inboxwatch.pipeline import CONVERSATIONS_KEY
-        from inboxwatch.store import Store
+        from inboxwatch.runtime.pipeline import CONVERSATIONS_KEY
+        from inboxwatch.state.store import Store
 
         with Store.open(config.state_path) as store:
             cached = store.get_meta(CONVERSATIONS_KEY)
@@ -444,7 +444,7 @@ def conversation_ids(args: argparse.Namespace) -> list[tuple[str, str]]:
                     pass
             from datetime import UTC, datetime
 
-            from inboxwatch.pipeline import overview
+            from inboxwatch.runtime.pipeline import overview
 
             view = overview(config, store, datetime.now(UTC))
             return [(c.id, c.company) for c in view.conversations]

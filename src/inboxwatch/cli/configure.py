@@ -24,7 +24,7 @@ def check_config(args: argparse.Namespace, ui: Ui) -> int:
 
 
 def doctor(args: argparse.Namespace, ui: Ui) -> int:
-    from inboxwatch.doctor import run_checks
+    from inboxwatch.runtime.doctor import run_checks
 
     checks = run_checks(config_path(args), send_test=args.send_test)
     if args.json:
@@ -40,7 +40,7 @@ def auth(args: argparse.Namespace, ui: Ui) -> int:
     if account is None:
         raise UsageError(f"no account {args.account!r} in {config.source}")
     if args.kind == "imap":
-        from inboxwatch.secrets import keyring_username, store_in_keyring
+        from inboxwatch.config.credentials import keyring_username, store_in_keyring
 
         secret = getpass.getpass(f"password for {account.username or account.name} on {account.host}: ")
         if not secret:
@@ -50,7 +50,7 @@ def auth(args: argparse.Namespace, ui: Ui) -> int:
         return 0
     if not args.client_secrets:
         raise UsageError("auth gmail needs --client-secrets FILE (the OAuth client of your Google Cloud project)")
-    from inboxwatch.auth import gmail_scopes, run_installed_app_flow
+    from inboxwatch.sources.gmail_auth import gmail_scopes, run_installed_app_flow
 
     drafts = config.drafts.enabled and config.drafts.account in (None, account.name)
 

@@ -11,8 +11,8 @@ from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.config import Config, load_config, parse_duration
 from inboxwatch.errors import UsageError
-from inboxwatch.pipeline import Overview, conversation_json, nudge_json, overview
-from inboxwatch.store import Store
+from inboxwatch.runtime.pipeline import Overview, conversation_json, nudge_json, overview
+from inboxwatch.state.store import Store
 
 
 def _view(args: argparse.Namespace) -> tuple[Config, Overview, Store]:

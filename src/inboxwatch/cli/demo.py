@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, parse_now
 from inboxwatch.config import AccountConfig, Config
-from inboxwatch.pipeline import overview, scan
-from inboxwatch.store import Store
+from inboxwatch.runtime.pipeline import overview, scan
+from inboxwatch.state.store import Store
 
 
 def run(args: argparse.Namespace, ui: Ui) -> int:

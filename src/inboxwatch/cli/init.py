@@ -17,8 +17,9 @@ from pathlib import Path
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path
 from inboxwatch.config import default_config_path, parse_config
-from inboxwatch.config_schema import is_email, is_env_name, is_host
-from inboxwatch.config_writer import (
+from inboxwatch.config.presets import PRESETS, Preset, preset
+from inboxwatch.config.schema import is_email, is_env_name, is_host
+from inboxwatch.config.writer import (
     AccountAnswers,
     EmailAlertAnswers,
     InitAnswers,
@@ -26,14 +27,13 @@ from inboxwatch.config_writer import (
     write_config,
 )
 from inboxwatch.errors import AuthError, UsageError
-from inboxwatch.presets import PRESETS, Preset, preset
 
-EXAMPLE_RESOURCE = "config.example.toml"
+EXAMPLE_RESOURCE = "example.toml"  # inside inboxwatch.config
 
 
 def example_config() -> str:
     """The fully commented example config shipped inside the package."""
-    return (resources.files("inboxwatch") / EXAMPLE_RESOURCE).read_text(encoding="utf-8")
+    return (resources.files("inboxwatch.config") / EXAMPLE_RESOURCE).read_text(encoding="utf-8")
 
 
 # --- asking ----------------------------------------------------------------------------------------------
@@ -444,7 +444,7 @@ def validate(text: str, path: Path) -> None:
 
 def keep_secret(gathered: Gathered) -> list[str]:
     """Store a typed secret in the keyring; the lines to tell the user. Raises ``AuthError``."""
-    from inboxwatch.secrets import keyring_username, store_in_keyring
+    from inboxwatch.config.credentials import keyring_username, store_in_keyring
 
     if gathered.secret is None:
         return []
@@ -509,7 +509,7 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
     for line in told:
         ui.out.print(line, markup=False)
     if not args.no_check:
-        from inboxwatch.doctor import run_checks
+        from inboxwatch.runtime.doctor import run_checks
 
         views.render_checks(ui, run_checks(path))
     ui.out.print("next:")

@@ -12,11 +12,12 @@ from rich.markup import escape
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.config import load_config
+from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import ConfigError, UsageError
 from inboxwatch.models import Identity, Label
-from inboxwatch.pipeline import deliver, overview
-from inboxwatch.pipeline import scan as scan_accounts
-from inboxwatch.store import Store, StoredMessage
+from inboxwatch.runtime.pipeline import deliver, overview
+from inboxwatch.runtime.pipeline import scan as scan_accounts
+from inboxwatch.state.store import Store
 
 
 def scan(args: argparse.Namespace, ui: Ui) -> int:
@@ -25,11 +26,12 @@ def scan(args: argparse.Namespace, ui: Ui) -> int:
     config = load_config(config_path(args))
     now = parse_now(args.now)
     from inboxwatch.notify import build_channels
+    from inboxwatch.sources.registry import open_source
 
     with Store.open(config.state_path) as store:
         report = scan_accounts(config, store, now)
         view = overview(config, store, now)
-        channels, problems = build_channels(config)
+        channels, problems = build_channels(config, open_source)
         delivery = deliver(config, store, view, channels, now)
     failed_all = bool(report.failed) and len(report.failed) == len(report.accounts)
     if args.json:
@@ -81,8 +83,8 @@ def scan(args: argparse.Namespace, ui: Ui) -> int:
 
 
 def classify(args: argparse.Namespace, ui: Ui) -> int:
-    from inboxwatch.classify import classify as classify_message  # its tables take a while: only when needed
-    from inboxwatch.parse import parse_message
+    from inboxwatch.core.detect import classify as classify_message  # its tables take a while: only when needed
+    from inboxwatch.core.parse import parse_message
 
     if args.me:
         identity = Identity(args.name or "", frozenset(a.lower() for a in args.me))
@@ -112,8 +114,8 @@ def classify(args: argparse.Namespace, ui: Ui) -> int:
 
 
 def track(args: argparse.Namespace, ui: Ui) -> int:
-    from inboxwatch.classify import classify as classify_message
-    from inboxwatch.parse import parse_message
+    from inboxwatch.core.detect import classify as classify_message
+    from inboxwatch.core.parse import parse_message
 
     config = load_config(config_path(args))
     now = parse_now(args.now)
@@ -125,7 +127,7 @@ def track(args: argparse.Namespace, ui: Ui) -> int:
         label = Label.INTERVIEW_REQUEST if result.interview_at is None else Label.INTERVIEW_CONFIRMED
     forced = replace(result, label=label, evidence=(*result.evidence, f"label set by the user: {label}"))
     if forced.company is None:
-        from inboxwatch.extract import find_company
+        from inboxwatch.core.detect.extract import find_company
 
         forced = replace(forced, company=find_company(message, message.text)[0] or args.company)
     if args.company:

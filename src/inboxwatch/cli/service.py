@@ -12,7 +12,7 @@ from inboxwatch.cli.app import Ui, config_path
 
 
 def run(args: argparse.Namespace, ui: Ui) -> int:
-    from inboxwatch.daemon import Daemon, configure_logging
+    from inboxwatch.runtime.daemon import Daemon, configure_logging
 
     configure_logging(args.verbose)
     return Daemon(config_path(args)).run()

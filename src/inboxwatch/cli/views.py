@@ -12,9 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from inboxwatch.cli.app import Ui
-from inboxwatch.doctor import Check
 from inboxwatch.models import Classification
-from inboxwatch.pipeline import Overview
+from inboxwatch.runtime.doctor import Check
+from inboxwatch.runtime.pipeline import Overview
 
 
 def when(value: datetime | None, tz: tzinfo | None = None) -> str:

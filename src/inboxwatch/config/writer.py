@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inboxwatch.config.presets import Preset
 from inboxwatch.errors import UsageError
-from inboxwatch.presets import Preset
 
 
 @dataclass(frozen=True)
