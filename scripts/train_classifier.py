@@ -43,11 +43,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # t
 import numpy as np  # noqa: E402
 from scipy import sparse  # noqa: E402
 
-from inboxwatch.classify import ModelInput, classify, decide, model_input
+from inboxwatch.core.detect.classify import ModelInput, classify, decide, model_input
 from inboxwatch.core.detect import features as feats
 from inboxwatch.core.detect.model import METADATA_FILE, WEIGHTS_FILE, LinearModel
 from inboxwatch.models import FolderRole, Identity, Label
-from inboxwatch.parse import parse_message
+from inboxwatch.core.parse import parse_message
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "detection"

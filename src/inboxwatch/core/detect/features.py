@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
+from inboxwatch.core.detect.senders import ats_vendor, is_noreply, job_board, scheduling_tool
 from inboxwatch.models import FolderRole, Identity, Message
 
 BUCKETS = 1 << 18

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inboxwatch.fastre import Phrases
+from inboxwatch.core.detect.fastre import Phrases
 from inboxwatch.models import Label
 
 P = re.IGNORECASE

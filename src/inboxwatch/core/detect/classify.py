@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from email.utils import getaddresses
 
-from inboxwatch import dates
+from inboxwatch.core.detect import dates
 from inboxwatch.core.detect import features as feats
 from inboxwatch.core.detect.model import LinearModel, default_model
 from inboxwatch.core.detect.rules import (
@@ -41,8 +41,8 @@ from inboxwatch.core.detect.rules import (
     SCHEDULE_FOR_SOMEONE,
     SOMEONE_ELSES_OFFER,
 )
-from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
-from inboxwatch.extract import find_company, find_contact, find_role
+from inboxwatch.core.detect.extract import find_company, find_contact, find_role
+from inboxwatch.core.detect.senders import ats_vendor, is_noreply, job_board, scheduling_tool
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
 BODY_WINDOW = 4000  # the decision is near the top; quoted history and footers add cost, not signal
