@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from inboxwatch.domains import (
+from inboxwatch.core.detect.senders import (
     ats_vendor,
     company_from_domain,
     is_freemail,

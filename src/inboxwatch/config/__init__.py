@@ -8,6 +8,7 @@ path, so a user fixes their file in one round instead of one error per run. Secr
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from inboxwatch.config_schema import (
+from inboxwatch.config.schema import (
     MISSING,
     Problems,
     Table,
@@ -34,6 +35,7 @@ from inboxwatch.config_schema import (
     parse_duration,
     show,
 )
+from inboxwatch.core.policy import FollowUpConfig, FollowUpRules
 from inboxwatch.errors import ConfigError
 from inboxwatch.models import Identity
 
@@ -62,7 +64,14 @@ AUTH_MODES: Final = ("password", "xoauth2")
 ALERT_CHANNELS: Final = ("desktop", "email", "command")
 
 
+CONFIG_ENV: Final = "INBOXWATCH_CONFIG"
+
+
 def default_config_path() -> Path:
+    """The file named by ``$INBOXWATCH_CONFIG``, else ``config.toml`` in the XDG config folder."""
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        return Path(named).expanduser()
     return platformdirs.user_config_path("inboxwatch") / "config.toml"
 
 
@@ -96,39 +105,6 @@ class AccountConfig:
     api_endpoint: str | None = None  # gmail: override for tests and proxies
     token_env: str | None = None
     enabled: bool = True
-
-
-@dataclass(frozen=True)
-class FollowUpRules:
-    """When a conversation deserves a nudge."""
-
-    thank_you_within: timedelta = timedelta(hours=24)
-    first_follow_up_after: timedelta = timedelta(days=7)
-    next_follow_up_after: timedelta = timedelta(days=7)
-    max_follow_ups: int = 2
-    business_days: bool = False
-    application_silence_after: timedelta | None = None
-    announce_backlog: timedelta = timedelta(days=3)
-
-
-def _company_key(company: str) -> str:
-    # "Acme  Corp" and "acme corp" are the same employer; casefold also handles ß and friends.
-    return " ".join(company.split()).casefold()
-
-
-@dataclass(frozen=True)
-class FollowUpConfig:
-    rules: FollowUpRules = field(default_factory=FollowUpRules)
-    overrides: dict[str, FollowUpRules] = field(default_factory=dict)  # keys as written in the file
-
-    def rules_for(self, company: str | None) -> FollowUpRules:
-        """The rules for ``company``, matched case-insensitively; the base rules when there is no override."""
-        if company:
-            wanted = _company_key(company)
-            for name, rules in self.overrides.items():
-                if _company_key(name) == wanted:
-                    return rules
-        return self.rules
 
 
 @dataclass(frozen=True)
@@ -229,7 +205,8 @@ def load_config(path: Path | None = None) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
-            [f"config file not found: {path} (copy config.example.toml there and edit it)"], where
+            [f"config file not found: {path} (run `inboxwatch init` to write one, or name another with --config)"],
+            where,
         ) from None
     except IsADirectoryError:
         raise ConfigError([f"{path} is a folder, expected a TOML file"], where) from None

@@ -11,8 +11,8 @@ from inboxwatch.config import Config, default_config_path, load_config
 from inboxwatch.errors import AuthError, ConfigError, InboxwatchError, NotifyError
 from inboxwatch.models import Nudge, NudgeKind, Suggestion
 from inboxwatch.notify import Alert, build_channels
-from inboxwatch.pipeline import open_source
-from inboxwatch.store import Store
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,12 @@ def run_checks(config_path: Path | None, send_test: bool = False) -> list[Check]
     try:
         config = load_config(config_path)
     except ConfigError as e:
-        return [Check("config", False, str(e), f"edit {where} (see config.example.toml), then run doctor again")]
+        fix = (
+            "run `inboxwatch init` to write it"
+            if not where.expanduser().exists()
+            else f"edit {where} (`inboxwatch init --print-example` shows every key), then run doctor again"
+        )
+        return [Check("config", False, str(e), fix)]
     checks.append(Check("config", True, f"{where}: {len(config.accounts)} account(s)"))
     checks.append(_state(config))
     for account in config.accounts:
@@ -83,7 +88,7 @@ def _account(config: Config, name: str) -> Check:
 
 
 def _channels(config: Config, send_test: bool) -> list[Check]:
-    channels, problems = build_channels(config)
+    channels, problems = build_channels(config, open_source)
     checks = [Check("alerts", False, p, "fix [alerts] in the config, or remove the channel") for p in problems]
     if not config.alerts.channels:
         checks.append(Check("alerts", True, "no channels: nudges are listed by `inboxwatch nudges` only"))
