@@ -35,19 +35,14 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
-import os
+import numpy as np
+from scipy import sparse
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # tiny problems: threads only contend
-    os.environ.setdefault(_var, "1")
-
-import numpy as np  # noqa: E402
-from scipy import sparse  # noqa: E402
-
-from inboxwatch.core.detect.classify import ModelInput, classify, decide, model_input
 from inboxwatch.core.detect import features as feats
+from inboxwatch.core.detect.classify import ModelInput, classify, decide, model_input
 from inboxwatch.core.detect.model import METADATA_FILE, WEIGHTS_FILE, LinearModel
-from inboxwatch.models import FolderRole, Identity, Label
 from inboxwatch.core.parse import parse_message
+from inboxwatch.models import FolderRole, Identity, Label
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "detection"
@@ -66,17 +61,19 @@ class Config:
     c: float = 4.0
     class_weight: str = "none"  # "none" or "balanced"
     source_balance: bool = False  # every source weighs as much in total, whatever its size
+    idf: bool = True  # words weighed by inverse document frequency in training, folded into the weights
     options: str = feats.DEFAULT_OPTIONS.key()
 
     def name(self) -> str:
         return (
-            f"{self.algorithm} C={self.c:g} cw={self.class_weight} sb={int(self.source_balance)} [{self.options}]"
+            f"{self.algorithm} C={self.c:g} cw={self.class_weight} sb={int(self.source_balance)} idf={int(self.idf)} "
+            f"[{self.options}]"
         )
 
 
 # The choice made by ``--select`` (leave-one-source-out figures in model.json): kept here so a plain run
 # rebuilds the shipped file without repeating the search.
-CHOICE = Config(c=10.0)
+CHOICE = Config(c=40.0, class_weight="balanced", options=feats.Options(words="log", rules="all").key())
 
 
 @dataclass(frozen=True)
@@ -141,6 +138,13 @@ def sample_weights(samples: Sequence[Sample], config: Config) -> np.ndarray:
 
 def fit(samples: Sequence[Sample], config: Config) -> bytes:
     """Train on ``samples``; the model file's bytes (the classes absent from training get no weights)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # a small problem: threads only contend (on a shared machine, badly)
+        return _fit(samples, config)
+
+
+def _fit(samples: Sequence[Sample], config: Config) -> bytes:
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
@@ -151,6 +155,14 @@ def fit(samples: Sequence[Sample], config: Config) -> bytes:
     present = sorted(set(y.tolist()))
     used = np.unique(x.indices)  # fit over the buckets training has seen only: much faster, same solution
     x = x[:, used]
+    idf = np.ones(len(used))
+    if config.idf:
+        # x·diag(idf)·w = x·(idf ∘ w): training on idf-weighed words is a linear model over the plain words.
+        structural = {feats.bucket(n) for s in samples for n in s.inp.named if n[:2] not in ("w:", "s:")}
+        df = np.bincount(x.indices, minlength=len(used))
+        idf = np.log((1 + len(samples)) / (1 + df)) + 1.0
+        idf[np.isin(used, np.array(sorted(structural), dtype=np.int64))] = 1.0
+        x = sparse.csr_matrix(x.multiply(idf[np.newaxis, :]))
     if config.algorithm == "logreg":
         clf = LogisticRegression(C=config.c, max_iter=2000, tol=1e-5, random_state=0)
         clf.fit(x, y, sample_weight=w)
@@ -167,7 +179,7 @@ def fit(samples: Sequence[Sample], config: Config) -> bytes:
     full = np.zeros((len(LABELS), feats.BUCKETS))
     bias = np.full(len(LABELS), -30.0)  # a label never seen in training is never predicted
     for row, cls in enumerate(present):
-        full[cls, used] = coef[row]
+        full[cls, used] = coef[row] * idf
         bias[cls] = intercept[row]
     top = float(np.abs(full).max()) or 1.0
     scale = top / QUANT
@@ -200,7 +212,8 @@ def predict(samples: Iterable[Sample], model: LinearModel) -> list[str]:
 
 def figures(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     """Accuracy, per-label precision/recall, the grouped interview figures, the confusion counts."""
-    out: dict[str, Any] = {"n": len(gold), "accuracy": _ratio(sum(g == p for g, p in zip(gold, pred, strict=True)), len(gold))}
+    right = sum(g == p for g, p in zip(gold, pred, strict=True))
+    out: dict[str, Any] = {"n": len(gold), "accuracy": _ratio(right, len(gold))}
     per: dict[str, Any] = {}
     for lab in LABELS:
         n = sum(g == lab for g in gold)
@@ -241,26 +254,81 @@ def cross_source(sources: dict[str, list[Sample]], config: Config) -> dict[str, 
     return result
 
 
-def objective(cv: dict[str, Any]) -> float:
-    """One figure to choose by: the mean held-out accuracy over the sources, less what misses the targets."""
+def objective(cv: dict[str, Any], fixtures_in_sample: float) -> float:
+    """One figure to choose by: the mean held-out accuracy over the four sources, less every shortfall from the
+    targets of issue 14 (modern held out: accuracy, rejection and acknowledgment precision/recall >= 0.95, no
+    interview; Enron held out: interview precision >= 0.90, recall >= 0.80; in-sample fixtures >= 0.97)."""
     mean = sum(cv[s]["accuracy"] for s in SOURCES) / len(SOURCES)
     modern = cv["modern"]
-    penalty = 0.02 * modern["interview"]["predicted"]
+    short = [(modern["accuracy"], 0.95), (fixtures_in_sample, 0.97)]
+    for label in ("rejection", "application_received"):
+        row = modern["per_label"].get(label, {})
+        short += [(row.get("precision") or 0.0, 0.95), (row.get("recall") or 0.0, 0.95)]
     enron = cv["enron"]["interview"]
-    penalty += max(0.0, 0.9 - (enron["precision"] or 0.0)) + max(0.0, 0.8 - (enron["recall"] or 0.0))
+    short += [(enron["precision"] or 0.0, 0.90), (enron["recall"] or 0.0, 0.80)]
+    penalty = 0.02 * modern["interview"]["predicted"] + sum(max(0.0, want - got) for got, want in short)
     return round(mean - penalty, 4)
 
 
 def grid() -> list[Config]:
-    out = []
-    for options in (feats.Options(), feats.Options(bigrams=False), feats.Options(rules=False), feats.Options(subject=False)):
-        for cw in ("none", "balanced"):
-            for sb in (False, True):
-                for c in (1.0, 4.0, 16.0):
-                    out.append(Config("logreg", c, cw, sb, options.key()))
-                for c in (0.1, 0.5):
-                    out.append(Config("svm", c, cw, sb, options.key()))
+    """The candidates ``--select`` compares: logistic regression (and one temperature-calibrated linear SVM),
+    word weighting, how much of the rules the model reads, idf, class weights, regularisation."""
+    log_all, log_noverdict = feats.Options(words="log").key(), feats.Options(words="log", rules="noverdict").key()
+    out = [
+        Config("logreg", c, cw, options=options, idf=idf)
+        for options in (log_all, log_noverdict)
+        for idf in (True, False)
+        for cw in ("none", "balanced")
+        for c in ((10.0, 40.0) if options == log_all and idf else (10.0,))
+    ]
+    out.append(Config("svm", 0.5, "none", options=log_all, idf=True))
+    out.append(Config("logreg", 10.0, "none", options=feats.Options(words="bin", rules="noverdict").key(), idf=True))
     return out
+
+
+def fixtures_accuracy(samples: Sequence[Sample], model_bytes: bytes) -> float:
+    """In-sample label accuracy on the fixtures, through the classifier's decision (vetoes included)."""
+    model = LinearModel.from_bytes(model_bytes)
+    fixtures = [s for s in samples if s.source == "fixtures"]
+    return sum(p == s.label for s, p in zip(fixtures, predict(fixtures, model), strict=True)) / len(fixtures)
+
+
+_SOURCES: dict[str, list[Sample]] = {}
+
+
+def _evaluate(config: Config) -> dict[str, Any]:
+    cv = cross_source(_SOURCES, config)
+    everything = [s for name in SOURCES for s in _SOURCES[name]]
+    fixtures = fixtures_accuracy(everything, fit(everything, config))
+    return {
+        "config": config.name(),
+        "objective": objective(cv, fixtures),
+        "held_out_accuracy": {s: cv[s]["accuracy"] for s in SOURCES},
+        "fixtures_in_sample": round(fixtures, 4),
+        "modern_interviews": cv["modern"]["interview"]["predicted"],
+        "modern_rejection": cv["modern"]["per_label"].get("rejection"),
+        "modern_application_received": cv["modern"]["per_label"].get("application_received"),
+        "enron_interview": cv["enron"]["interview"],
+    }
+
+
+def select(sources: dict[str, list[Sample]], workers: int) -> tuple[Config, list[dict[str, Any]]]:
+    """Every candidate of :func:`grid` through :func:`cross_source`; the best by :func:`objective` (the first
+    of equals, in grid order)."""
+    import multiprocessing
+
+    _SOURCES.update(sources)
+    candidates = grid()
+    by_name: dict[str, dict[str, Any]] = {}
+    with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
+        for row in pool.imap_unordered(_evaluate, candidates, chunksize=1):
+            by_name[row["config"]] = row
+            shown = " ".join(f"{s}={row['held_out_accuracy'][s]:.3f}" for s in SOURCES)
+            print(f"{row['objective']:.4f}  {row['config']:75} {shown} in-sample={row['fixtures_in_sample']:.3f}",
+                  flush=True)
+    rows = [by_name[c.name()] for c in candidates]
+    best = max(range(len(rows)), key=lambda i: (rows[i]["objective"], -i))
+    return candidates[best], rows
 
 
 def in_sample(model_bytes: bytes) -> dict[str, Any]:
@@ -288,25 +356,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--select", action="store_true", help="rerun the leave-one-source-out model choice")
     parser.add_argument("--check", action="store_true", help="only verify the shipped file is reproduced")
+    parser.add_argument("--workers", type=int, default=1, help="processes for --select")
     parser.add_argument("--selection-out", type=Path, default=ROOT / "benchmarks" / "results" / "model_selection.json")
     args = parser.parse_args(argv)
     sources = load_sources(args.corpus)
     config = CHOICE
     selection: list[dict[str, Any]] = []
     if args.select:
-        for candidate in grid():
-            cv = cross_source(sources, candidate)
-            score = objective(cv)
-            summary = {s: cv[s]["accuracy"] for s in SOURCES}
-            print(f"{score:.4f}  {candidate.name():60} " + " ".join(f"{s}={summary[s]:.3f}" for s in SOURCES), flush=True)
-            selection.append({"config": candidate.name(), "objective": score, "held_out_accuracy": summary,
-                              "modern_interviews": cv["modern"]["interview"]["predicted"],
-                              "enron_interview": cv["enron"]["interview"]})
-            if not selection[:-1] or score > max(e["objective"] for e in selection[:-1]):
-                config = candidate
+        config, selection = select(sources, args.workers)
         args.selection_out.parent.mkdir(parents=True, exist_ok=True)
         args.selection_out.write_text(json.dumps(selection, indent=1) + "\n")
-        print(f"chosen: {config.name()}")
+        print(f"chosen: {config.name()} (set CHOICE to it to ship it)")
     everything = [s for name in SOURCES for s in sources[name]]
     data = fit(everything, config)
     if args.check:
@@ -324,10 +384,11 @@ def main(argv: list[str] | None = None) -> int:
         "training_labels": dict(sorted(Counter(s.label for s in everything).items())),
         "in_sample": in_sample(data),
         "cross_source_accuracy": {s: cv[s]["accuracy"] for s in SOURCES},
-        "cross_source_objective": objective(cv),
+        "cross_source_objective": objective(cv, fixtures_accuracy(everything, data)),
     }
     METADATA_FILE.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    print(json.dumps({k: meta[k] for k in ("sha256", "bytes", "config", "training_sizes", "cross_source_accuracy")}, indent=1))
+    shown = ("sha256", "bytes", "config", "training_sizes", "cross_source_accuracy")
+    print(json.dumps({k: meta[k] for k in shown}, indent=1))
     print("in-sample:", {k: v["accuracy"] for k, v in meta["in_sample"].items()})
     return 0
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from inboxwatch.core.detect import classify
 from inboxwatch.core.parse import MAX_RAW_BYTES, parse_message
-from inboxwatch.models import FolderRole, Identity, Label
+from inboxwatch.models import CONVERSATION_LABELS, FolderRole, Identity, Label
 from tests.mailfactory import ME, make_message
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "detection"
@@ -29,15 +29,15 @@ def identity(owner: str) -> Identity:
     return Identity(next((n for n, _ in pairs if n), ""), frozenset(a.lower() for _, a in pairs if "@" in a))
 
 
-def predictions() -> list[tuple[dict[str, str], str]]:
-    return [
-        (row, str(classify(parse_message((FIXTURES / row["file"]).read_bytes()), identity(row["owner"])).label))
+def predictions() -> dict[str, str]:
+    return {
+        row["file"]: str(classify(parse_message((FIXTURES / row["file"]).read_bytes()), identity(row["owner"])).label)
         for row in ROWS
-    ]
+    }
 
 
 @pytest.fixture(scope="module")
-def predicted() -> list[tuple[dict[str, str], str]]:
+def predicted() -> dict[str, str]:
     return predictions()
 
 
@@ -45,28 +45,99 @@ def test_fixture_corpus_covers_every_label() -> None:
     counts = {str(lab): 0 for lab in Label}
     for row in ROWS:
         counts[row["label"]] += 1
-    assert len(ROWS) >= 150
-    assert all(n >= 8 for n in counts.values()), counts
+    assert len(ROWS) >= 600
+    assert all(n >= 15 for n in counts.values()), counts
 
 
-def test_interview_precision_stays_high(predicted: list[tuple[dict[str, str], str]]) -> None:
-    said_interview = [(row, p) for row, p in predicted if p in INTERVIEW]
-    right = sum(1 for row, _ in said_interview if row["label"] in INTERVIEW)
-    assert right / len(said_interview) >= 0.9
+# The fixtures the shipped model gets wrong in-sample, with what it says instead: a fixture that starts to pass
+# fails here (strict), so the list stays the truth; any other fixture that regresses fails naming itself.
+KNOWN_MISSES: dict[str, str] = {
+    "356-rej-self-forward-to-gmail-fwd.eml": "rejection read as thank_you",
+    "540-c-fu-camille-relance.eml": "follow_up read as other",
+    "646-b-london-sender-tomorrow-uk-time.eml": "interview_confirmed read as other",
+    "648-b-de-berater-bestaetigt-zweitgespraech.eml": "interview_confirmed read as other",
+    "659-b-nl-bureau-bevestigt.eml": "interview_confirmed read as other",
+    "706-b-pt-pt-proposta-latin1.eml": "offer read as other",
+    "707-b-nl-aanbod-arbeidsvoorwaarden.eml": "offer read as other",
+}
 
 
-def test_overall_accuracy_does_not_regress(predicted: list[tuple[dict[str, str], str]]) -> None:
-    # A floor under the figure benchmarks/accuracy.py reports, so a change that breaks families fails here.
-    right = sum(1 for row, p in predicted if row["label"] == p)
-    assert right / len(predicted) >= 0.72
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(
+            row,
+            id=row["file"],
+            marks=[pytest.mark.xfail(strict=True, reason=f"known miss: {KNOWN_MISSES[row['file']]}")]
+            if row["file"] in KNOWN_MISSES
+            else [],
+        )
+        for row in ROWS
+    ],
+)
+def test_every_fixture_gets_its_label(row: dict[str, str], predicted: dict[str, str]) -> None:
+    assert predicted[row["file"]] == row["label"], row["note"]
 
 
-def test_hard_negatives_never_become_job_decisions(predicted: list[tuple[dict[str, str], str]]) -> None:
-    wrong = [(row["file"], p) for row, p in predicted if row["note"].startswith("hard negative") and p in DECISIONS]
+def test_known_misses_are_fixtures() -> None:
+    files = {row["file"] for row in ROWS}
+    assert set(KNOWN_MISSES) <= files
+
+
+def test_hard_negatives_never_become_interviews_or_decisions(predicted: dict[str, str]) -> None:
+    rows = [row for row in ROWS if row["note"].startswith("hard negative")]
+    assert len(rows) >= 100
+    wrong = [(row["file"], predicted[row["file"]]) for row in rows if predicted[row["file"]] in DECISIONS]
     assert wrong == []
 
 
-def test_evidence_explains_every_job_label(predicted: list[tuple[dict[str, str], str]]) -> None:
+NOT_JOB_INTERVIEWS = re.compile(
+    r"\b(radio|podcast|press|presse|user[- ]research|user-interviews|nutzerinterview|utilisateur|admission|aufnahme|"
+    r"exit|austritt|départ)",
+    re.I,
+)
+
+
+def test_press_show_study_admission_and_exit_interview_fixtures_start_no_conversation(
+    predicted: dict[str, str],
+) -> None:
+    rows = [row for row in ROWS if row["label"] == "other" and NOT_JOB_INTERVIEWS.search(row["file"] + row["note"])]
+    assert len(rows) >= 15
+    started = [(row["file"], predicted[row["file"]]) for row in rows if predicted[row["file"]] in CONVERSATION_LABELS]
+    assert started == []
+
+
+FRESH_NOT_JOB_INTERVIEWS = [
+    ("Metro Voice <producer@metrovoice.example.org>", "Interview for our Friday show",
+     "Hi Alex, I produce a weekly radio programme and we'd love to interview you on the show about your work. "
+     "Could you do Friday at 10am? Our listeners would enjoy it."),
+    ("The Data Hour <host@datahour.example>", "Guest interview on The Data Hour",
+     "Hi Alex, we'd like to invite you to an interview for our podcast episode on data engineering. "
+     "Please pick a time for the recording."),
+    ("Lena Fischer <lena@dailyledger.example>", "Interview request from the Daily Ledger",
+     "Dear Alex, I'm a reporter writing a story on remote work and would like to interview you for the article. "
+     "Are you available for a 20-minute call this week?"),
+    ("Research at Acme <research@acme.example>", "Invitation: user research interview",
+     "Hi Alex, you've been selected to participate in a user research study about our app. The 45-minute "
+     "interview comes with a $50 gift card. Please choose a time slot."),
+    ("Admissions Office <admissions@northbridge-university.example>", "Your admission interview",
+     "Dear Alex, thank you for your application to the MBA program. We are pleased to invite you to an admission "
+     "interview with the admissions committee on March 12 at 2pm."),
+    ("People Team <people@pinecrest.example>", "Exit interview before your last day",
+     "Hi Alex, as part of offboarding we'd like to schedule your exit interview before your last day with us. "
+     "Would Thursday at 3pm work?"),
+]
+
+
+@pytest.mark.parametrize(("sender", "subject", "body"), FRESH_NOT_JOB_INTERVIEWS, ids=lambda v: v[:20])
+def test_press_show_study_admission_and_exit_interviews_start_no_conversation(
+    sender: str, subject: str, body: str
+) -> None:
+    raw = make_message(sender=sender, subject=subject, body=body + "\n", date=datetime(2026, 3, 2, 10, tzinfo=UTC))
+    assert classify(parse_message(raw), OWNER).label not in CONVERSATION_LABELS
+
+
+def test_evidence_explains_every_job_label() -> None:
     for row in ROWS[:60]:
         result = classify(parse_message((FIXTURES / row["file"]).read_bytes()), identity(row["owner"]))
         if result.label is not Label.OTHER:

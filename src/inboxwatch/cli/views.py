@@ -100,6 +100,9 @@ def render_classification(ui: Ui, name: str, c: Classification) -> None:
             out.print(f"  {key}: {value}", markup=False)
     for line in c.evidence:
         out.print(f"  · {line}", markup=False)
+    likely = [(lab, p) for lab, p in sorted(c.scores.items(), key=lambda kv: -kv[1]) if p >= 0.01]
+    if likely:
+        out.print("  scores: " + ", ".join(f"{lab} {p:.2f}" for lab, p in likely), markup=False)
 
 
 def classification_json(name: str, c: Classification) -> dict[str, object]:
@@ -115,6 +118,7 @@ def classification_json(name: str, c: Classification) -> dict[str, object]:
         "location": c.location,
         "reply_by": c.reply_by.isoformat() if c.reply_by else None,
         "evidence": list(c.evidence),
+        "scores": dict(sorted(c.scores.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
 
 

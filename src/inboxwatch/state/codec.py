@@ -127,6 +127,7 @@ def classification_to_json(c: Classification) -> dict[str, Any]:
         "calendar_uid": c.calendar_uid,
         "calendar_sequence": c.calendar_sequence,
         "people": _addrs(c.people),
+        "scores": {lab: p for lab, p in c.scores.items() if p},
     }
 
 
@@ -146,4 +147,5 @@ def classification_from_json(d: dict[str, Any]) -> Classification:
         calendar_uid=d.get("calendar_uid"),
         calendar_sequence=d.get("calendar_sequence"),
         people=_parse_addrs(d.get("people")),
+        scores={str(k): float(v) for k, v in (d.get("scores") or {}).items()},
     )

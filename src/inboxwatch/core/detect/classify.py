@@ -18,6 +18,7 @@ from email.utils import getaddresses
 
 from inboxwatch.core.detect import dates
 from inboxwatch.core.detect import features as feats
+from inboxwatch.core.detect.extract import find_company, find_contact, find_role
 from inboxwatch.core.detect.model import LinearModel, default_model
 from inboxwatch.core.detect.rules import (
     ADJUSTMENTS,
@@ -34,14 +35,13 @@ from inboxwatch.core.detect.rules import (
     OUTBOUND_FOLLOW_UP,
     OUTBOUND_THANKS,
     OUTLOOK_WHEN,
-    P,
     REPLY_SUBJECT,
     ROLE_LINE,
     RULES,
     SCHEDULE_FOR_SOMEONE,
     SOMEONE_ELSES_OFFER,
+    P,
 )
-from inboxwatch.core.detect.extract import find_company, find_contact, find_role
 from inboxwatch.core.detect.senders import ats_vendor, is_noreply, job_board, scheduling_tool
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
@@ -112,14 +112,42 @@ def _lowered(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
+# A decision said of a case that may come ("if you are not selected, we will keep your résumé on file"; "should
+# your profile match, a recruiter will contact you for an interview") is the process explained, not the decision.
+CONDITIONAL = re.compile(r"\b(if|unless|whether|in (the )?(event|case)|should (you|your|we|there|the|our|a|an))\b")
+SENTENCE_START = re.compile(r"[.!?;:\n]")
+CONDITIONAL_LABELS = frozenset(
+    {Label.REJECTION, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.OFFER, Label.ASSESSMENT}
+)
+
+
+def _conditional(text: str, start: int) -> bool:
+    """Whether the phrase at ``start`` stands in a conditional clause of its sentence."""
+    begin = max(0, start - 160)
+    clause = text[begin:start]
+    cut = max((m.end() for m in SENTENCE_START.finditer(clause)), default=0)
+    return CONDITIONAL.search(clause, cut) is not None
+
+
 def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) -> None:
-    """``text`` is lower-cased already (``_lowered``)."""
+    """``text`` is lower-cased already (``_lowered``). A phrase found only in conditional clauses counts as the
+    feature ``phrase:NAME.if`` and adds no points."""
     for rule in RULES:
         hit = rule.pattern.search(text)
-        if hit:
-            scores.add(rule.label, rule.weight * factor, f"{where}: {hit.group(0).strip()[:80]!r} ({rule.name})")
-            if rule.name not in scores.phrases:
-                scores.phrases.append(rule.name)
+        if hit is None:
+            continue
+        if rule.label in CONDITIONAL_LABELS:
+            tries = 0
+            while hit is not None and _conditional(text, hit.start()) and tries < 4:
+                hit, tries = rule.pattern.regex.search(text, hit.end()), tries + 1
+            if hit is None or tries == 4:
+                name = f"{rule.name}.if"
+                if name not in scores.phrases:
+                    scores.phrases.append(name)
+                continue
+        scores.add(rule.label, rule.weight * factor, f"{where}: {hit.group(0).strip()[:80]!r} ({rule.name})")
+        if rule.name not in scores.phrases:
+            scores.phrases.append(rule.name)
 
 
 def _interview_event(events: tuple[CalendarEvent, ...]) -> CalendarEvent | None:
@@ -219,11 +247,17 @@ def decide(
     runner = max((lab for lab in allowed if lab != best), key=lambda lab: (allowed[lab], lab), default=None)
     why = [f"model: {best} {probabilities[best]:.2f}" + (f", next {runner} {probabilities[runner]:.2f}" if runner else "")]
     if runner is not None:
-        support, against = model.explain(named, best, runner, EXPLAIN)
+        weights = model.explain(named, best, runner)
+        words = [(n, v) for n, v in weights if n[:2] in ("w:", "s:")]
+        structure = [(n, v) for n, v in weights if n[:2] not in ("w:", "s:") and v > 0][:EXPLAIN]
+        support = [(n, v) for n, v in words[:EXPLAIN] if v > 0]
+        against = [(n, v) for n, v in reversed(words[-EXPLAIN:]) if v < 0]
         if support:
-            why.append("for: " + ", ".join(f"{_show(n)} (+{v:.2f})" for n, v in support))
+            why.append(f"words for {best}: " + ", ".join(f"{_show(n)} (+{v:.2f})" for n, v in support))
         if against:
-            why.append("against: " + ", ".join(f"{_show(n)} ({v:.2f})" for n, v in against))
+            why.append(f"words for {runner}: " + ", ".join(f"{_show(n)} ({v:.2f})" for n, v in against))
+        if structure:
+            why.append(f"signs for {best}: " + ", ".join(f"{_show(n)} (+{v:.2f})" for n, v in structure))
     return Label(best), probabilities, why
 
 
@@ -340,15 +374,27 @@ def rule_scores(m: Message, identity: Identity, body: str) -> RuleResult:
     in_interview_thread = _interview_thread(scores, m, low, identity)
     _owner_side(scores, m, low, identity)
     _thread_position(scores, m, identity)
-    job_context = JOB_CONTEXT.search(low) or in_interview_thread
+    job_context = (
+        JOB_CONTEXT.search(low)
+        or in_interview_thread
+        or vendor  # an ATS sends job mail only
+        or (_is_reply(m) and JOB_CONTEXT.search(_lowered(m.text[:DATES_WINDOW])))  # the thread's history
+    )
     if not job_context:
         for label in (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED):
             if scores.points.get(label):
                 scores.adjust("no_job_context", label)
         scores.note("no_job_context")
-        if not scores.points.get(Label.INTERVIEW_CONFIRMED) and not scores.points.get(Label.INTERVIEW_CANCELLED):
+        personal_answer = _is_reply(m) or (_greets_owner(body, identity) and not bulk and not is_noreply(
+            sender.email if sender else ""))
+        if (
+            not scores.points.get(Label.INTERVIEW_CONFIRMED)
+            and not scores.points.get(Label.INTERVIEW_CANCELLED)
+            and not personal_answer  # a reply or a personal note may leave the job unsaid: the model reads it
+        ):
+            # Calendar structure alone makes no interview: without a word of a job, no label of one.
             scores.veto(
-                (Label.REJECTION, Label.OFFER, Label.INTERVIEW_REQUEST, Label.APPLICATION_RECEIVED),
+                (Label.REJECTION, Label.OFFER, *INTERVIEW_LABELS, Label.APPLICATION_RECEIVED),
                 ADJUSTMENTS["no_job_context"].reason,
             )
     if bulk and not vendor:
@@ -379,8 +425,11 @@ def rule_scores(m: Message, identity: Identity, body: str) -> RuleResult:
     unsolicited = not m.in_reply_to and not re.search(
         r"\b(your application|you applied|applying|our (call|chat|conversation))\b", low
     )
-    if outreach >= 2 and unsolicited and scores.points.get(Label.INTERVIEW_REQUEST):
-        scores.adjust("unsolicited_not_invitation", Label.INTERVIEW_REQUEST)
+    if outreach >= 2 and unsolicited:
+        if scores.points.get(Label.INTERVIEW_REQUEST):
+            scores.adjust("unsolicited_not_invitation", Label.INTERVIEW_REQUEST)
+        scores.note("unsolicited_not_invitation")
+        scores.veto(INTERVIEW_LABELS, ADJUSTMENTS["unsolicited_not_invitation"].reason)
     if scores.points.get(Label.REJECTION, 0) >= 3 and scores.points.get(Label.JOB_ALERT):
         scores.adjust("decision_not_alert", Label.JOB_ALERT)
     if _greets_owner(body, identity) and not bulk:

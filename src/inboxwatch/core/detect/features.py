@@ -42,8 +42,8 @@ _SIGNATURE = re.compile(r"^(?:-- ?|—|__+|best regards,?|kind regards,?|regards
                         r"с уважением,?)\s*$", re.I | re.M)
 _FOOTER_LINE = re.compile(
     r"unsubscribe|privacy (policy|notice|statement)|all rights reserved|©|\(c\) \d{4}|this (e-?mail|message) (was|is) "
-    r"(sent|intended|confidential)|do not reply to this|manage (your )?(email )?preferences|view (it |this )?in (your )?"
-    r"browser",
+    r"(sent|intended|confidential)|do not reply to this|manage (your )?(email )?preferences|"
+    r"view (it |this )?in (your )?browser",
     re.I,
 )
 _AGENCY = re.compile(
@@ -53,16 +53,16 @@ _AGENCY = re.compile(
 )
 _FORWARD = re.compile(r"^\s*(fwd?|wg|tr|rv|doorgestuurd)\s*:", re.I)
 _REPLY = re.compile(r"^\s*(re|aw|sv|antw|res|ответ)\s*:", re.I)
-_LANG_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and you your for with we our to of is are this that will have".split()),
-    "de": frozenset("und die der das sie ihre wir für mit ist zu den nicht eine ein uns".split()),
-    "fr": frozenset("et les des vous votre nous pour avec est une dans pas que sur le la".split()),
-    "es": frozenset("y los las usted su nosotros para con es una en que por el la tu".split()),
-    "pt": frozenset("e os as você sua nós para com é uma em que não por o seu obrigado".split()),
-    "nl": frozenset("en de het je uw wij voor met is een van niet op ons we".split()),
-    "ru": frozenset("и в на вы ваш мы для с что не это по от".split()),
+_LANG_TEXT: dict[str, str] = {
+    "en": "the and you your for with we our to of is are this that will have",
+    "de": "und die der das sie ihre wir für mit ist zu den nicht eine ein uns",
+    "fr": "et les des vous votre nous pour avec est une dans pas que sur le la",
+    "es": "y los las usted su nosotros para con es una en que por el la tu",
+    "pt": "e os as você sua nós para com é uma em que não por o seu obrigado",
+    "nl": "en de het je uw wij voor met is een van niet op ons we",
+    "ru": "и в на вы ваш мы для с что не это по от",
 }
-
+_LANG_WORDS = {lang: frozenset(text.split()) for lang, text in _LANG_TEXT.items()}
 _WORD_LANGS: dict[str, tuple[str, ...]] = {}
 for _lang, _words in sorted(_LANG_WORDS.items()):
     for _word in _words:
@@ -210,7 +210,8 @@ def extract_all(message: Message, identity: Identity, body: str, rules: RuleView
         structural.append("hdr:auto_replied")
     elif auto and auto != "no":
         structural.append("hdr:auto_generated")
-    if "list-unsubscribe" in headers or "list-id" in headers or headers.get("precedence", "").lower() in ("bulk", "list"):
+    precedence = headers.get("precedence", "").lower()
+    if "list-unsubscribe" in headers or "list-id" in headers or precedence in ("bulk", "list"):
         structural.append("hdr:bulk")
     if any(identity.is_me(a) for a in m.to):
         structural.append("owner:to")
@@ -251,7 +252,12 @@ def select(named: Mapping[str, float], options: Options = DEFAULT_OPTIONS) -> di
         else:
             other.append(name)
     n = len(words)
-    value = 1.0 if options.words == "bin" else 1.0 / math.sqrt(n or 1) if options.words == "l2" else 1.0 / math.log(2 + n)
+    if options.words == "bin":
+        value = 1.0
+    elif options.words == "l2":
+        value = 1.0 / math.sqrt(n or 1)
+    else:
+        value = 1.0 / math.log(2 + n)
     out = dict.fromkeys(words, value)
     out.update(dict.fromkeys(other, 1.0))
     return out

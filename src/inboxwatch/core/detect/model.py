@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from inboxwatch.core.detect.features import BUCKETS, DEFAULT_OPTIONS, VERSION, Options, bucket
@@ -127,10 +128,9 @@ class LinearModel:
         total = sum(exps)
         return Prediction({lab: e / total for lab, e in zip(self.labels, exps, strict=True)})
 
-    def explain(
-        self, features: Mapping[str, float], label: str, versus: str, count: int
-    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-        """The features that weigh most for ``label`` over ``versus``, and most against it: (name, weight)."""
+    def explain(self, features: Mapping[str, float], label: str, versus: str) -> list[tuple[str, float]]:
+        """Every feature's weight for ``label`` over ``versus`` (value times the difference of their weights),
+        the largest first; features without weight left out."""
         best, second = self.labels.index(label), self.labels.index(versus)
         contributions: list[tuple[str, float]] = []
         for name, value in features.items():
@@ -140,12 +140,11 @@ class LinearModel:
                 if diff:
                     contributions.append((name, diff))
         contributions.sort(key=lambda kv: (-kv[1], kv[0]))
-        support = [(n, round(v, 2)) for n, v in contributions[:count] if v > 0]
-        against = [(n, round(v, 2)) for n, v in reversed(contributions[-count:]) if v < 0]
-        return support, against
+        return contributions
 
 
 @cache
 def default_model() -> LinearModel:
-    """The shipped model, read once on first use."""
-    return LinearModel.from_bytes(WEIGHTS_FILE.read_bytes())
+    """The shipped model, read once on first use (package data, like the templates): the one read of the
+    detection package, done lazily so that a process with no mail to classify never pays for it."""
+    return LinearModel.from_bytes((resources.files("inboxwatch.core.detect") / WEIGHTS_FILE.name).read_bytes())

@@ -461,7 +461,8 @@ INTERVIEWER_SIDE = _lower_rx(
     r"\bexit[- ]interview\b",
     r"\b(press|media|podcast|radio|tv|magazine|newspaper) interview\b",
     r"\binterview (you )?for (our|the|a) (podcast|magazine|article|story|newsletter|blog|show)",
-    r"\b(reporter|journalist|our readers|our listeners|for (a|an|our) (story|article|piece|feature|profile))\b",
+    r"\b(reporter(?! (l'|le|la|les|notre|votre|cet|ce|à|au)\b)|journalist|our readers|our listeners|"
+    r"for (a|an|our) (story|article|piece|feature|profile))\b",
     r"\b(podcast|episode|on air|webinar|fireside chat|guest (on|for)|be (a|our) guest)\b",
 )
 SCHEDULE_FOR_SOMEONE = re.compile(r"\b[Ii]nterview [Ss]chedule (for|of) (?!you\b)[A-Z]")
@@ -487,7 +488,16 @@ JOB_CONTEXT = _lower_rx(
     r"recruit\w*|résumé|resume|cv|offer letter|extend(ing)? (you )?an offer|employment|hire|start date|salary|"
     r"compensation|applying|applied|"
     r"your application|careers?|talent|bewerbung|stelle|kandidat\w*|vorstellungsgespräch|poste|entretien|"
-    r"solicitud|puesto|entrevista|vacante|собеседовани\w*|кандидат\w*|ваканси\w*|резюме|оффер)\b|応募|選考|面接|採用|内定"
+    r"solicitud|puesto|entrevista|vacante|собеседовани\w*|кандидат\w*|ваканси\w*|резюме|оффер|"
+    # Dutch, Portuguese, Italian, Swedish, Polish, more German and French: the words of a job search
+    r"sollicitatie\w*|vacature\w*|functie|sollicitatiegesprek\w*|kennismakingsgesprek\w*|arbeidsvoorwaarden|"
+    r"vaga|processo seletivo|currículo|proposta (de trabalho|de emprego)|colloquio|posizione|selezione|"
+    r"ansökan|tjänsten|intervju\w*|rekrytering\w*|rekrutac\w*|aplikacj\w*|stanowisk\w*|rozmow\w* kwalifikacyjn\w*|"
+    r"kandydat\w*|bewerbungsgespräch|zusage|absage|recrutement|offre d'emploi|"
+    # the words of an offer: pay, contract, start
+    r"base salary|signing bonus|equity|join (the|our) team|welcome aboard|salario|sueldo|incorporaci[oó]n|"
+    r"salário|contrato de trabalho|gehalt|arbeitsvertrag|vertragsangebot|eintrittsdatum|salaire|contrat de travail|"
+    r"date (de début|d'entrée)|arbeidsovereenkomst|salaris|startdatum|fecha de inicio|data de início)\b|応募|選考|面接|採用|内定"
 )
 OUTBOUND_THANKS = _lower_rx(
     r"\bthank(s| you)( all| both| so much| again| very much)? for (the|your|our|taking|meeting|speaking|talking|chatting|this|today|"
@@ -498,6 +508,11 @@ OUTBOUND_THANKS = _lower_rx(
     r"\bgracias por (la|tu|su|el) (entrevista|tiempo|conversación)",
     r"(面接|お時間).{0,20}(ありがとう|御礼|お礼)",
     r"спасибо за (собеседование|встречу|время|разговор)",
+    r"\b(bedankt|dank (je|u)( wel)?) voor (het|de|jullie|uw|je) (\w+ ){0,2}(gesprek|tijd|kennismaking)",
+    r"\b(obrigad[oa]|agradeço) (pela|pelo) (\w+ ){0,2}(entrevista|conversa|tempo|oportunidade)",
+    r"\bgrazie (mille )?per (il|l'|la) ?(\w+ ){0,2}(colloquio|tempo|opportunità)",
+    r"\btack (så mycket )?för (intervjun|samtalet|mötet|din tid)",
+    r"\bdzi(ę|e)kuj(ę|e) (bardzo )?za (rozmow|spotkani|czas)",
 )
 OUTBOUND_FOLLOW_UP = _lower_rx(
     r"\b(follow(ing)?[- ]?up|check(ing)? in|touch(ing)? base) (on|about|regarding|with you|again)\b",
@@ -511,10 +526,16 @@ OUTBOUND_FOLLOW_UP = _lower_rx(
     r"\b(estado|seguimiento) de (mi|la) (solicitud|candidatura)\b",
     r"(選考状況|進捗)",
     r"статус (моей )?(заявки|кандидатуры)",
+    r"\b(stand van zaken|al (iets )?(meer )?(bekend|nieuws)|nog (niets|iets) (gehoord|vernomen))\b",
+    r"\b(alguma (novidade|atualização)|andamento d[oa] (processo|minha candidatura))\b",
+    r"\b(aggiornamento|novità) (sul|sulla|riguardo)\b",
+    r"\bnågon (uppdatering|återkoppling)\b",
+    r"\b(jakie(ś|s) (informacje|wieści)|status (mojej )?(aplikacji|kandydatury))\b",
 )
 OUTBOUND_CONTEXT = _lower_rx(
     r"\b(team|onsite|on-site|call|conversation|chat|meeting|next steps|decision|process|opportunity|panel|screen|"
-    r"discussion|exercise|interview\w*)\b"
+    r"discussion|exercise|interview\w*|gesprek\w*|rol|gespräch\w*|conversa|colloquio|samtal\w*|intervju\w*|"
+    r"rozmow\w*|processo|proces|procedure|sollicitatie\w*|candidatura|vaga|tjänst\w*)\b"
 )
 
 AVAILABILITY_ASK = _lower_rx(
