@@ -17,8 +17,8 @@ each held-out source's per-label precision and recall; these are the figures tha
 from __future__ import annotations
 
 import argparse
-import importlib
 import csv
+import importlib
 import json
 import sys
 import time

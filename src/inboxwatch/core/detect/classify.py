@@ -231,7 +231,8 @@ def decide(
     ``explain``, why: the best two labels and the features that weighed most between them."""
     model = model or default_model()
     named = feats.select(inp.named, model.options)
-    prediction = model.predict(named)
+    rows = model.rows(named)
+    prediction = model.predict(named, rows)
     allowed = {
         lab: p
         for lab, p in prediction.probabilities.items()
@@ -247,7 +248,7 @@ def decide(
     runner = max((lab for lab in allowed if lab != best), key=lambda lab: (allowed[lab], lab), default=None)
     why = [f"model: {best} {probabilities[best]:.2f}" + (f", next {runner} {probabilities[runner]:.2f}" if runner else "")]
     if runner is not None:
-        weights = model.explain(named, best, runner)
+        weights = model.explain(named, best, runner, rows)
         words = [(n, v) for n, v in weights if n[:2] in ("w:", "s:")]
         structure = [(n, v) for n, v in weights if n[:2] not in ("w:", "s:") and v > 0][:EXPLAIN]
         support = [(n, v) for n, v in words[:EXPLAIN] if v > 0]

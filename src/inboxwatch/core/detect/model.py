@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from inboxwatch.core.detect.features import BUCKETS, DEFAULT_OPTIONS, VERSION, Options, bucket
+from inboxwatch.core.detect.features import BUCKETS, DEFAULT_OPTIONS, VERSION, Options
 
 MAGIC = b"IWM1"
 WEIGHTS_FILE = Path(__file__).with_name("model.bin")
@@ -108,37 +108,55 @@ class LinearModel:
         payload = struct.pack("<I", len(head)) + head + bias_arr.tobytes() + buckets.tobytes() + weights.tobytes()
         return MAGIC + zlib.compress(payload, 9)
 
-    def raw_scores(self, features: Mapping[str, float]) -> list[float]:
-        by_value: dict[float, list[int]] = {}
+    def rows(self, features: Mapping[str, float]) -> list[tuple[str, float, int]]:
+        """The features that have weights: (name, value, row), looked up once for scoring and explaining."""
+        index, mask = self.index, BUCKETS - 1
+        out = []
         for name, value in features.items():
-            row = self.index[bucket(name)]
+            row = index[zlib.crc32(name.encode("utf-8")) & mask]
             if row >= 0:
-                by_value.setdefault(value, []).append(row)
+                out.append((name, value, row))
+        return out
+
+    def raw_scores(self, rows: list[tuple[str, float, int]]) -> list[float]:
+        by_value: dict[float, list[int]] = {}
+        for _, value, row in rows:
+            group = by_value.get(value)
+            if group is None:
+                by_value[value] = [row]
+            else:
+                group.append(row)
+        groups = list(by_value.items())
         scores = list(self.bias)
         scale = self.scale
         for j, column in enumerate(self.columns):
             get = column.__getitem__
-            scores[j] += scale * sum(value * sum(map(get, rows)) for value, rows in by_value.items())
+            total = 0.0
+            for value, members in groups:
+                total += value * sum(map(get, members))
+            scores[j] += scale * total
         return scores
 
-    def predict(self, features: Mapping[str, float]) -> Prediction:
-        scores = self.raw_scores(features)
+    def predict(self, features: Mapping[str, float], rows: list[tuple[str, float, int]] | None = None) -> Prediction:
+        """Per-label probabilities (``rows``: what :meth:`rows` gave for ``features``, when at hand)."""
+        scores = self.raw_scores(self.rows(features) if rows is None else rows)
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         return Prediction({lab: e / total for lab, e in zip(self.labels, exps, strict=True)})
 
-    def explain(self, features: Mapping[str, float], label: str, versus: str) -> list[tuple[str, float]]:
+    def explain(
+        self, features: Mapping[str, float], label: str, versus: str, rows: list[tuple[str, float, int]] | None = None
+    ) -> list[tuple[str, float]]:
         """Every feature's weight for ``label`` over ``versus`` (value times the difference of their weights),
         the largest first; features without weight left out."""
-        best, second = self.labels.index(label), self.labels.index(versus)
-        contributions: list[tuple[str, float]] = []
-        for name, value in features.items():
-            row = self.index[bucket(name)]
-            if row >= 0:
-                diff = value * self.scale * (self.columns[best][row] - self.columns[second][row])
-                if diff:
-                    contributions.append((name, diff))
+        best, second = self.columns[self.labels.index(label)], self.columns[self.labels.index(versus)]
+        scale = self.scale
+        contributions = [
+            (name, value * scale * (best[row] - second[row]))
+            for name, value, row in (self.rows(features) if rows is None else rows)
+            if best[row] != second[row]
+        ]
         contributions.sort(key=lambda kv: (-kv[1], kv[0]))
         return contributions
 
