@@ -50,7 +50,7 @@ __all__ = [
     "template_vector",
 ]
 
-THRESHOLD = 0.6  # measured: see the module docstring and benchmarks/corrections.py
+THRESHOLD = 0.9  # measured: see the module docstring and benchmarks/corrections.py
 BUCKETS = 1 << 18
 BODY_CHARS = 2000  # the template is in the top of the message; the rest is history and footers
 REF_PREFIX = "m-"
@@ -77,6 +77,7 @@ class Correction:
 class Match:
     correction: Correction
     similarity: float  # 1.0 for the corrected message itself
+    itself: bool = False  # the corrected message, not one like it
 
 
 # --- references ---------------------------------------------------------------------------------------------
@@ -127,9 +128,7 @@ def scope_of(message: Message) -> str:
         tenant = re.split(r"[+]", local)[0]
     if not tenant:
         labels = domain.split(".")
-        registered = next(
-            (i for i in range(len(labels)) if _intermediary(".".join(labels[i:])) == vendor and i > 0), 0
-        )
+        registered = next((i for i in range(len(labels)) if _intermediary(".".join(labels[i:])) == vendor and i > 0), 0)
         sub = [x for x in labels[:registered] if not _REGION.match(x) and not _GENERIC_LOCAL.match(x)]
         tenant = sub[0] if sub else ""
     if not tenant and sender.name:
@@ -219,7 +218,7 @@ def nearest(
     best: Match | None = None
     for c in corrections:
         if c.message_key == key:
-            return Match(c, 1.0)
+            return Match(c, 1.0, itself=True)
         if not scope or c.scope != scope or not c.features or not features:
             continue
         score = similarity(features, c.features)
@@ -260,12 +259,11 @@ def _day(at: datetime, sent: datetime | None) -> str:
 def evidence(match: Match, sent: datetime | None = None) -> str:
     """The line the evidence shows: which correction the message followed, and why it applied."""
     c = match.correction
-    said = f"marked as {describe(c.label)} on {_day(c.at, sent)}"
-    if match.similarity >= 1.0 and not c.features:
-        return f"you {said}"
-    if match.similarity >= 1.0 or c.scope == "":
-        return f"the message you {said}"
-    return f"like the message you {said} (same sender {c.scope}, {match.similarity:.0%} alike)"
+    day = _day(c.at, sent)
+    if match.itself:
+        return f"you marked it as {describe(c.label)} on {day}"
+    alike = f"same sender {c.scope}, {match.similarity:.0%} alike"
+    return f"like the message you marked as {describe(c.label)} on {day} ({alike})"
 
 
 def apply(message: Message, result: Classification, corrections: Sequence[Correction]) -> Classification:
