@@ -134,7 +134,8 @@ _NOT_A_COMPANY = re.compile(
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b|january|february|march|april|june|july|august|"
     r"september|october|november|december|today\b|tomorrow\b|noon\b|\d|am\b|pm\b|http|www\.|"
     r"the (end|beginning|start)\b|(this|next|last|least|all|any|some|home|work|other|more|new|one|each|every)\b|"
-    r"(your|our|my|their|his|her|applying|thank|thanks|re|fw|fwd|aw|wg|ihnen|uns|euch|vous|nous|usted|ustedes)\b)",
+    r"(your|our|my|their|his|her|applying|thank|thanks|re|fw|fwd|aw|wg|ihnen|uns|euch|vous|nous|usted|ustedes|confirmed|reminder|rescheduled|cancell?ed|updated|accepted|declined|"
+    r"tentative|urgent|important|action required|invitation|new)\b)",
     re.I,
 )
 # Words that say what the mail is about or who in the company sends it: never part of the name.
@@ -142,7 +143,7 @@ _JOB_WORD = (
     r"(?:interviews?|invitations?|applications?|confirmation|update[sd]?|positions?|roles?|jobs?|opportunit(?:y|ies)|"
     r"careers?(?: opportunities| site| portal| center)?|recruiting|recruitment|recruiters?|teams?|hiring|offers?|"
     r"next steps|internships?|programs?|programmes?|community|portal|notifications?|talent(?: acquisition)?|"
-    r"hr|human resources|people(?: ops| operations)?|received|submitted|status|acknowledge?ment|"
+    r"hr|human resources|people(?: ops| operations| services| team| experience)?|received|submitted|status|acknowledge?ment|"
     r"workday|no[ -]?reply|do not reply|applicant tracking|university|campus|early careers|staffing|"
     r"candidates?|applicants?|employment|emails?|mail|alerts?|newsletter|support|admin|info|thank you|"
     r"ressources humaines|recrutement|carri[eè]res?|personalabteilung|karriere|personal|recursos humanos|"
@@ -172,6 +173,13 @@ _RESERVED_TAIL = re.compile(r"(?:^|\.)(?:example|test|invalid|localhost|local)(?
 _GENERIC_LABELS = frozenset(
     ["www", "mail", "mail2", "email", "e", "em", "smtp", "mx", "mta", "send", "sender", "bounce", "bounces", "news", "newsletter", "info", "notify", "notification", "notifications", "noreply", "no-reply", "donotreply", "do-not-reply", "careers", "career", "jobs", "job", "talent", "hr", "people", "recruiting", "recruitment", "recruit", "hiring", "apply", "applications", "candidates", "team", "us", "eu", "uk", "na", "emea", "apac", "corp", "global", "workflow", "app", "apps", "system", "systems", "alerts", "alert", "support", "service", "services", "auto", "automated", "reply", "workday", "admin", "ats", "portal", "community", "example"]
 )
+# Words only a company's name carries: "Rheinfeld Mobility GmbH" signs a letter, but is no person.
+_CORPORATE = re.compile(
+    r"(?i)\b(?:inc|llc|ltd|limited|gmbh|ag|sa|sas|sarl|srl|bv|nv|plc|corp|corporation|co|company|group|labs?|bank|"
+    r"systems|technologies|tech|solutions|partners|consulting|health|healthcare|capital|energy|software|studios?|"
+    r"media|networks|holdings|industries|services|foundation|institute|university|college|hospital|insurance|"
+    r"logistics|payments|analytics|robotics|games|ventures|motors?|pharma\w*|bio\w*|financial|airlines?)\b\.?"
+)
 _STAFFING = re.compile(r"(talent|staffing|recruit|search|personnel|placement|resourcing|headhunt|consult|partners)")
 _COMPANY_PHRASES_STRONG = [
     re.compile(p)
@@ -187,7 +195,7 @@ _COMPANY_PHRASES_STRONG = [
         rf"(?: team)?\b",
         rf"(?:Welcome to|Thank you from|Sincerely,|Regards,|Best,|Cheers,|Thanks,|Thank you,)\s*(?:the\s+)?"
         rf"(?P<c>{_NAME}) (?:Recruiting|Recruitment|Talent|Hiring|Careers|People|HR)",
-        rf"(?:bei|chez|auprès de|bij|в компанию|в компании) (?P<c>{_NAME})",
+        rf"(?:bei|chez|auprès de|bij|в компанию|в компании) (?:(?:der|die|dem|la|le|l'|el|het|de) )?(?P<c>{_NAME})",
     )
 ]
 _COMPANY_PHRASES_WEAK = [
@@ -221,7 +229,8 @@ _SUBJECT_WITH = re.compile(rf"\b(?:with|mit|avec|con) (?P<c>{_NAME})\s*(?:$|[-�
 _SUBJECT_WEAK = [
     re.compile(p)
     for p in (
-        rf"\b(?:at|@|from|to|for) (?P<c>{_NAME})\s*(?:$|[-–|:!(,])",
+        rf"\b(?:at|@|from|to|for|bei|chez|auprès de|bij) (?:(?:der|die|dem|la|le|l'|el|het|de) )?(?P<c>{_NAME})"
+        r"\s*(?:$|[-–|:!(,])",
         rf"^(?:\w+:\s*)?(?P<c>{_NAME})\s*(?:[|–-]\s+|:\s)",
         rf"[|–-]\s*(?P<c>{_NAME})\s*$",
     )
@@ -435,7 +444,7 @@ def _display_company(sender: Address, robot: bool, body: str) -> tuple[str | Non
 def _signs_off(display: str, body: str) -> bool:
     """The display name is the person who signs the letter: a recruiter's name, not a company's."""
     first = display.split(maxsplit=1)[0]
-    if len(first) < 2:
+    if len(first) < 2 or _CORPORATE.search(display):
         return False
     tail = body.rstrip()[-400:]
     return bool(re.search(rf"(?m)^[ \t\-–—]*{re.escape(first)}\b", tail)) or bool(
@@ -517,10 +526,9 @@ def find_company(m: Message, text: str, identity: Identity | None = None) -> tup
         for pattern in patterns:
             hit = pattern.search(head)
             if hit:
-                ballot.add(clean_company(hit.group("c")), weight, f"company from text: {hit.group(0).strip()[:80]!r}")
+                ballot.add(clean_company(_unsigned(hit.group("c"))), weight, f"company from text: {hit.group(0).strip()[:80]!r}")
     for hit in list(_SIGNATURE.finditer(text[-1500:]))[-1:]:
-        signed = re.sub(r"['’]s$|\s+(?:global|worldwide|corporate)$", "", hit.group("c"), flags=re.I)
-        ballot.add(clean_company(signed), 1.5, f"company from the signature: {hit.group(0).strip()[:80]!r}")
+        ballot.add(clean_company(_unsigned(hit.group("c"))), 1.5, f"company from the signature: {hit.group(0).strip()[:80]!r}")
 
     # Nobody's own name is the company: the owner's, or a person's named in the headers.
     persons = {_match_key(n) for n in _person_names(m, identity)}
@@ -569,6 +577,11 @@ def find_company(m: Message, text: str, identity: Identity | None = None) -> tup
     return _elect(ballot.items)
 
 
+def _unsigned(name: str) -> str:
+    """"Acme's Talent Team", "Acme Global Talent Acquisition": the company before the department."""
+    return re.sub(r"['’]s$|\s+(?:global|worldwide|corporate)$", "", name, flags=re.I)
+
+
 def _person_names(m: Message, identity: Identity | None) -> list[str]:
     """People's names in the headers and the owner's: "interview with Dana Whitfield" is not a company."""
     names = [identity.name] if identity and identity.name else []
@@ -580,10 +593,11 @@ def _person_names(m: Message, identity: Identity | None) -> list[str]:
         keys = [_match_key(w) for w in words]
         # "Dana Whitfield" <dana.whitfield@…>, "Whitfield, Dana" <dwhitfield@…>: a person's own address.
         personal = (
-            2 <= len(words) <= 3
+            not is_intermediary(addr.domain)
+            and 2 <= len(words) <= 3
             and all(w[:1].isupper() and w.isalpha() for w in words)
             and any(k and len(k) > 2 and k in local for k in keys)
-            and local != "".join(keys)
+            and "".join(keys) not in local
             and not is_noreply(addr.email)
             and not re.search(rf"(?i)\b{_JOB_WORD}\b", addr.name)
         )
