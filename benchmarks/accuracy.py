@@ -19,10 +19,10 @@ from datetime import date, datetime
 from email.utils import getaddresses
 from pathlib import Path
 
-from inboxwatch.classify import classify
-from inboxwatch.domains import normalise_company
+from inboxwatch.core.detect import classify
+from inboxwatch.core.detect.senders import normalise_company
+from inboxwatch.core.parse import parse_message
 from inboxwatch.models import Identity, Label
-from inboxwatch.parse import parse_message
 
 INTERVIEW = {"interview_request", "interview_confirmed"}
 

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from inboxwatch.classify import classify
+from inboxwatch.core.detect import classify
+from inboxwatch.core.parse import parse_message
 from inboxwatch.models import Identity
-from inboxwatch.parse import parse_message
 
 DEFAULTS = [Path("tests/fixtures/detection"), Path("src/inboxwatch/demo")]
 OWNER = Identity("Alex Morgan", frozenset({"alex.morgan@example.net"}))

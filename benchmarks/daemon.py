@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.sources.dovecot import PASSWORD, Dovecot  # noqa: E402
+from tests.support.dovecot import PASSWORD, Dovecot  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "daemon.json"
 ME = "alex.morgan@example.net"

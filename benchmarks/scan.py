@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.sources.dovecot import PASSWORD, Dovecot, free_port  # noqa: E402
+from tests.support.dovecot import PASSWORD, Dovecot, free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "scan.json"
 PASSWORD_ENV = "INBOXWATCH_BENCH_PASSWORD"
@@ -341,7 +341,7 @@ def startup() -> list[str]:
 
 def startup_loaded() -> list[str]:
     """Start-up plus loading what a scan of an IMAP account needs (imapclient, ssl, the store, tracking)."""
-    modules = "inboxwatch.cli, inboxwatch.pipeline, inboxwatch.sources.imap"
+    modules = "inboxwatch.cli, inboxwatch.runtime.pipeline, inboxwatch.sources.imap"
     return [sys.executable, "-c", f"import {modules}; import sys; sys.argv = ['inboxwatch', '--version']; "
             "inboxwatch.cli.main(['--version'])"]
 

@@ -20,9 +20,10 @@ from rich.table import Table
 
 from inboxwatch import __version__
 from inboxwatch.config import AccountConfig, Config, load_config, parse_duration
+from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import ConfigError, InboxwatchError, UsageError
 from inboxwatch.models import Classification, Identity, Label
-from inboxwatch.pipeline import (
+from inboxwatch.runtime.pipeline import (
     Overview,
     conversation_json,
     deliver,
@@ -30,7 +31,7 @@ from inboxwatch.pipeline import (
     overview,
     scan,
 )
-from inboxwatch.store import Store, StoredMessage
+from inboxwatch.state.store import Store
 
 log = logging.getLogger("inboxwatch")
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
@@ -174,11 +175,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
     config = _config(args)
     now = parse_now(args.now)
     from inboxwatch.notify import build_channels
+    from inboxwatch.sources.registry import open_source
 
     with Store.open(config.state_path) as store:
         report = scan(config, store, now)
         view = overview(config, store, now)
-        channels, problems = build_channels(config)
+        channels, problems = build_channels(config, open_source)
         delivery = deliver(config, store, view, channels, now)
     for account in report.accounts:
         if account.error:
@@ -261,8 +263,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from inboxwatch.classify import classify  # the classifier's tables take a while to build: only when needed
-    from inboxwatch.parse import parse_message
+    from inboxwatch.core.detect import classify  # the classifier's tables take a while to build: only when needed
+    from inboxwatch.core.parse import parse_message
 
     if args.me:
         identity = Identity(args.name or "", frozenset(a.lower() for a in args.me))
@@ -316,8 +318,8 @@ def _control(action: str) -> Callable[[argparse.Namespace], int]:
 
 
 def cmd_track(args: argparse.Namespace) -> int:
-    from inboxwatch.classify import classify
-    from inboxwatch.parse import parse_message
+    from inboxwatch.core.detect import classify
+    from inboxwatch.core.parse import parse_message
 
     config = _config(args)
     now = parse_now(args.now)
@@ -331,7 +333,7 @@ def cmd_track(args: argparse.Namespace) -> int:
 
     forced = replace(result, label=label, evidence=(*result.evidence, f"label set by the user: {label}"))
     if forced.company is None:
-        from inboxwatch.extract import find_company
+        from inboxwatch.core.detect.extract import find_company
 
         forced = replace(forced, company=find_company(message, message.text)[0] or args.company)
     if args.company:
@@ -343,7 +345,7 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from inboxwatch.daemon import Daemon, configure_logging
+    from inboxwatch.runtime.daemon import Daemon, configure_logging
 
     configure_logging(args.verbose)
     return Daemon(Path(args.config).expanduser() if args.config else None).run()
@@ -368,7 +370,7 @@ def cmd_service(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from inboxwatch.doctor import run_checks
+    from inboxwatch.runtime.doctor import run_checks
 
     checks = run_checks(Path(args.config).expanduser() if args.config else None, send_test=args.send_test)
     for check in checks:
@@ -387,7 +389,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
     if args.kind == "imap":
         import getpass
 
-        from inboxwatch.secrets import keyring_username, store_in_keyring
+        from inboxwatch.config.credentials import keyring_username, store_in_keyring
 
         secret = getpass.getpass(f"password for {account.username or account.name} on {account.host}: ")
         if not secret:
@@ -397,7 +399,7 @@ def cmd_auth(args: argparse.Namespace) -> int:
         return 0
     if not args.client_secrets:
         raise UsageError("auth gmail needs --client-secrets FILE (the OAuth client of your Google Cloud project)")
-    from inboxwatch.auth import gmail_scopes, run_installed_app_flow
+    from inboxwatch.sources.gmail_auth import gmail_scopes, run_installed_app_flow
 
     drafts = config.drafts.enabled and config.drafts.account in (None, account.name)
 

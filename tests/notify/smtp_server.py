@@ -15,7 +15,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.certs import make_ca, make_server_cert, write_cert, write_key
+from tests.support.certs import make_ca, make_server_cert, write_cert, write_key
 
 USERNAME = "alex@example.net"
 PASSWORD = "correct horse battery staple"

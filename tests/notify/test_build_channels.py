@@ -10,6 +10,7 @@ from inboxwatch.notify import build_channels
 from inboxwatch.notify.command import CommandChannel
 from inboxwatch.notify.desktop import DesktopChannel
 from inboxwatch.notify.email import EmailChannel
+from inboxwatch.sources.registry import open_source
 
 
 def test_every_channel_is_built_from_the_config(tmp_path: Path) -> None:
@@ -32,7 +33,7 @@ def test_every_channel_is_built_from_the_config(tmp_path: Path) -> None:
         },
         base_dir=tmp_path,
     )
-    channels, problems = build_channels(config)
+    channels, problems = build_channels(config, open_source)
     assert problems == []
     assert [type(c) for c in channels] == [DesktopChannel, EmailChannel, CommandChannel]
     assert [c.name for c in channels] == ["desktop", "email", "command"]
@@ -44,7 +45,7 @@ def test_every_channel_is_built_from_the_config(tmp_path: Path) -> None:
 def test_channels_without_settings_are_problem_lines(tmp_path: Path) -> None:
     config = parse_config({"identity": {"addresses": ["alex@example.net"]}}, base_dir=tmp_path)
     config = dataclasses.replace(config, alerts=AlertsConfig(channels=("email", "command", "pager")))
-    channels, problems = build_channels(config)
+    channels, problems = build_channels(config, open_source)
     assert channels == []
     assert problems == [
         "alert channel 'email' has no [alerts.email] settings; nudges stay listed",

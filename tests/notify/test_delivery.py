@@ -20,8 +20,8 @@ from inboxwatch.demo import DEMO_IDENTITY, DEMO_NOW, build_maildirs
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.notify.desktop import DesktopChannel
 from inboxwatch.notify.email import EmailChannel
-from inboxwatch.pipeline import DeliveryReport, Overview, deliver, overview, scan
-from inboxwatch.store import Store
+from inboxwatch.runtime.pipeline import DeliveryReport, Overview, deliver, overview, scan
+from inboxwatch.state.store import Store
 from tests.notify.desktop_session import DesktopSession
 from tests.notify.smtp_server import Mailbox, free_port, smtp_server
 from tests.notify.test_email import email_config

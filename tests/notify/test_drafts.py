@@ -12,8 +12,9 @@ from pathlib import Path
 from inboxwatch.config import AccountConfig, Config, DraftsConfig
 from inboxwatch.models import Identity
 from inboxwatch.notify import build_channels
-from inboxwatch.pipeline import deliver, overview, scan
-from inboxwatch.store import Store
+from inboxwatch.runtime.pipeline import deliver, overview, scan
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 from tests.mailfactory import ME, ics, make_message
 
 INTERVIEW = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
@@ -53,7 +54,7 @@ def mail_home(tmp_path: Path) -> Config:
 
 def test_a_due_nudge_becomes_one_threaded_draft(tmp_path: Path) -> None:
     config = mail_home(tmp_path)
-    channels, problems = build_channels(config)
+    channels, problems = build_channels(config, open_source)
     assert problems == [] and [c.name for c in channels] == ["drafts"]
     with Store.open(config.state_path) as store:
         scan(config, store, NOW)
@@ -75,7 +76,7 @@ def test_drafts_without_a_drafts_folder_fail_and_retry(tmp_path: Path) -> None:
     config = mail_home(tmp_path)
     account = replace(config.accounts[0], drafts=None)
     config = replace(config, accounts=(account,))
-    channels, _ = build_channels(config)
+    channels, _ = build_channels(config, open_source)
     with Store.open(config.state_path) as store:
         scan(config, store, NOW)
         report = deliver(config, store, overview(config, store, NOW), channels, NOW)

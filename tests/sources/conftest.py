@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from inboxwatch.config import AccountConfig
-from tests.sources.dovecot import DOVECOT, PASSWORD, Dovecot
+from tests.support.dovecot import DOVECOT, PASSWORD, Dovecot
 
 PASSWORD_ENV = "INBOXWATCH_TEST_IMAP_PASSWORD"
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from inboxwatch.config import AccountConfig, Config
+from inboxwatch.core.parse import parse_message
 from inboxwatch.models import FolderRole, Identity
-from inboxwatch.parse import parse_message
 from inboxwatch.sources.base import Batch, Source
 from tests.mailfactory import ME, ME_NAME, make_message
 

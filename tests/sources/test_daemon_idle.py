@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.mailfactory import ME
 from tests.sources.conftest import PASSWORD_ENV
-from tests.sources.dovecot import Dovecot
+from tests.support.dovecot import Dovecot
 
 
 def invitation(n: int) -> bytes:

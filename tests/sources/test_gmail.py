@@ -21,7 +21,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from google.oauth2.credentials import Credentials
 
-from inboxwatch.auth import (
+from inboxwatch.config import AccountConfig
+from inboxwatch.core.parse import parse_message
+from inboxwatch.errors import AuthError, SourceError, TransientSourceError
+from inboxwatch.models import FolderRole
+from inboxwatch.runtime.pipeline import scan, scan_account
+from inboxwatch.sources.base import Source
+from inboxwatch.sources.gmail import MAX_RAW_BYTES, GmailCursor, GmailSource
+from inboxwatch.sources.gmail_auth import (
     COMPOSE_SCOPE,
     READONLY_SCOPE,
     gmail_scopes,
@@ -30,14 +37,8 @@ from inboxwatch.auth import (
     run_installed_app_flow,
     save_credentials,
 )
-from inboxwatch.config import AccountConfig
-from inboxwatch.errors import AuthError, SourceError, TransientSourceError
-from inboxwatch.models import FolderRole
-from inboxwatch.parse import parse_message
-from inboxwatch.pipeline import open_source, scan, scan_account
-from inboxwatch.sources.base import Source
-from inboxwatch.sources.gmail import MAX_RAW_BYTES, GmailCursor, GmailSource
-from inboxwatch.store import Store
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 from tests.keyrings import MemoryKeyring
 from tests.mailfactory import ME, make_message
 from tests.sources.gmail_fake import FakeGmail

@@ -15,16 +15,16 @@ import pytest
 from imapclient import IMAPClient
 
 from inboxwatch.config import AccountConfig
+from inboxwatch.core.parse import parse_message
 from inboxwatch.errors import AuthError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
-from inboxwatch.parse import parse_message
-from inboxwatch.pipeline import open_source, scan, scan_account
+from inboxwatch.runtime.pipeline import scan, scan_account
 from inboxwatch.sources.base import Source
 from inboxwatch.sources.imap import BATCH_BYTES, BATCH_SIZE, MAX_BODY_BYTES, FolderCursor, IMAPSource
-from inboxwatch.store import Store
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 from tests.mailfactory import make_message
 from tests.sources.conftest import imap_account
-from tests.sources.dovecot import PASSWORD, Dovecot
 from tests.sources.mail import (
     NOW,
     bulk_mail,
@@ -35,6 +35,7 @@ from tests.sources.mail import (
     sent_mail,
     subjects,
 )
+from tests.support.dovecot import PASSWORD, Dovecot
 
 
 def append(server: Dovecot, user: str, folder: str, raws: Sequence[bytes], *, days_ago: float = 1) -> None:
@@ -398,7 +399,7 @@ def test_server_restart_mid_scan_is_transient_and_the_next_scan_resumes(monkeypa
 
 
 def test_a_stopped_server_is_transient(dovecot: Dovecot, imap_user: str) -> None:
-    from tests.sources.dovecot import free_port
+    from tests.support.dovecot import free_port
 
     account = imap_account(dovecot, imap_user, port=free_port())
     source = IMAPSource(account)
@@ -457,7 +458,7 @@ def test_tls_is_verified_against_ca_file(dovecot: Dovecot, imap_user: str, secur
 def test_a_certificate_from_another_ca_is_refused(
     dovecot: Dovecot, imap_user: str, security: str, tmp_path: Any
 ) -> None:
-    from tests.certs import make_ca_and_cert
+    from tests.support.certs import make_ca_and_cert
 
     other_ca, _, _ = make_ca_and_cert(tmp_path, "other-")
     source = IMAPSource(imap_account(dovecot, imap_user, security=security, ca_file=str(other_ca)))

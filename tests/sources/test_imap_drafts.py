@@ -11,11 +11,12 @@ from pathlib import Path
 from inboxwatch.config import Config, DraftsConfig
 from inboxwatch.models import Identity
 from inboxwatch.notify import build_channels
-from inboxwatch.pipeline import deliver, overview, scan
-from inboxwatch.store import Store
+from inboxwatch.runtime.pipeline import deliver, overview, scan
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 from tests.mailfactory import ME, ics, make_message
 from tests.sources.conftest import imap_account
-from tests.sources.dovecot import Dovecot
+from tests.support.dovecot import Dovecot
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 INTERVIEW = NOW - timedelta(days=8)
@@ -38,7 +39,7 @@ def test_a_due_follow_up_becomes_one_threaded_draft_in_dovecot(
     account = imap_account(dovecot, imap_user)
     base = Config.default(Identity("Alex Morgan", frozenset({ME})), [account], tmp_path / "state")
     config = replace(base, alerts=replace(base.alerts, channels=()), drafts=DraftsConfig(enabled=True))
-    channels, problems = build_channels(config)
+    channels, problems = build_channels(config, open_source)
     assert problems == []
     with Store.open(config.state_path) as store:
         scan(config, store, NOW)

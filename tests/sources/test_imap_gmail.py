@@ -23,12 +23,12 @@ from imapclient.exceptions import LoginError
 
 from inboxwatch import cli
 from inboxwatch.config import AccountConfig, load_config
+from inboxwatch.core.track import EventKind
 from inboxwatch.errors import AuthError, InboxwatchError, TransientSourceError
 from inboxwatch.models import FolderRole
-from inboxwatch.pipeline import overview, scan
+from inboxwatch.runtime.pipeline import overview, scan
 from inboxwatch.sources.imap import FolderCursor, IMAPSource
-from inboxwatch.store import Store
-from inboxwatch.track import EventKind
+from inboxwatch.state.store import Store
 from tests.mailfactory import ME, ME_NAME, make_message
 from tests.sources.gmail_fake import FakeGmail
 from tests.sources.gmail_imap_fake import FOLDER_NAMES, GmailIMAP

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from inboxwatch.config import AccountConfig
+from inboxwatch.config.credentials import keyring_username, password_from_command, resolve_password
 from inboxwatch.errors import AuthError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
-from inboxwatch.secrets import keyring_username, password_from_command, resolve_password
 from inboxwatch.sources.imap import MAX_BODY_BYTES, FolderCursor, IMAPSource, _body_groups
-from inboxwatch.sources.imap_filter import might_be_job_mail, parse_header_lines
 from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
+from inboxwatch.sources.prefilter import might_be_job_mail, parse_header_lines
 
 # --- prefilter ----------------------------------------------------------------------------------------
 

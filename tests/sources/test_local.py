@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from inboxwatch.core.parse import parse_message
 from inboxwatch.errors import SourceError
 from inboxwatch.models import FolderRole
-from inboxwatch.parse import parse_message
 from inboxwatch.sources.local import LocalSource
 from tests.mailfactory import make_message
 

@@ -229,7 +229,7 @@ def test_classify_json_from_stdin_and_files(tmp_path: Path) -> None:
 
 def test_status_reports_failing_accounts_and_deliveries(mailhome: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from inboxwatch.models import Nudge, NudgeKind
-    from inboxwatch.store import Store
+    from inboxwatch.state.store import Store
 
     config = str(mailhome / "config.toml")
     late = INTERVIEW + timedelta(days=8)

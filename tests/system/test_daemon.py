@@ -236,7 +236,7 @@ def test_service_install_writes_the_unit_with_this_executable(tmp_path: Path) ->
 
 
 def test_the_daily_digest_is_sent_once_a_day_on_the_command_channel(home: Path) -> None:
-    from inboxwatch.daemon import Daemon
+    from inboxwatch.runtime.daemon import Daemon
 
     clock = [datetime(2026, 3, 16, 8, 30, tzinfo=UTC)]
     daemon = Daemon(home / "config.toml", clock=lambda: clock[0])
@@ -255,7 +255,7 @@ def test_the_daily_digest_is_sent_once_a_day_on_the_command_channel(home: Path) 
 def test_credentials_that_need_the_user_are_reported_once_not_at_every_retry(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inboxwatch.daemon import Daemon
+    from inboxwatch.runtime.daemon import Daemon
 
     monkeypatch.delenv("INBOXWATCH_NO_SUCH_TOKEN", raising=False)
     config = home / "config.toml"

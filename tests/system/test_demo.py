@@ -10,8 +10,8 @@ import pytest
 
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.demo import DEMO_IDENTITY, DEMO_NOW, build_maildirs, demo_messages
-from inboxwatch.pipeline import Overview, overview, scan
-from inboxwatch.store import Store
+from inboxwatch.runtime.pipeline import Overview, overview, scan
+from inboxwatch.state.store import Store
 
 # company → (stage, next nudge kind and attempt if due now, else None)
 EXPECTED = {
@@ -92,7 +92,7 @@ def test_demo_command_exits_0_and_shows_a_follow_up_with_its_text() -> None:
 
 
 def test_the_daily_digest_lists_what_is_due_and_what_is_coming(demo_view: Overview) -> None:
-    from inboxwatch.pipeline import digest_text
+    from inboxwatch.runtime.pipeline import digest_text
 
     title, body = digest_text(demo_view)
     assert title == "4 follow-up(s) due, 4 coming this week"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from inboxwatch import cli
-from inboxwatch.store import Store
+from inboxwatch.state.store import Store
 from tests.mailfactory import ME
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from inboxwatch import cli, store
+from inboxwatch import cli
+from inboxwatch.state import store
 from tests.mailfactory import ME, ics, make_message
 
 NOW = datetime.now(UTC)

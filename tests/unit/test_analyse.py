@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from inboxwatch import analyse as analyse_module
-from inboxwatch.analyse import Analyser, analyse
 from inboxwatch.models import FolderRole, Identity
+from inboxwatch.runtime import analyse as analyse_module
+from inboxwatch.runtime.analyse import Analyser, analyse
 from inboxwatch.sources.base import FetchedMessage
 from tests.mailfactory import ME, make_message
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inboxwatch.classify import classify
+from inboxwatch.core.detect import classify
+from inboxwatch.core.parse import MAX_RAW_BYTES, parse_message
 from inboxwatch.models import FolderRole, Identity, Label
-from inboxwatch.parse import MAX_RAW_BYTES, parse_message
 from tests.mailfactory import ME, make_message
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "detection"

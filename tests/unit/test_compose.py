@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from inboxwatch.compose import Templates, compose, reply_recipients
+from inboxwatch.core.compose import Templates, compose, reply_recipients
+from inboxwatch.core.track import Conversation, Interview
 from inboxwatch.errors import TemplateError
 from inboxwatch.models import Address, Identity, Nudge, NudgeKind
-from inboxwatch.track import Conversation, Interview
 
 NOW = datetime(2026, 3, 16, 13, tzinfo=UTC)
 ME = Identity("Alex Morgan", frozenset({"alex.morgan@example.net"}))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from inboxwatch import pipeline
+from inboxwatch.core.track import build_conversations, conversations_from_json, conversations_to_json
 from inboxwatch.models import Identity, Label
-from inboxwatch.pipeline import CONVERSATIONS_KEY, overview
-from inboxwatch.store import Store
-from inboxwatch.track import build_conversations, conversations_from_json, conversations_to_json
+from inboxwatch.runtime import pipeline
+from inboxwatch.runtime.pipeline import CONVERSATIONS_KEY, overview
+from inboxwatch.state.store import Store
 from tests.unit.test_ladder import config
 from tests.unit.test_track import END, INVITED, D, Story
 

@@ -1,4 +1,4 @@
-"""Table-driven tests for inboxwatch.dates: interview times, reply-by deadlines, return dates, zones."""
+"""Table-driven tests for inboxwatch.core.detect.dates: interview times, reply-by deadlines, return dates, zones."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inboxwatch.dates import (
+from inboxwatch.core.detect.dates import (
     DateFact,
     TimeSpan,
     find_all_times,
@@ -412,7 +412,7 @@ def test_huge_input_is_bounded() -> None:
 
 
 def test_interview_day_without_a_clock_time() -> None:
-    from inboxwatch.dates import find_interview_day
+    from inboxwatch.core.detect.dates import find_interview_day
 
     sent = datetime(2001, 12, 19, 6, 36, tzinfo=UTC)
     fact = find_interview_day(

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inboxwatch.fastre import LiteralIndex, Phrases, compile_fast, first_chars, required_literals
+from inboxwatch.core.detect.fastre import LiteralIndex, Phrases, compile_fast, first_chars, required_literals
 
 PATTERNS = [
     r"\b(apply|interview)\b",
@@ -25,7 +25,7 @@ def test_same_matches_as_plain_re(pattern: str, text: str) -> None:
 
 
 def test_first_characters_are_known_only_when_they_are_few() -> None:
-    from inboxwatch.fastre import sre_parse
+    from inboxwatch.core.detect.fastre import sre_parse
 
     assert first_chars(list(sre_parse.parse(r"\b(apply|interview)"))) == {"a", "i"}
     assert first_chars(list(sre_parse.parse(r"(?:\w+ ){0,2}jobs"))) is None
@@ -75,7 +75,7 @@ def test_gated_search_finds_what_re_finds(pattern: str, parts: list[str]) -> Non
 
 
 def test_required_literals_name_what_every_match_contains() -> None:
-    from inboxwatch.fastre import sre_parse
+    from inboxwatch.core.detect.fastre import sre_parse
 
     def needs(pattern: str) -> frozenset[str] | None:
         return required_literals(list(sre_parse.parse(pattern)))

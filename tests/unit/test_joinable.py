@@ -14,9 +14,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inboxwatch.core.records import StoredMessage
+from inboxwatch.core.track import build_conversations, joinable
 from inboxwatch.models import Address, Label
-from inboxwatch.store import Store, StoredMessage
-from inboxwatch.track import build_conversations, joinable
+from inboxwatch.state.store import Store
 from tests.unit.test_track import END, IDENTITY, INVITED, ME, D, Story
 
 FRIENDS = [

@@ -18,12 +18,13 @@ import pytest
 
 from inboxwatch import cli
 from inboxwatch.config import Config, FollowUpConfig, FollowUpRules, load_config
+from inboxwatch.core.policy import add_time, due_nudges, evaluate, evaluate_all
+from inboxwatch.core.records import Control, StoredMessage
+from inboxwatch.core.track import build_conversations
 from inboxwatch.models import Address, Label, NudgeKind
 from inboxwatch.notify.base import Alert, Channel
-from inboxwatch.pipeline import DeliveryReport, deliver, overview
-from inboxwatch.policy import add_time, due_nudges, evaluate, evaluate_all
-from inboxwatch.store import Control, Store, StoredMessage
-from inboxwatch.track import build_conversations
+from inboxwatch.runtime.pipeline import DeliveryReport, deliver, overview
+from inboxwatch.state.store import Store
 from tests.unit.test_track import (
     ACME,
     DANA,

@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from inboxwatch.compose import Templates
 from inboxwatch.config import FollowUpConfig, FollowUpRules
+from inboxwatch.core.compose import Templates
+from inboxwatch.core.policy import add_time, due_nudges, evaluate, evaluate_all
+from inboxwatch.core.records import Control, StoredMessage
+from inboxwatch.core.track import build_conversations
 from inboxwatch.models import Address, FolderRole, Label, NudgeKind
-from inboxwatch.pipeline import deliver, overview
-from inboxwatch.policy import add_time, due_nudges, evaluate, evaluate_all
-from inboxwatch.store import Control, Store, StoredMessage
-from inboxwatch.track import build_conversations
+from inboxwatch.runtime.pipeline import deliver, overview
+from inboxwatch.state.store import Store
 from tests.unit.test_ladder import Recorder, config, scan_into
 from tests.unit.test_track import END, IDENTITY, IV, D, H, Story
 

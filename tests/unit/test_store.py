@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from inboxwatch.core.parse import parse_message
+from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import StoreError
 from inboxwatch.models import Classification, FolderRole, Label, Nudge, NudgeKind
-from inboxwatch.parse import parse_message
-from inboxwatch.store import MIGRATIONS, Store, StoredMessage
+from inboxwatch.state.store import MIGRATIONS, Store
 from tests.mailfactory import make_message
 
 NOW = datetime(2026, 3, 16, 13, 0, tzinfo=UTC)

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from inboxwatch.compose import Templates, compose
 from inboxwatch.config import FollowUpRules
+from inboxwatch.core.compose import Templates, compose
+from inboxwatch.core.policy import Ladder, evaluate
+from inboxwatch.core.records import Control, StoredMessage
+from inboxwatch.core.track import Conversation, EventKind, build_conversations
 from inboxwatch.models import (
     Address,
     CalendarEvent,
@@ -25,9 +28,6 @@ from inboxwatch.models import (
     Message,
     Nudge,
 )
-from inboxwatch.policy import Ladder, evaluate
-from inboxwatch.store import Control, StoredMessage
-from inboxwatch.track import Conversation, EventKind, build_conversations
 
 # --- the cast and the calendar -------------------------------------------------------------------------
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from inboxwatch.config import Config
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from inboxwatch.config import AccountConfig, Config
 from inboxwatch.notify.base import Alert, Channel
+
+if TYPE_CHECKING:
+    from inboxwatch.notify.drafts import DraftBox
 
 __all__ = ["Alert", "Channel", "build_channels"]
 
 
-def build_channels(config: Config) -> tuple[list[Channel], list[str]]:
+def build_channels(
+    config: Config, open_mailbox: Callable[[AccountConfig], DraftBox]
+) -> tuple[list[Channel], list[str]]:
     """The configured channels that can run here, and a problem line for each that cannot.
+
+    ``open_mailbox`` opens an account's mailbox for the drafts channel (``sources.registry.open_source``).
 
     A channel whose library is missing or whose settings are absent is left out with a problem line; a
     channel that is only unreachable right now (no notification server yet, SMTP server down) is built and
@@ -41,5 +51,5 @@ def build_channels(config: Config) -> tuple[list[Channel], list[str]]:
     if config.drafts.enabled:
         from inboxwatch.notify.drafts import DraftsChannel
 
-        channels.append(DraftsChannel(config))
+        channels.append(DraftsChannel(config, open_mailbox))
     return channels, problems

@@ -10,14 +10,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
+from typing import Protocol
 
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.errors import InboxwatchError, NotifyError
 from inboxwatch.models import Identity
 from inboxwatch.notify.base import Alert, Channel
-from inboxwatch.sources.base import Source
 
 NUDGE_HEADER = "X-Inboxwatch-Nudge"
+
+
+class DraftBox(Protocol):
+    """What the channel needs of a mailbox (a ``Source`` has it): somewhere to save a draft, then let go."""
+
+    def append_draft(self, raw: bytes) -> str: ...
+
+    def close(self) -> None: ...
 
 
 def draft_message(alert: Alert, identity: Identity, now: datetime) -> bytes:
@@ -46,18 +54,16 @@ class DraftsChannel(Channel):
     def __init__(
         self,
         config: Config,
-        source_factory: Callable[[AccountConfig], Source] | None = None,
+        source_factory: Callable[[AccountConfig], DraftBox],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        """``source_factory`` opens the account's mailbox (the runtime passes ``sources.registry.open_source``:
+        an output channel does not reach into the input edge itself)."""
         self.identity = config.identity
         wanted = config.drafts.account
         self.account = next(
             (a for a in config.accounts if a.name == wanted), config.accounts[0] if config.accounts else None
         )
-        if source_factory is None:
-            from inboxwatch.pipeline import open_source
-
-            source_factory = open_source
         self.source_factory = source_factory
         self.clock = clock
 

@@ -23,11 +23,11 @@ from typing import Final
 from urllib.parse import quote
 
 from inboxwatch.config import EmailAlertConfig
-from inboxwatch.config_schema import is_localhost
+from inboxwatch.config.credentials import keyring_username, resolve_password
+from inboxwatch.config.schema import is_localhost
 from inboxwatch.errors import AuthError, NotifyError
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.notify.render import commands, due_line, recipients
-from inboxwatch.secrets import keyring_username, resolve_password
 
 NUDGE_HEADER: Final = "X-Inboxwatch-Nudge"
 RULE: Final = "-" * 60

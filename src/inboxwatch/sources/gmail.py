@@ -6,7 +6,7 @@
   (``labelIds=INBOX`` or ``SENT``, ``q=newer_than:Nd`` from the backfill) pages through the window,
   newest first. Each page becomes one batch: ``format=metadata`` for every message, then ``format=raw``
   only for candidates of the header prefilter
-  (:func:`~inboxwatch.sources.imap_filter.might_be_job_mail`), or ``format=full`` — text without
+  (:func:`~inboxwatch.sources.prefilter.might_be_job_mail`), or ``format=full`` — text without
   attachments — for candidates over :data:`MAX_RAW_BYTES`. Other messages are handed on with their
   header lines as ``raw``. The gets go out in HTTP batches (``BatchHttpRequest``).
 - **Cursor.** JSON ``{"historyId": …}``; while a first scan is unfinished it also holds the part of the
@@ -38,12 +38,12 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import BatchError, HttpError
 from googleapiclient.http import BatchHttpRequest
 
-from inboxwatch.auth import COMPOSE_SCOPE, load_credentials, reauth_hint, refusal_message
 from inboxwatch.config import AccountConfig
-from inboxwatch.config_schema import is_localhost
+from inboxwatch.config.schema import is_localhost
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.sources.base import Batch, FetchedMessage, Source
+from inboxwatch.sources.gmail_auth import COMPOSE_SCOPE, load_credentials, reauth_hint, refusal_message
 from inboxwatch.sources.gmail_sync import (
     LABELS,
     METADATA_HEADERS,
@@ -67,7 +67,7 @@ from inboxwatch.sources.gmail_sync import (
     size_groups,
     window_query,
 )
-from inboxwatch.sources.imap_filter import might_be_job_mail, parse_header_lines
+from inboxwatch.sources.prefilter import might_be_job_mail, parse_header_lines
 
 log = logging.getLogger(__name__)
 

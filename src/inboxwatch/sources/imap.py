@@ -7,7 +7,7 @@
   unchanged there is nothing more to do. A changed UIDVALIDITY (folder recreated, server migrated) means
   a full rescan bounded by the account's backfill; the store de-duplicates by message identity.
 - **Two passes.** For each batch of ≤ 200 new UIDs, pass 1 fetches size and a few header fields; the
-  header-level prefilter (:func:`~inboxwatch.sources.imap_filter.might_be_job_mail`) picks candidates;
+  header-level prefilter (:func:`~inboxwatch.sources.prefilter.might_be_job_mail`) picks candidates;
   pass 2 fetches their bodies, the first MiB only of big ones. Other messages are handed on with their
   header lines as ``raw`` so the store records them as seen.
 - **Overlap, bounded.** The next batch is fetched (in one worker thread, the only user of the connection
@@ -42,13 +42,13 @@ from imapclient.exceptions import (
 )
 
 from inboxwatch.config import AccountConfig
-from inboxwatch.config_schema import is_localhost
+from inboxwatch.config.credentials import keyring_username, resolve_password
+from inboxwatch.config.schema import is_localhost
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
-from inboxwatch.secrets import keyring_username, resolve_password
 from inboxwatch.sources.base import Batch, FetchedMessage, Source
-from inboxwatch.sources.imap_filter import HEADER_FIELDS, might_be_job_mail
 from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
+from inboxwatch.sources.prefilter import HEADER_FIELDS, might_be_job_mail
 
 log = logging.getLogger(__name__)
 

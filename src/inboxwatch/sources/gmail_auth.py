@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from inboxwatch.config import AccountConfig
+from inboxwatch.config.credentials import keyring_username, secret_from_keyring, store_in_keyring
 from inboxwatch.errors import AuthError, TransientSourceError
-from inboxwatch.secrets import keyring_username, secret_from_keyring, store_in_keyring
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from tests.certs import make_ca_and_cert
+from tests.support.certs import make_ca_and_cert
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"

@@ -11,8 +11,8 @@ from inboxwatch.config import Config, default_config_path, load_config
 from inboxwatch.errors import AuthError, ConfigError, InboxwatchError, NotifyError
 from inboxwatch.models import Nudge, NudgeKind, Suggestion
 from inboxwatch.notify import Alert, build_channels
-from inboxwatch.pipeline import open_source
-from inboxwatch.store import Store
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _account(config: Config, name: str) -> Check:
 
 
 def _channels(config: Config, send_test: bool) -> list[Check]:
-    channels, problems = build_channels(config)
+    channels, problems = build_channels(config, open_source)
     checks = [Check("alerts", False, p, "fix [alerts] in the config, or remove the channel") for p in problems]
     if not config.alerts.channels:
         checks.append(Check("alerts", True, "no channels: nudges are listed by `inboxwatch nudges` only"))

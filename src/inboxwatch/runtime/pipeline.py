@@ -13,11 +13,20 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from inboxwatch.compose import Templates, compose
 from inboxwatch.config import AccountConfig, Config
+from inboxwatch.core.compose import Templates, compose
+from inboxwatch.core.policy import Ladder, due_nudges, evaluate_all
+from inboxwatch.core.records import Control, StoredMessage
+from inboxwatch.core.track import (
+    CACHE_VERSION,
+    Conversation,
+    build_conversations,
+    conversations_from_json,
+    conversations_to_json,
+    joinable,
+)
 from inboxwatch.errors import (
     AuthError,
     InboxwatchError,
@@ -28,48 +37,16 @@ from inboxwatch.errors import (
 )
 from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
-from inboxwatch.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.sources.base import Batch, Source
-from inboxwatch.store import Control, Store, StoredMessage
-from inboxwatch.track import (
-    CACHE_VERSION,
-    Conversation,
-    build_conversations,
-    conversations_from_json,
-    conversations_to_json,
-    joinable,
-)
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 
 if TYPE_CHECKING:
-    from inboxwatch.analyse import Analyser, Outcome
+    from inboxwatch.runtime.analyse import Analyser, Outcome
 
 log = logging.getLogger(__name__)
 
 INITIALISED_KEY = "initialised_at"
-
-
-def open_source(account: AccountConfig) -> Source:
-    """The backend for an account; optional dependencies load only when that kind is configured."""
-    if account.kind in ("maildir", "mbox"):
-        from inboxwatch.sources.local import LocalSource
-
-        assert account.inbox is not None
-        return LocalSource(
-            account.name,
-            account.kind,
-            Path(account.inbox),
-            Path(account.sent) if account.sent else None,
-            Path(account.drafts) if account.drafts else None,
-        )
-    if account.kind == "imap":
-        from inboxwatch.sources.imap import IMAPSource
-
-        return IMAPSource(account)
-    if account.kind == "gmail":
-        from inboxwatch.sources.gmail import GmailSource
-
-        return GmailSource(account)
-    raise SourceError(f"account {account.name!r}: kind {account.kind!r} is not available in this version yet")
 
 
 @dataclass
@@ -123,7 +100,7 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
                     failure = e
                     break
                 if analyser is None and batch.messages:
-                    from inboxwatch.analyse import Analyser
+                    from inboxwatch.runtime.analyse import Analyser
 
                     analyser = Analyser(config.identity)
                 waiting.append((batch, analyser.submit(batch.messages) if analyser else _NOTHING_TO_READ))
@@ -241,7 +218,8 @@ CONVERSATIONS_KEY = "conversations"
 
 
 def _code_stamp() -> str:
-    from inboxwatch import __version__, track
+    from inboxwatch import __version__
+    from inboxwatch.core import track
 
     try:
         return f"{__version__}:{os.stat(track.__file__).st_mtime_ns}"

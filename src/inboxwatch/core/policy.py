@@ -11,12 +11,11 @@ an out-of-office pauses it until its return date; a snooze defers it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from inboxwatch.config import FollowUpConfig, FollowUpRules
+from inboxwatch.core.track import Conversation, Event, EventKind, Interview
 from inboxwatch.models import Nudge, NudgeKind
-from inboxwatch.track import Conversation, Event, EventKind, Interview
 
 # Mail from the employer's side that counts as an answer (an auto-reply does not).
 RESPONSES = frozenset(
@@ -30,6 +29,39 @@ RESPONSES = frozenset(
     }
 )
 MORNING = time(9, 0)
+
+
+@dataclass(frozen=True)
+class FollowUpRules:
+    """When a conversation deserves a nudge."""
+
+    thank_you_within: timedelta = timedelta(hours=24)
+    first_follow_up_after: timedelta = timedelta(days=7)
+    next_follow_up_after: timedelta = timedelta(days=7)
+    max_follow_ups: int = 2
+    business_days: bool = False
+    application_silence_after: timedelta | None = None
+    announce_backlog: timedelta = timedelta(days=3)
+
+
+def _company_key(company: str) -> str:
+    # "Acme  Corp" and "acme corp" are the same employer; casefold also handles ß and friends.
+    return " ".join(company.split()).casefold()
+
+
+@dataclass(frozen=True)
+class FollowUpConfig:
+    rules: FollowUpRules = field(default_factory=FollowUpRules)
+    overrides: dict[str, FollowUpRules] = field(default_factory=dict)  # keys as written in the file
+
+    def rules_for(self, company: str | None) -> FollowUpRules:
+        """The rules for ``company``, matched case-insensitively; the base rules when there is no override."""
+        if company:
+            wanted = _company_key(company)
+            for name, rules in self.overrides.items():
+                if _company_key(name) == wanted:
+                    return rules
+        return self.rules
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar
 
-from inboxwatch.dates_tz import resolve_timezone
+from inboxwatch.core.detect.dates_tz import resolve_timezone
 from inboxwatch.models import Address, CalendarEvent
 
 MAX_ICS_CHARS = 200_000

@@ -20,7 +20,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from inboxwatch.calendar import parse_calendar
+from inboxwatch.core.calendar_parts import parse_calendar
 from inboxwatch.models import Address, CalendarEvent, FolderRole, Message
 
 MAX_RAW_BYTES = 1 << 20  # the text and invite of a mail come first; attachments beyond are not needed

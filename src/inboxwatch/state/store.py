@@ -18,9 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from inboxwatch.core.records import Control, LinkRow, StoredMessage
 from inboxwatch.errors import StoreError
-from inboxwatch.models import Classification, FolderRole, Label, Message, Nudge
-from inboxwatch.serialize import (
+from inboxwatch.models import FolderRole, Label, Nudge
+from inboxwatch.state.codec import (
     classification_from_json,
     classification_to_json,
     message_from_json,
@@ -80,14 +81,6 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
     )
 
 
-@dataclass(frozen=True)
-class StoredMessage:
-    account: str
-    message: Message  # without its body
-    classification: Classification
-    forced: bool = False
-
-
 BULK_HEADERS = ("list-id", "list-unsubscribe")
 
 
@@ -120,15 +113,6 @@ def link_keys(record: StoredMessage) -> str:
 
 
 @dataclass(frozen=True)
-class LinkRow:
-    """What tracking needs to decide whether a stored message can join a conversation at all."""
-
-    label: str
-    forced: bool
-    links: str | None  # None: stored before links were kept
-
-
-@dataclass(frozen=True)
 class Delivery:
     channel: str
     state: str  # delivered | failed
@@ -136,14 +120,6 @@ class Delivery:
     last_error: str | None
     updated_at: datetime
     next_try_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Control:
-    conversation_id: str
-    action: str  # snooze | done | ignore
-    until: datetime | None
-    at: datetime
 
 
 class Store:

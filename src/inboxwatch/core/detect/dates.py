@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from inboxwatch.dates_tz import find_clocks, resolve_timezone
+from inboxwatch.core.detect.dates_tz import find_clocks, resolve_timezone
 
 __all__ = [
     "DateFact",

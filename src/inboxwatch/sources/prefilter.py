@@ -13,7 +13,7 @@ import re
 from email.header import decode_header, make_header
 from typing import Final
 
-from inboxwatch.domains import ats_vendor, job_board, scheduling_tool
+from inboxwatch.core.detect.senders import ats_vendor, job_board, scheduling_tool
 from inboxwatch.models import FolderRole
 
 # Fetched in the first pass; enough for the prefilter and for classifying a message from headers alone.

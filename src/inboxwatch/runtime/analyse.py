@@ -15,9 +15,9 @@ from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
-from inboxwatch.classify import classify
+from inboxwatch.core.detect import classify
+from inboxwatch.core.parse import parse_message
 from inboxwatch.models import Classification, Identity, Message
-from inboxwatch.parse import parse_message
 from inboxwatch.sources.base import FetchedMessage
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class Analyser:
             if self.pool is None:
                 # forkserver, not fork: the caller may have threads (the IMAP prefetcher) a fork would copy.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["inboxwatch.analyse"])
+                context.set_forkserver_preload(["inboxwatch.runtime.analyse"])
                 self.pool = ProcessPoolExecutor(
                     self.workers, mp_context=context, initializer=_init, initargs=(self.identity,)
                 )

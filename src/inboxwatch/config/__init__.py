@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from inboxwatch.config_schema import (
+from inboxwatch.config.schema import (
     MISSING,
     Problems,
     Table,
@@ -34,6 +34,7 @@ from inboxwatch.config_schema import (
     parse_duration,
     show,
 )
+from inboxwatch.core.policy import FollowUpConfig, FollowUpRules
 from inboxwatch.errors import ConfigError
 from inboxwatch.models import Identity
 
@@ -96,39 +97,6 @@ class AccountConfig:
     api_endpoint: str | None = None  # gmail: override for tests and proxies
     token_env: str | None = None
     enabled: bool = True
-
-
-@dataclass(frozen=True)
-class FollowUpRules:
-    """When a conversation deserves a nudge."""
-
-    thank_you_within: timedelta = timedelta(hours=24)
-    first_follow_up_after: timedelta = timedelta(days=7)
-    next_follow_up_after: timedelta = timedelta(days=7)
-    max_follow_ups: int = 2
-    business_days: bool = False
-    application_silence_after: timedelta | None = None
-    announce_backlog: timedelta = timedelta(days=3)
-
-
-def _company_key(company: str) -> str:
-    # "Acme  Corp" and "acme corp" are the same employer; casefold also handles ß and friends.
-    return " ".join(company.split()).casefold()
-
-
-@dataclass(frozen=True)
-class FollowUpConfig:
-    rules: FollowUpRules = field(default_factory=FollowUpRules)
-    overrides: dict[str, FollowUpRules] = field(default_factory=dict)  # keys as written in the file
-
-    def rules_for(self, company: str | None) -> FollowUpRules:
-        """The rules for ``company``, matched case-insensitively; the base rules when there is no override."""
-        if company:
-            wanted = _company_key(company)
-            for name, rules in self.overrides.items():
-                if _company_key(name) == wanted:
-                    return rules
-        return self.rules
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
-from inboxwatch.domains import is_intermediary, is_noreply
+from inboxwatch.core.detect.senders import is_intermediary, is_noreply
+from inboxwatch.core.track import Conversation
 from inboxwatch.errors import TemplateError
 from inboxwatch.models import Address, Identity, Nudge, NudgeKind, Suggestion
-from inboxwatch.track import Conversation
 
 TEMPLATE_NAMES = ("thank_you", "follow_up_1", "follow_up_2", "move_on", "application_silence")
 VARIABLES = frozenset(
@@ -34,7 +34,7 @@ class Templates:
     def load(cls, user_dir: Path | None = None) -> Templates:
         texts: dict[str, str] = {}
         origins: dict[str, str] = {}
-        package = resources.files("inboxwatch") / "templates"
+        package = resources.files("inboxwatch.core") / "templates"
         for name in TEMPLATE_NAMES:
             user_file = user_dir / f"{name}.txt" if user_dir else None
             if user_file is not None and user_file.is_file():
@@ -45,7 +45,7 @@ class Templates:
                 origins[name] = str(user_file)
             else:
                 texts[name] = (package / f"{name}.txt").read_text(encoding="utf-8")
-                origins[name] = f"inboxwatch/templates/{name}.txt"
+                origins[name] = f"inboxwatch/core/templates/{name}.txt"
         templates = cls(texts, origins)
         templates.check()
         return templates

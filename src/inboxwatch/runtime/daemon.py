@@ -23,14 +23,15 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from inboxwatch import sdnotify
 from inboxwatch.config import AccountConfig, Config, load_config
 from inboxwatch.errors import AuthError, ConfigError, InboxwatchError, NotifyError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
-from inboxwatch.pipeline import AccountReport, deliver, digest_text, open_source, overview, scan_account
+from inboxwatch.runtime import sdnotify
+from inboxwatch.runtime.pipeline import AccountReport, deliver, digest_text, overview, scan_account
 from inboxwatch.sources.base import Source
-from inboxwatch.store import Store
+from inboxwatch.sources.registry import open_source
+from inboxwatch.state.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ class Daemon:
         """Credentials need the user (re-run `inboxwatch auth`): say so once on every channel, not every retry."""
         if self.store.get_meta(AUTH_ALERTED + name):
             return
-        channels, _ = build_channels(self.config)
+        channels, _ = build_channels(self.config, open_source)
         for channel in channels:
             try:
                 channel.send_text(f"inboxwatch cannot read account {name}", f"{problem}\n", kind="account")
@@ -223,7 +224,7 @@ class Daemon:
     def evaluate(self) -> None:
         """Deliver what is due; wake again exactly when the next nudge falls due."""
         now = self.clock()
-        channels, problems = build_channels(self.config)
+        channels, problems = build_channels(self.config, open_source)
         for problem in problems:
             log.warning("%s", problem)
         try:
@@ -268,7 +269,7 @@ class Daemon:
         except InboxwatchError as e:
             log.error("digest not built: %s", e)
             return
-        channels, _ = build_channels(self.config)
+        channels, _ = build_channels(self.config, open_source)
         for channel in channels:
             try:
                 channel.send_text(title, body, kind="digest")

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from inboxwatch.domains import (
+from inboxwatch.core.detect.senders import (
     FREEMAIL_DOMAINS,
     ats_vendor,
     is_freemail,

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from inboxwatch.domains import is_intermediary, is_noreply, normalise_company, organisation_domain
+from inboxwatch.core.detect.senders import is_intermediary, is_noreply, normalise_company, organisation_domain
+from inboxwatch.core.records import Control, LinkRow, StoredMessage
 from inboxwatch.models import CONVERSATION_LABELS, Address, FolderRole, Identity, Label
-from inboxwatch.store import Control, LinkRow, StoredMessage
 
 
 class EventKind(enum.StrEnum):

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from email.utils import getaddresses
 
-from inboxwatch import dates
-from inboxwatch.domains import ats_vendor, is_noreply, job_board, scheduling_tool
-from inboxwatch.extract import find_company, find_contact, find_role
-from inboxwatch.fastre import Phrases
+from inboxwatch.core.detect import dates
+from inboxwatch.core.detect.extract import find_company, find_contact, find_role
+from inboxwatch.core.detect.fastre import Phrases
+from inboxwatch.core.detect.senders import ats_vendor, is_noreply, job_board, scheduling_tool
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Identity, Label, Message
 
 P = re.IGNORECASE

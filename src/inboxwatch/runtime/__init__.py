@@ -1,0 +1,1 @@
+"""Orchestration: a scan (pipeline, parallel analyser), the daemon, health checks."""

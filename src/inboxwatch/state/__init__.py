@@ -1,0 +1,1 @@
+"""The state file: SQLite persistence of messages, conversations' controls, deliveries and meta keys."""

@@ -1,0 +1,1 @@
+"""Helpers shared by test modules and benchmarks (a Dovecot server, certificates, ...)."""
