@@ -193,7 +193,7 @@ def _when(prop: object, zones: dict[str, list[_Onset]] | None = None) -> datetim
         return None
     value = getattr(prop, "dt", None)
     params = getattr(prop, "params", None)
-    tzid = params.get("TZID") if hasattr(params, "get") else None
+    tzid = params.get("TZID") if params is not None and hasattr(params, "get") else None
     if isinstance(value, datetime) and tzid:
         # Never ask icalendar's own zone for an offset: for an invite's VTIMEZONE it walks the recurrence
         # rules from their start (1601 in Outlook's), which costs milliseconds, or hours for a hostile one.

@@ -959,7 +959,8 @@ def _with_facts(
     elif label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CANCELLED):
         about = f"{m.subject}\n{body.lstrip()}"
         span = dates.find_interview_time(about, m.date, limit=DATES_WINDOW)
-        choice = dates.find_alternatives(about, m.date, limit=DATES_WINDOW) if label is Label.INTERVIEW_REQUEST else None
+        asking = label is Label.INTERVIEW_REQUEST
+        choice = dates.find_alternatives(about, m.date, limit=DATES_WINDOW) if asking else None
         if choice:
             evidence.append(f"several times proposed ({choice!r}): no single interview time yet")
         elif span:

@@ -13,6 +13,7 @@ which day.
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -487,7 +488,7 @@ def find_alternatives(text: str, sent_at: datetime | None, *, limit: int = 20000
         return f"{choice.group(0)}: {' / '.join(f.span.evidence[:40] for f in contenders[:3])}"
     if len(starts) >= 2:
         ordered = sorted(contenders, key=lambda f: f.pos)
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             between = low[a.pos + len(a.span.evidence) : b.pos]
             if len(between) <= 40 and re.search(r"(?:^|[\s,])(?:or|oder|ou|o)\s", between):
                 return f"{a.span.evidence[:40]} or {b.span.evidence[:40]}"

@@ -148,7 +148,10 @@ TZ_PATTERN = (
 _OFFSET_PARSE = re.compile(r"(?:(?:UTC|GMT)\s*)?([+\-−])\s*([0-9]{1,2}):?([0-9]{2})?", re.I)
 _OUTLOOK = re.compile(r"\(?\s*((?:UTC|GMT)[^)]*)\)\s*(.+)", re.I)
 _IANA_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
-_WORD_TAIL = re.compile(r"\s*\(us\s*(?:&|and)\s*canada\)?\s*$|\s+time$|\s+time(?=\s*\(mexico\)$)|^(?:hora\s+de|heure\s+de|(?:your|local)\s+time(?:\s+in)?,?)\s+")
+_WORD_TAIL = re.compile(
+    r"\s*\(us\s*(?:&|and)\s*canada\)?\s*$|\s+time$|\s+time(?=\s*\(mexico\)$)"
+    r"|^(?:hora\s+de|heure\s+de|(?:your|local)\s+time(?:\s+in)?,?)\s+"
+)
 
 
 def _fixed(hours: float, name: str | None = None) -> timezone:
@@ -216,9 +219,7 @@ _CLOCK1 = (
     rf"|[0-9]?(?=\s*(?:-|–|—|to)\s*[0-9]{{1,2}}(?:[:.][0-5][0-9])?\s?{_AP}))"
 )
 _CLOCK2 = rf"{_CLOCK}|[0-9]{{1,2}}(?![0-9:.])(?!\s*[^\W\d_]))"
-_TZ_SLOT = (
-    rf"\s*\.?\s*[(\[]?\s*(?:(?i:your|local)\s+time(?:\s+in)?,?\s+|(?i:hora|heure)\s+de\s+)?{TZ_PATTERN}\s*[)\]]?"
-)
+_TZ_SLOT = rf"\s*\.?\s*[(\[]?\s*(?:(?i:your|local)\s+time(?:\s+in)?,?\s+|(?i:hora|heure)\s+de\s+)?{TZ_PATTERN}\s*[)\]]?"
 _TIME_TAIL = (
     rf"(?P<z1>{_TZ_SLOT})?"
     rf"(?:\s*(?:-|–|—|−|~|to|until|till|bis|à)\s*(?P<t2>{_CLOCK2})(?P<z2>{_TZ_SLOT})?)?"

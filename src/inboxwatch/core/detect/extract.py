@@ -150,7 +150,9 @@ _JOB_WORD = (
     r"reclutamiento|talento|atracci[oó]n de talento|empleo|vagas|recrutamento|werving|"
     r"карьера|отдел кадров|hr-отдел|подбор персонала|採用担当|採用チーム|採用|人事部|人事)"
 )
-_TRAILING_JOB_WORDS = re.compile(rf"(?:\s+global)?(?:[\s\-–—|:,]+{_JOB_WORD})+$|\s+#?[A-Z]{{0,4}}-?\d{{3,}}[\d\-]*$", re.I)
+_TRAILING_JOB_WORDS = re.compile(
+    rf"(?:\s+global)?(?:[\s\-–—|:,]+{_JOB_WORD})+$|\s+#?[A-Z]{{0,4}}-?\d{{3,}}[\d\-]*$", re.I
+)
 _LEADING_JOB_WORDS = re.compile(r"^(?:(?:no[ -]?reply|do[ -]?not[ -]?reply|noreply)\b[\s\-–—:|]*)+", re.I)
 _TEAM_AT = re.compile(
     r"^(?:the\s+)?(?:recruiting|recruitment|talent(?: acquisition)?|careers|hiring|people|hr|university recruiting)"
@@ -167,11 +169,79 @@ _DOMAIN_SUFFIX = re.compile(
     r"group|inc|corp|hq|app|global|usa|us)$"
 )
 # Reserved for documentation and tests (RFC 2606 / 6761): never a company, the label before them may be.
-_RESERVED_TAIL = re.compile(r"(?:^|\.)(?:example|test|invalid|localhost|local)(?:\.(?:com|net|org))?$|"
-                            r"(?:^|\.)example\.(?:com|net|org)$")
+_RESERVED_TAIL = re.compile(
+    r"(?:^|\.)(?:example|test|invalid|localhost|local)(?:\.(?:com|net|org))?$|"
+    r"(?:^|\.)example\.(?:com|net|org)$"
+)
 # Sub-domains and local parts that name a function, not the company.
 _GENERIC_LABELS = frozenset(
-    ["www", "mail", "mail2", "email", "e", "em", "smtp", "mx", "mta", "send", "sender", "bounce", "bounces", "news", "newsletter", "info", "notify", "notification", "notifications", "noreply", "no-reply", "donotreply", "do-not-reply", "careers", "career", "jobs", "job", "talent", "hr", "people", "recruiting", "recruitment", "recruit", "hiring", "apply", "applications", "candidates", "team", "us", "eu", "uk", "na", "emea", "apac", "corp", "global", "workflow", "app", "apps", "system", "systems", "alerts", "alert", "support", "service", "services", "auto", "automated", "reply", "workday", "admin", "ats", "portal", "community", "example"]
+    [
+        "www",
+        "mail",
+        "mail2",
+        "email",
+        "e",
+        "em",
+        "smtp",
+        "mx",
+        "mta",
+        "send",
+        "sender",
+        "bounce",
+        "bounces",
+        "news",
+        "newsletter",
+        "info",
+        "notify",
+        "notification",
+        "notifications",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "careers",
+        "career",
+        "jobs",
+        "job",
+        "talent",
+        "hr",
+        "people",
+        "recruiting",
+        "recruitment",
+        "recruit",
+        "hiring",
+        "apply",
+        "applications",
+        "candidates",
+        "team",
+        "us",
+        "eu",
+        "uk",
+        "na",
+        "emea",
+        "apac",
+        "corp",
+        "global",
+        "workflow",
+        "app",
+        "apps",
+        "system",
+        "systems",
+        "alerts",
+        "alert",
+        "support",
+        "service",
+        "services",
+        "auto",
+        "automated",
+        "reply",
+        "workday",
+        "admin",
+        "ats",
+        "portal",
+        "community",
+        "example",
+    ]
 )
 # Words only a company's name carries: "Rheinfeld Mobility GmbH" signs a letter, but is no person.
 _CORPORATE = re.compile(
@@ -285,14 +355,18 @@ def clean_company(name: str, *, brand_ok: bool = False, keep_the: bool = False) 
 
 
 def _looks_like_role(name: str) -> bool:
-    """"Data Scientist II", "Gerente de Marketing Digital": a job title, not an employer."""
-    return bool(re.search(rf"\b(?:{_ROLE_NOUNS})s?(?: (?:I{{1,3}}|IV|\d))?$", name)) or bool(
-        re.match(
-            r"(?i:senior|junior|sr\.?|jr\.?|staff|principal|lead|head of|gerente|ingeniero|ingénieur|analista|"
-            r"desarrollador|consultor|directora?|jefe|responsable|ведущий|старший|младший)\b",
-            name,
+    """ "Data Scientist II", "Gerente de Marketing Digital": a job title, not an employer."""
+    return (
+        bool(re.search(rf"\b(?:{_ROLE_NOUNS})s?(?: (?:I{{1,3}}|IV|\d))?$", name))
+        or bool(
+            re.match(
+                r"(?i:senior|junior|sr\.?|jr\.?|staff|principal|lead|head of|gerente|ingeniero|ingénieur|analista|"
+                r"desarrollador|consultor|directora?|jefe|responsable|ведущий|старший|младший)\b",
+                name,
+            )
         )
-    ) or bool(re.search(r"(?i)(разработчик|инженер|аналитик|менеджер|дизайнер)", name))
+        or bool(re.search(r"(?i)(разработчик|инженер|аналитик|менеджер|дизайнер)", name))
+    )
 
 
 def _match_key(name: str) -> str:
@@ -302,7 +376,7 @@ def _match_key(name: str) -> str:
 
 
 def _abbreviates(short: str, words: list[str]) -> bool:
-    """"bcbsaz" for Blue Cross Blue Shield of Arizona, "amat" for Applied Materials, "frb" for Federal
+    """ "bcbsaz" for Blue Cross Blue Shield of Arizona, "amat" for Applied Materials, "frb" for Federal
     Reserve Bank of …: each piece starts a word, the rest of the piece is found in that word in order."""
     keys = [w for w in (re.sub(r"[^a-z0-9]", "", _match_key(w) or w.lower()) for w in words) if w]
     keys = [k for k in keys if k not in ("of", "the", "and", "de", "du", "der", "und", "y", "et")]
@@ -320,9 +394,7 @@ def _abbreviates(short: str, words: list[str]) -> bool:
             return used >= 2 and used * 2 >= len(keys)
         if j == len(keys):
             return False
-        return any(
-            piece_fits(short[i:k], keys[j]) and walk(k, j + 1, used + 1) for k in range(len(short), i, -1)
-        )
+        return any(piece_fits(short[i:k], keys[j]) and walk(k, j + 1, used + 1) for k in range(len(short), i, -1))
 
     return walk(0, 0, 0)
 
@@ -383,9 +455,11 @@ def _is_freemail(domain: str) -> bool:
     if is_freemail(domain):
         return True
     label = _domain_label(domain)
-    return bool(label) and any(
-        label == d.split(".")[0] for d in FREEMAIL_DOMAINS if not d.startswith("example")
-    ) and bool(_RESERVED_TAIL.search(domain.lower()))
+    return (
+        bool(label)
+        and any(label == d.split(".")[0] for d in FREEMAIL_DOMAINS if not d.startswith("example"))
+        and bool(_RESERVED_TAIL.search(domain.lower()))
+    )
 
 
 @dataclass(slots=True)
@@ -473,9 +547,14 @@ def _spell(label: str, texts: tuple[str, ...]) -> str | None:
                             w = words[k]
                             if re.fullmatch(rf"{_JOB_WORD}|(?:{_ROLE_NOUNS})s?|of|de|&", w, re.I) or not w[0].isupper():
                                 break
-                            if _NOT_A_COMPANY.match(w) or w.lower() in _VENDOR_NAMES or re.fullmatch(
-                                r"(?i:hq|office|offices|campus|building|tower|center|centre|plaza|floor|street|road|"
-                                r"avenue|headquarters|site|lobby|reception)", w
+                            if (
+                                _NOT_A_COMPANY.match(w)
+                                or w.lower() in _VENDOR_NAMES
+                                or re.fullmatch(
+                                    r"(?i:hq|office|offices|campus|building|tower|center|centre|plaza|floor|street|road|"
+                                    r"avenue|headquarters|site|lobby|reception)",
+                                    w,
+                                )
                             ):
                                 break
                             if words[k - 1].endswith((".", ",", ":", "!", "?")):
@@ -511,7 +590,8 @@ def find_company(m: Message, text: str, identity: Identity | None = None) -> tup
     subject = _SUBJECT_PREFIX.sub("", m.subject)
     head = text[:3000]
     robot = sender is not None and (
-        is_noreply(sender.email) or bool(ats_vendor(sender.domain) or job_board(sender.domain))
+        is_noreply(sender.email)
+        or bool(ats_vendor(sender.domain) or job_board(sender.domain))
         or bool(scheduling_tool(sender.domain))
     )
     if sender is not None and not outbound and not job_board(sender.domain):
@@ -524,11 +604,14 @@ def find_company(m: Message, text: str, identity: Identity | None = None) -> tup
                 ballot.add(name, weight, f"company from subject: {hit.group(0).strip()!r}")
     for patterns, weight in ((_COMPANY_PHRASES_STRONG, 1.5), (_COMPANY_PHRASES_WEAK, 0.75)):
         for pattern in patterns:
-            hit = pattern.search(head)
-            if hit:
-                ballot.add(clean_company(_unsigned(hit.group("c"))), weight, f"company from text: {hit.group(0).strip()[:80]!r}")
+            said = pattern.search(head)
+            if said:
+                why = f"company from text: {said.group(0).strip()[:80]!r}"
+                ballot.add(clean_company(_unsigned(said.group("c"))), weight, why)
     for hit in list(_SIGNATURE.finditer(text[-1500:]))[-1:]:
-        ballot.add(clean_company(_unsigned(hit.group("c"))), 1.5, f"company from the signature: {hit.group(0).strip()[:80]!r}")
+        ballot.add(
+            clean_company(_unsigned(hit.group("c"))), 1.5, f"company from the signature: {hit.group(0).strip()[:80]!r}"
+        )
 
     # Nobody's own name is the company: the owner's, or a person's named in the headers.
     persons = {_match_key(n) for n in _person_names(m, identity)}
@@ -578,7 +661,7 @@ def find_company(m: Message, text: str, identity: Identity | None = None) -> tup
 
 
 def _unsigned(name: str) -> str:
-    """"Acme's Talent Team", "Acme Global Talent Acquisition": the company before the department."""
+    """ "Acme's Talent Team", "Acme Global Talent Acquisition": the company before the department."""
     return re.sub(r"['’]s$|\s+(?:global|worldwide|corporate)$", "", name, flags=re.I)
 
 
@@ -615,7 +698,7 @@ def company_from_domain_label(label: str) -> str:
     return " ".join(w.capitalize() for w in re.split(r"[-_]+", label) if w)
 
 
-def _elect(items: list[_Candidate]) -> tuple[str, str]:
+def _elect(items: list[_Candidate]) -> tuple[str | None, str]:
     """Group readings that name the same company; the heaviest group wins, spelled by its best reading:
     the longest form the sources vouch for ("Acme Group" over "Acme"), a text spelling over a domain's."""
     groups: list[list[_Candidate]] = []
