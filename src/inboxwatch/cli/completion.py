@@ -289,6 +289,8 @@ def _zsh(spec: Spec) -> str:
         "_inboxwatch_ids() {",
         "    local -a ids cfg",
         "    local i",
+        "    # --config before the command was read by the outer _arguments; after it, it is in $words",
+        '    [[ -n $_inboxwatch_config ]] && cfg=(--config "$_inboxwatch_config")',
         "    for ((i = 1; i < ${#words}; i++)); do",
         '        [[ ${words[i]} == --config ]] && cfg=(--config "${words[i+1]}")',
         '        [[ ${words[i]} == --config=* ]] && cfg=("${words[i]}")',
@@ -313,6 +315,7 @@ def _zsh(spec: Spec) -> str:
         "            _describe 'command' commands",
         "            ;;",
         "        argument)",
+        "            local _inboxwatch_config=${(Q)opt_args[--config]}",
         "            case $line[1] in",
     ]
     for c in spec.commands:
