@@ -431,7 +431,8 @@ def test_zsh_completion_completes_commands_and_conversation_ids(
 ) -> None:
     env, config, conv_id = scanned
     shell = pexpect.spawn("zsh", ["-f", "-i"], env=env, encoding="utf-8", timeout=30, dimensions=(40, 200))
-    shell.sendline("PS1='> '; autoload -Uz compinit && compinit -u -D && source <(inboxwatch completion zsh) && echo OK")
+    shell.sendline("PS1='> '; autoload -Uz compinit && compinit -u -D")
+    shell.sendline("source <(inboxwatch completion zsh) && echo OK")
     shell.expect_exact("OK\r\n")
     shell.send("inboxwatch sno\t")
     shell.expect_exact("snooze")
