@@ -6,12 +6,20 @@ import json
 import subprocess
 from datetime import timedelta
 
+from inboxwatch.config import Config
 from inboxwatch.errors import NotifyError
-from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.notify.base import Alert, Channel, ChannelUnavailable, Wiring
 
 
 class CommandChannel(Channel):
     name = "command"
+
+    @classmethod
+    def from_config(cls, config: Config, wiring: Wiring) -> CommandChannel:
+        settings = config.alerts.command
+        if settings is None:
+            raise ChannelUnavailable("alert channel 'command' has no [alerts.command] settings; nudges stay listed")
+        return cls(settings.argv, settings.timeout)
 
     def __init__(self, argv: tuple[str, ...], timeout: timedelta) -> None:
         self.argv = argv

@@ -29,8 +29,8 @@ from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
 from inboxwatch.runtime import sdnotify
 from inboxwatch.runtime.pipeline import AccountReport, deliver, digest_text, overview, scan_account
-from inboxwatch.sources.base import Source
-from inboxwatch.sources.registry import open_source
+from inboxwatch.sources.base import PushSource, Source
+from inboxwatch.sources.registry import can_push, open_source
 from inboxwatch.state.store import Store
 
 log = logging.getLogger(__name__)
@@ -282,7 +282,7 @@ class Daemon:
 
     def _start_watchers(self) -> None:
         for account in self.config.accounts:
-            if account.enabled and account.kind == "imap":
+            if account.enabled and can_push(account.kind):
                 thread = threading.Thread(target=self._watch, args=[account], name=f"idle:{account.name}", daemon=True)
                 thread.start()
                 self.watchers.append(thread)
@@ -299,8 +299,7 @@ class Daemon:
             source: Source | None = None
             try:
                 source = open_source(account)
-                wait = getattr(source, "wait_for_changes", None)
-                if wait is None:
+                if not isinstance(source, PushSource):
                     return  # the backend has no push: the interval poll does the work
                 source.roles()  # connects: raises while the server is still away
                 if failures:
@@ -310,7 +309,7 @@ class Daemon:
                     self._sync_now(account.name)
                     failures = 0
                 while not self.stopping.is_set():
-                    if wait(FolderRole.INBOX, timeout=60.0):
+                    if source.wait_for_changes(FolderRole.INBOX, timeout=60.0):
                         self._sync_now(account.name)
             except InboxwatchError as e:
                 failures += 1

@@ -72,9 +72,7 @@ def _account(config: Config, name: str) -> Check:
         source = open_source(account)
         try:
             roles = source.roles()
-            check = getattr(source, "check", None)
-            if callable(check):
-                check()
+            source.check()
         finally:
             source.close()
     except AuthError as e:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from inboxwatch.config import AccountConfig
 from inboxwatch.errors import SourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.sources.base import Batch, FetchedMessage, Source
@@ -26,6 +27,17 @@ MAX_MESSAGE_BYTES = 2 << 20  # bytes of one mbox message kept; parse reads less 
 
 class LocalSource(Source):
     """Inbox and sent as two Maildirs or two mbox files (``kind`` decides), drafts optional."""
+
+    @classmethod
+    def from_config(cls, account: AccountConfig) -> LocalSource:
+        assert account.inbox is not None
+        return cls(
+            account.name,
+            account.kind,
+            Path(account.inbox),
+            Path(account.sent) if account.sent else None,
+            Path(account.drafts) if account.drafts else None,
+        )
 
     def __init__(self, account: str, kind: str, inbox: Path, sent: Path | None, drafts: Path | None = None) -> None:
         super().__init__(account)
