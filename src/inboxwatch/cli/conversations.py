@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from rich.markup import escape
 
@@ -12,6 +11,7 @@ from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.config import Config, load_config, parse_duration
 from inboxwatch.errors import UsageError
 from inboxwatch.runtime.pipeline import Overview, conversation_json, nudge_json, overview
+from inboxwatch.state.meta import AccountStatus
 from inboxwatch.state.store import Store
 
 
@@ -39,10 +39,9 @@ def service_health(config: Config, store: Store) -> list[str]:
     """Problems the service recorded: accounts that keep failing, deliveries waiting for a retry."""
     lines = []
     for account in config.accounts:
-        raw = store.get_meta(f"account_status:{account.name}")
-        state = json.loads(raw) if raw else None
-        if state and not state.get("ok"):
-            lines.append(f"account {account.name}: failing since {state['at'][:16]}: {state.get('error', '')}")
+        state = AccountStatus.read(store, account.name)
+        if state and not state.ok:
+            lines.append(f"account {account.name}: failing since {state.at[:16]}: {state.error or ''}")
     for conversation_id, kind, attempt, d in store.failed_deliveries():
         retry = f", next try {d.next_try_at:%a %d %b %H:%M}" if d.next_try_at else ""
         lines.append(

@@ -39,6 +39,7 @@ from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.registry import open_source
+from inboxwatch.state import meta
 from inboxwatch.state.store import Store
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INITIALISED_KEY = "initialised_at"
+INITIALISED_KEY = meta.INITIALISED_AT
 
 
 @dataclass
@@ -71,7 +72,6 @@ class ScanReport:
         return [a for a in self.accounts if a.error]
 
 
-SOURCE_MEMORY = "source_memory:"  # + account name: what the source keeps between processes (Source.remembered)
 
 
 def scan_account(config: Config, store: Store, source: Source, account: AccountConfig, now: datetime) -> AccountReport:
@@ -82,7 +82,7 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
     """
     report = AccountReport(account.name)
     analyser: Analyser | None = None  # made with the first mail to read: a rescan with none needs no classifier
-    memory_key = SOURCE_MEMORY + account.name
+    memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
     try:
         for role in source.roles():
@@ -214,7 +214,7 @@ class Overview:
     due: list[DueNudge]
 
 
-CONVERSATIONS_KEY = "conversations"
+CONVERSATIONS_KEY = meta.CONVERSATIONS
 
 
 def _code_stamp() -> str:
