@@ -434,11 +434,11 @@ def conversation_ids(args: argparse.Namespace) -> list[tuple[str, str]]:
         config = load_config(config_path(args))
         if not config.state_path.is_file():
             return []
-        from inboxwatch.runtime.pipeline import CONVERSATIONS_KEY
+        from inboxwatch.state import meta
         from inboxwatch.state.store import Store
 
         with Store.open(config.state_path) as store:
-            cached = store.get_meta(CONVERSATIONS_KEY)
+            cached = store.get_meta(meta.CONVERSATIONS)
             if cached:
                 try:
                     saved = json.loads(cached)["conversations"]
