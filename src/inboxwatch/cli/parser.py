@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"{', '.join(str(label) for label in Label)}, or not-job (the same as other). Relabelling again "
         "replaces the correction; --forget removes it and gives the message back inboxwatch's own label.",
         (
-            "inboxwatch status 3f9c2a                      # the conversation's messages, with their m-XXXXXXXX references",
+            "inboxwatch status 3f9c2a                      # its messages, with their m-XXXXXXXX references",
             "inboxwatch relabel m-5e0c41d2 rejection",
             "inboxwatch relabel ~/Mail/INBOX/cur/1700000000.eml not-job",
             "inboxwatch relabel m-5e0c41d2 --forget        # undo",
