@@ -22,6 +22,7 @@ _DEST_KINDS: Final = {
     "client_secrets": "file",
     "file": "file",
     "files": "file",
+    "message": "file",
     "unit_dir": "dir",
     "inbox": "file",
     "sent": "file",
