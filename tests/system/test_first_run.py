@@ -39,6 +39,7 @@ MINIMAL = {
     "reopen": ["abc123"],
     "snooze": ["abc123", "2d"],
     "track": ["m.eml"],
+    "relabel": ["m-5e0c", "rejection"],
     "run": [],
     "service": ["install"],
     "auth": ["imap", "work"],
