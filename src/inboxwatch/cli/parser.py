@@ -197,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         "conversations:status",
         "list tracked conversations and their next nudge",
         "Show every employer conversation, its stage and why its next nudge is due when it is; with a "
-        "conversation's ID, its messages, each with the reference (m-…) that `inboxwatch relabel` takes.",
+        "conversation's ID, its messages, each with the reference (m-XXXXXXXX) that `inboxwatch relabel` takes.",
         ("inboxwatch status", "inboxwatch status --json | jq -r '.[].company'", "inboxwatch status 3f9c2a"),
         timed=True,
         json="print a JSON array",
@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"{', '.join(str(label) for label in Label)}, or not-job (the same as other). Relabelling again "
         "replaces the correction; --forget removes it and gives the message back inboxwatch's own label.",
         (
-            "inboxwatch status 3f9c2a                      # the conversation's messages, with m-… references",
+            "inboxwatch status 3f9c2a                      # its messages, with their m-XXXXXXXX references",
             "inboxwatch relabel m-5e0c41d2 rejection",
             "inboxwatch relabel ~/Mail/INBOX/cur/1700000000.eml not-job",
             "inboxwatch relabel m-5e0c41d2 --forget        # undo",
@@ -300,13 +300,13 @@ def build_parser() -> argparse.ArgumentParser:
         timed=True,
         json="with --list: print a JSON array",
     )
-    p.add_argument("message", nargs="?", metavar="MESSAGE", help="m-… reference, or a message file")
+    p.add_argument("message", nargs="?", metavar="MESSAGE", help="m-XXXXXXXX reference, or a message file")
     p.add_argument(
         "label",
         nargs="?",
         metavar="LABEL",
         choices=["not-job", *(str(label) for label in Label)],
-        help="what the message is: rejection, not-job, interview_request …",
+        help="what the message is: rejection, not-job, interview_request ...",
     )
     p.add_argument("--forget", action="store_true", help="remove the message's correction")
     p.add_argument("--list", action="store_true", help="list every correction")
