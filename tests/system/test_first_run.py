@@ -126,6 +126,12 @@ def test_without_a_config_the_error_names_inboxwatch_init(tmp_path: Path) -> Non
     assert "config.example.toml" not in message
 
 
+def test_doctor_without_a_config_says_to_run_init(tmp_path: Path) -> None:
+    done = inboxwatch(environment(tmp_path), "doctor")
+    assert done.returncode == 1
+    assert "FAIL config" in done.stdout and "fix: run `inboxwatch init` to write it" in done.stdout
+
+
 def test_verbose_works_on_either_side(mailhome: Path, tmp_path: Path) -> None:
     env = environment(tmp_path)
     config = str(mailhome / "config.toml")
@@ -463,6 +469,18 @@ def test_the_manual_page_documents_every_command_and_renders_cleanly(tmp_path: P
     )  # fmt: skip
     assert rendered.returncode == 0 and rendered.stderr == ""
     assert "inboxwatch snooze 3f9c2a 3d" in rendered.stdout.replace("\b", "")
+
+
+def test_the_manual_page_needs_only_the_standard_library() -> None:
+    """The build writes it before any dependency is installed: -S leaves site-packages out."""
+    code = (
+        "import sys; sys.path.insert(0, 'src'); from inboxwatch.cli.manpage import inboxwatch_manpage; "
+        "print(inboxwatch_manpage()[:4])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, ".TH \n"), done.stderr
 
 
 def test_the_wheel_installs_the_manual_page(tmp_path: Path) -> None:
