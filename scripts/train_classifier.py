@@ -342,7 +342,8 @@ def in_sample(model_bytes: bytes) -> dict[str, Any]:
         misses = []
         for row in rows:
             role = FolderRole.SENT if row["file"].startswith("sent/") else FolderRole.INBOX
-            got = classify(parse_message((folder / row["file"]).read_bytes(), role), identity_of(row["owner"]), model)
+            message = parse_message((folder / row["file"]).read_bytes(), role)
+            got = classify(message, identity_of(row["owner"]), model=model)
             if str(got.label) == row["label"]:
                 right += 1
             else:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from rich.markup import escape
 
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.config import Config, load_config, parse_duration
+from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import UsageError
+from inboxwatch.runtime import corrections
 from inboxwatch.runtime.pipeline import Overview, conversation_json, nudge_json, overview
+from inboxwatch.state.meta import AccountStatus
 from inboxwatch.state.store import Store
 
 
@@ -24,6 +26,9 @@ def _view(args: argparse.Namespace) -> tuple[Config, Overview, Store]:
 
 def status(args: argparse.Namespace, ui: Ui) -> int:
     config, view, store = _view(args)
+    if getattr(args, "id", None):
+        with store:
+            return _messages(args, ui, view, store)
     with store:
         health = service_health(config, store)
     if args.json:
@@ -35,14 +40,32 @@ def status(args: argparse.Namespace, ui: Ui) -> int:
     return 0
 
 
+def _messages(args: argparse.Namespace, ui: Ui, view: Overview, store: Store) -> int:
+    """``status ID``: one conversation's messages, each with its reference for ``inboxwatch relabel``."""
+    conv = next((c for c in view.conversations if c.id == args.id), None)
+    if conv is None:
+        raise UsageError(f"no conversation {args.id!r}; `inboxwatch status` lists them")
+    records = [r for key in conv.message_keys if (r := store.message(key)) is not None]
+    corrected = {c.message_key: c for c in store.corrections()}
+    if args.json:
+        views.print_json(
+            {
+                **conversation_json(conv, view.ladders[conv.id]),
+                "messages": [views.message_json(r, corrected.get(r.message.key)) for r in records],
+            }
+        )
+    else:
+        views.render_messages(ui, conv.company, conv.id, records, corrected)
+    return 0
+
+
 def service_health(config: Config, store: Store) -> list[str]:
     """Problems the service recorded: accounts that keep failing, deliveries waiting for a retry."""
     lines = []
     for account in config.accounts:
-        raw = store.get_meta(f"account_status:{account.name}")
-        state = json.loads(raw) if raw else None
-        if state and not state.get("ok"):
-            lines.append(f"account {account.name}: failing since {state['at'][:16]}: {state.get('error', '')}")
+        state = AccountStatus.read(store, account.name)
+        if state and not state.ok:
+            lines.append(f"account {account.name}: failing since {state.at[:16]}: {state.error or ''}")
     for conversation_id, kind, attempt, d in store.failed_deliveries():
         retry = f", next try {d.next_try_at:%a %d %b %H:%M}" if d.next_try_at else ""
         lines.append(
@@ -82,9 +105,24 @@ def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
             raise UsageError(f"no conversation {args.id!r}; `inboxwatch status` lists them")
         until = now + parse_duration(args.duration) if action == "snooze" else None
         store.set_control(args.id, action, until, now)
-    conv = ids[args.id]
+        conv = ids[args.id]
+        taught = forgotten = 0
+        followers: list[StoredMessage] = []
+        if action == "ignore":  # its mail is not job mail: neither is mail like it
+            made, followers = corrections.ignore(store, args.id, conv.message_keys, now)
+            taught = len(made)
+        elif action == "reopen":
+            forgotten = corrections.unignore(store, args.id)
     words = f"snoozed until {views.when(until, ui.display_tz)}" if action == "snooze" else _WORDS[action]
     ui.out.print(f"{escape(conv.company)} ({args.id}): {words}")
+    if taught:
+        ui.out.print(
+            f"Mail like its {taught} message(s) from the employer's side will not be job mail either "
+            f"(undo: inboxwatch reopen {args.id})."
+        )
+        views.render_followers(ui, followers)
+    if forgotten:
+        ui.out.print(f"Forgot the {forgotten} correction(s) its ignore had made.")
     return 0
 
 

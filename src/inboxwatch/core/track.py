@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import base64
 import enum
-import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from inboxwatch.core.detect.senders import is_intermediary, is_noreply, normalise_company, organisation_domain
+from inboxwatch.core.links import address_keys, link_sets
 from inboxwatch.core.records import Control, LinkRow, StoredMessage
 from inboxwatch.models import CONVERSATION_LABELS, Address, FolderRole, Identity, Label
 
@@ -195,12 +194,12 @@ def joinable(rows: Sequence[LinkRow], identity: Identity) -> set[int]:
     counts them). So: start from the labelled messages and add, until nothing changes, every unlabelled one
     that shares a link with those taken. What is left can join nothing: leaving it out changes nothing.
     """
-    mine = {f"a:{a}" for a in identity.addresses}
+    mine = address_keys(identity.addresses)
     taken: set[int] = set()
     reached: set[str] = set()
     waiting: list[tuple[int, set[str], set[str]]] = []
     for index, row in enumerate(rows):
-        probe, offer = _link_sets(row.links, mine)
+        probe, offer = link_sets(row.links, mine)
         if row.links is None or row.forced or row.label != Label.OTHER:
             taken.add(index)
             reached |= offer
@@ -218,28 +217,6 @@ def joinable(rows: Sequence[LinkRow], identity: Identity) -> set[int]:
                 grew = True
         waiting = still
     return taken
-
-
-def _link_sets(links: str | None, mine: set[str]) -> tuple[set[str], set[str]]:
-    """(what a message can be found by, what it lends a conversation it joins): its links without the
-    owner's addresses, plus ``d:`` organisations, lent only for addresses that name an employer."""
-    keys = set((links or "").split()) - mine
-    probe, offer = set(keys), set(keys)
-    for key in keys:
-        if key.startswith("a:"):
-            organisation, lent = _organisation_key(key)
-            probe.add(organisation)
-            if lent:
-                offer.add(organisation)
-    return probe, offer
-
-
-@functools.lru_cache(maxsize=4096)
-def _organisation_key(address_key: str) -> tuple[str, bool]:
-    """``d:`` key of an ``a:`` key's organisation, and whether the address counts for its employer."""
-    email = address_key[2:]
-    domain = email.rpartition("@")[2]
-    return f"d:{organisation_domain(domain)}", not is_intermediary(domain) and not is_noreply(email)
 
 
 def _timeline_order(stored: StoredMessage) -> tuple[datetime, int, str]:
@@ -406,100 +383,3 @@ def _cancel(conv: Conversation, stored: StoredMessage) -> None:
         targets = [conv.interviews[-1]]  # "your interview is cancelled" names no time: the latest one
     for iv in targets:
         iv.cancelled = True
-
-
-# --- reuse between scans ---------------------------------------------------------------------------------
-#
-# Conversations depend only on the stored messages and the owner's identity (user controls are attached
-# after), so a scan that stored nothing reuses the last ones instead of reading every message again. The
-# datetimes are those the store gives back (ISO 8601 with a fixed offset), so a round trip is exact.
-
-CACHE_VERSION = 1
-
-
-def conversations_to_json(convs: Sequence[Conversation]) -> list[dict[str, Any]]:
-    return [_conversation_json(c) for c in convs]
-
-
-def conversations_from_json(data: Sequence[dict[str, Any]]) -> list[Conversation]:
-    return [_conversation_from(c) for c in data]
-
-
-def _addr_json(a: Address | None) -> list[str] | None:
-    return [a.name, a.email] if a else None
-
-
-def _addr_from(v: Any) -> Address | None:
-    return Address(v[0], v[1]) if v else None
-
-
-def _iso(v: datetime | date | None) -> str | None:
-    return v.isoformat() if v is not None else None
-
-
-def _conversation_json(c: Conversation) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "company": c.company,
-        "role": c.role,
-        "contact": _addr_json(c.contact),
-        "events": [
-            _event_json(e)
-            for e in c.events
-        ],
-        "people": [[k, *(_addr_json(a) or [])] for k, a in c.people.items()],
-        "domains": sorted(c.domains),
-        "message_keys": c.message_keys,
-        "message_ids": sorted(c.message_ids),
-        "thread_ids": sorted(c.thread_ids),
-        "interviews": [
-            [_iso(i.start), _iso(i.end), i.uid, i.sequence, i.cancelled, i.tentative] for i in c.interviews
-        ],
-        "reply_by": _iso(c.reply_by),
-        "subject": c.subject,
-        "last_message_id": c.last_message_id,
-        "references": c.references,
-    }
-
-
-def _event_json(e: Event) -> list[Any]:
-    times = [_iso(e.interview_at), _iso(e.interview_end), _iso(e.until)]
-    return [e.at.isoformat(), str(e.kind), e.message_key, e.detail, *times]
-
-
-def _dt_from(v: Any) -> datetime | None:
-    return datetime.fromisoformat(v) if v else None
-
-
-def _conversation_from(d: dict[str, Any]) -> Conversation:
-    return Conversation(
-        id=d["id"],
-        company=d["company"],
-        role=d["role"],
-        contact=_addr_from(d["contact"]),
-        events=[
-            Event(
-                datetime.fromisoformat(at),
-                EventKind(kind),
-                key,
-                detail,
-                _dt_from(start),
-                _dt_from(end),
-                date.fromisoformat(until) if until else None,
-            )
-            for at, kind, key, detail, start, end, until in d["events"]
-        ],
-        people={k: Address(name, email) for k, name, email in d["people"]},
-        domains=set(d["domains"]),
-        message_keys=list(d["message_keys"]),
-        message_ids=set(d["message_ids"]),
-        thread_ids=set(d["thread_ids"]),
-        interviews=[
-            Interview(datetime.fromisoformat(start), datetime.fromisoformat(end), uid, seq, cancelled, tentative)
-            for start, end, uid, seq, cancelled, tentative in d["interviews"]
-        ],
-        reply_by=date.fromisoformat(d["reply_by"]) if d["reply_by"] else None,
-        subject=d["subject"],
-        last_message_id=d["last_message_id"],
-        references=list(d["references"]),
-    )

@@ -19,14 +19,7 @@ from inboxwatch.config import AccountConfig, Config
 from inboxwatch.core.compose import Templates, compose
 from inboxwatch.core.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.core.records import Control, StoredMessage
-from inboxwatch.core.track import (
-    CACHE_VERSION,
-    Conversation,
-    build_conversations,
-    conversations_from_json,
-    conversations_to_json,
-    joinable,
-)
+from inboxwatch.core.track import Conversation, build_conversations, joinable
 from inboxwatch.errors import (
     AuthError,
     InboxwatchError,
@@ -39,6 +32,8 @@ from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.registry import open_source
+from inboxwatch.state import meta
+from inboxwatch.state.codec import CACHE_VERSION, conversations_from_json, conversations_to_json
 from inboxwatch.state.store import Store
 
 if TYPE_CHECKING:
@@ -46,7 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INITIALISED_KEY = "initialised_at"
+INITIALISED_KEY = meta.INITIALISED_AT
 
 
 @dataclass
@@ -71,7 +66,6 @@ class ScanReport:
         return [a for a in self.accounts if a.error]
 
 
-SOURCE_MEMORY = "source_memory:"  # + account name: what the source keeps between processes (Source.remembered)
 
 
 def scan_account(config: Config, store: Store, source: Source, account: AccountConfig, now: datetime) -> AccountReport:
@@ -82,7 +76,8 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
     """
     report = AccountReport(account.name)
     analyser: Analyser | None = None  # made with the first mail to read: a rescan with none needs no classifier
-    memory_key = SOURCE_MEMORY + account.name
+    corrections = store.corrections()  # the user's own labels: mail like a corrected message follows it
+    memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
     try:
         for role in source.roles():
@@ -102,7 +97,7 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
                 if analyser is None and batch.messages:
                     from inboxwatch.runtime.analyse import Analyser
 
-                    analyser = Analyser(config.identity)
+                    analyser = Analyser(config.identity, corrections=corrections)
                 waiting.append((batch, analyser.submit(batch.messages) if analyser else _NOTHING_TO_READ))
                 if len(waiting) > 1:
                     _store_batch(store, account, role, *waiting.popleft(), now, report)
@@ -214,7 +209,7 @@ class Overview:
     due: list[DueNudge]
 
 
-CONVERSATIONS_KEY = "conversations"
+CONVERSATIONS_KEY = meta.CONVERSATIONS
 
 
 def _code_stamp() -> str:

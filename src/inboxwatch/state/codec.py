@@ -1,10 +1,13 @@
-"""JSON round trips for the values the store keeps (a message's headers and its classification)."""
+"""JSON round trips for the values the store keeps: a message's headers, its classification, the conversations
+built from them (the cache between scans). The one codec for addresses and datetimes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from inboxwatch.core.track import Conversation, Event, EventKind, Interview
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Label, Message
 
 
@@ -149,3 +152,120 @@ def classification_from_json(d: dict[str, Any]) -> Classification:
         people=_parse_addrs(d.get("people")),
         scores={str(k): float(v) for k, v in (d.get("scores") or {}).items()},
     )
+
+
+# --- conversations, kept between scans -----------------------------------------------------------
+#
+# Conversations depend only on the stored messages and the owner's identity (user controls are attached
+# after), so a scan that stored nothing reuses the last ones instead of reading every message again. The
+# datetimes are those the store gives back (ISO 8601 with a fixed offset), so a round trip is exact.
+
+CACHE_VERSION = 1  # bump when the shape below changes
+
+
+def conversations_to_json(convs: Sequence[Conversation]) -> list[dict[str, Any]]:
+    return [_conversation_json(c) for c in convs]
+
+
+def conversations_from_json(data: Sequence[dict[str, Any]]) -> list[Conversation]:
+    return [_conversation_from(c) for c in data]
+
+
+def _iso(v: datetime | date | None) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def _conversation_json(c: Conversation) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "company": c.company,
+        "role": c.role,
+        "contact": _addr(c.contact),
+        "events": [
+            _event_json(e)
+            for e in c.events
+        ],
+        "people": [[k, *(_addr(a) or [])] for k, a in c.people.items()],
+        "domains": sorted(c.domains),
+        "message_keys": c.message_keys,
+        "message_ids": sorted(c.message_ids),
+        "thread_ids": sorted(c.thread_ids),
+        "interviews": [
+            [_iso(i.start), _iso(i.end), i.uid, i.sequence, i.cancelled, i.tentative] for i in c.interviews
+        ],
+        "reply_by": _iso(c.reply_by),
+        "subject": c.subject,
+        "last_message_id": c.last_message_id,
+        "references": c.references,
+    }
+
+
+def _event_json(e: Event) -> list[Any]:
+    times = [_iso(e.interview_at), _iso(e.interview_end), _iso(e.until)]
+    return [e.at.isoformat(), str(e.kind), e.message_key, e.detail, *times]
+
+
+def _conversation_from(d: dict[str, Any]) -> Conversation:
+    return Conversation(
+        id=d["id"],
+        company=d["company"],
+        role=d["role"],
+        contact=_parse_addr(d["contact"]),
+        events=[
+            Event(
+                datetime.fromisoformat(at),
+                EventKind(kind),
+                key,
+                detail,
+                _parse_dt(start),
+                _parse_dt(end),
+                _parse_date(until),
+            )
+            for at, kind, key, detail, start, end, until in d["events"]
+        ],
+        people={k: Address(name, email) for k, name, email in d["people"]},
+        domains=set(d["domains"]),
+        message_keys=list(d["message_keys"]),
+        message_ids=set(d["message_ids"]),
+        thread_ids=set(d["thread_ids"]),
+        interviews=[
+            Interview(datetime.fromisoformat(start), datetime.fromisoformat(end), uid, seq, cancelled, tentative)
+            for start, end, uid, seq, cancelled, tentative in d["interviews"]
+        ],
+        reply_by=_parse_date(d["reply_by"]),
+        subject=d["subject"],
+        last_message_id=d["last_message_id"],
+        references=list(d["references"]),
+    )
+
+
+def vector_to_bytes(vector: Mapping[int, float]) -> bytes:
+    """A sparse vector of counts (hashed features → how often), compactly: each bucket as the varint of its
+    distance from the previous one, repeated as often as it counts. A few hundred bytes for a message."""
+    out = bytearray()
+    previous = 0
+    for bucket in sorted(vector):
+        for _ in range(max(1, round(vector[bucket]))):
+            delta = bucket - previous
+            previous = bucket
+            while True:
+                byte = delta & 0x7F
+                delta >>= 7
+                out.append(byte | 0x80 if delta else byte)
+                if not delta:
+                    break
+    return bytes(out)
+
+
+def vector_from_bytes(data: bytes) -> dict[int, float]:
+    out: dict[int, float] = {}
+    bucket = shift = delta = 0
+    for byte in data:
+        delta |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            continue
+        bucket += delta
+        out[bucket] = out.get(bucket, 0.0) + 1.0
+        delta = shift = 0
+    return out

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from email.utils import getaddresses
 
 from inboxwatch.core.detect import dates
 from inboxwatch.core.detect import features as feats
+from inboxwatch.core.detect.bulk import EVIDENCE as BULK_EVIDENCE
+from inboxwatch.core.detect.bulk import is_bulk
+from inboxwatch.core.detect.corrections import Correction
+from inboxwatch.core.detect.corrections import apply as apply_corrections
 from inboxwatch.core.detect.extract import find_company, find_contact, find_role
 from inboxwatch.core.detect.model import LinearModel, default_model
 from inboxwatch.core.detect.rules import (
@@ -151,7 +156,21 @@ def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) ->
 
 
 def _interview_event(events: tuple[CalendarEvent, ...]) -> CalendarEvent | None:
-    return events[0] if events else None
+    """The event a calendar part is about: of each UID its latest version (the highest SEQUENCE, a
+    reschedule's new time), a live one over a cancelled one (a move sent as cancel + new invite), and of
+    several sessions (an itinerary) the first."""
+    if not events:
+        return None
+    latest: dict[str, CalendarEvent] = {}
+    for i, ev in enumerate(events):
+        key = ev.uid or f"#{i}"
+        if key not in latest or ev.sequence >= latest[key].sequence:
+            latest[key] = ev
+    current = list(latest.values())
+    live = [ev for ev in current if ev.method != "CANCEL" and ev.status != "CANCELLED"]
+    pool = live or current
+    far = datetime.max.replace(tzinfo=UTC)
+    return min(pool, key=lambda ev: (ev.start or far, pool.index(ev)))
 
 
 def _is_outbound(m: Message, identity: Identity) -> bool:
@@ -196,17 +215,26 @@ def feature_names(message: Message, identity: Identity) -> dict[str, float]:
     return feats.select(model_input(message, identity).named, default_model().options)
 
 
-def classify(message: Message, identity: Identity, model: LinearModel | None = None) -> Classification:
+def classify(
+    message: Message,
+    identity: Identity,
+    corrections: Sequence[Correction] = (),
+    *,
+    model: LinearModel | None = None,
+) -> Classification:
     """Label a parsed message and extract its facts. Never raises for a parsed message.
 
+    ``corrections``: the user's own labels; mail like a corrected message follows it (see corrections.py).
     ``model`` replaces the shipped one (cross-source validation trains its own)."""
+    if corrections:
+        return apply_corrections(message, classify(message, identity, model=model), corrections)
     m = message
     body = own_text(m.text, DATES_WINDOW)  # nothing further down is read
     evidence_common = [f"defect: {d}" for d in m.defects[:3]]
     if _is_outbound(m, identity):
         forwarded = _forwarded_to_self(m, identity)
         if forwarded is not None:  # the owner keeping an employer's mail: judge what was forwarded
-            inner = classify(forwarded, identity, model)
+            inner = classify(forwarded, identity, model=model)
             why = f"forwarded by the owner to themselves, from {forwarded.sender.email if forwarded.sender else '?'}"
             return replace(inner, evidence=(*inner.evidence, why))
         return _classify_outbound(m, body, evidence_common, identity, model)
@@ -297,13 +325,9 @@ def rule_scores(m: Message, identity: Identity, body: str) -> RuleResult:
         scores.adjust("auto_header", Label.AUTO_REPLY, f"header Auto-Submitted/X-Autoreply: {auto or 'yes'}")
         if auto.startswith("auto-generated"):
             scores.adjust("auto_generated", Label.AUTO_REPLY)
-    bulk = (
-        "list-unsubscribe" in headers
-        or "list-id" in headers
-        or headers.get("precedence", "").lower() in ("bulk", "list")
-    )
+    bulk = is_bulk(headers)
     if bulk:
-        scores.common.append("bulk mail (List-Unsubscribe/List-Id/Precedence)")
+        scores.common.append(BULK_EVIDENCE)
     board = job_board(domain)
     vendor = ats_vendor(domain)
     tool = scheduling_tool(domain)
@@ -695,7 +719,11 @@ def _with_facts(
     elif label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CANCELLED):
         about = f"{m.subject}\n{body.lstrip()}"
         span = dates.find_interview_time(about, m.date, limit=DATES_WINDOW)
-        if span:
+        asking = label is Label.INTERVIEW_REQUEST
+        choice = dates.find_alternatives(about, m.date, limit=DATES_WINDOW) if asking else None
+        if choice:
+            evidence.append(f"several times proposed ({choice!r}): no single interview time yet")
+        elif span:
             interview_at, interview_end = span.start, span.end
             evidence.append(f"interview time from text: {span.evidence!r}")
         elif (day := _interview_day(m, body)) is not None:

@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from inboxwatch.core.detect.bulk import is_bulk
 from inboxwatch.core.detect.senders import ats_vendor, is_noreply, job_board, scheduling_tool
 from inboxwatch.models import FolderRole, Identity, Message
 
@@ -210,8 +211,7 @@ def extract_all(message: Message, identity: Identity, body: str, rules: RuleView
         structural.append("hdr:auto_replied")
     elif auto and auto != "no":
         structural.append("hdr:auto_generated")
-    precedence = headers.get("precedence", "").lower()
-    if "list-unsubscribe" in headers or "list-id" in headers or precedence in ("bulk", "list"):
+    if is_bulk(headers):
         structural.append("hdr:bulk")
     if any(identity.is_me(a) for a in m.to):
         structural.append("owner:to")
