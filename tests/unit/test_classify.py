@@ -55,7 +55,7 @@ KNOWN_MISSES: dict[str, str] = {
     "356-rej-self-forward-to-gmail-fwd.eml": "rejection read as thank_you",
     "540-c-fu-camille-relance.eml": "follow_up read as other",
     "646-b-london-sender-tomorrow-uk-time.eml": "interview_confirmed read as other",
-    "648-b-de-berater-bestaetigt-zweitgespraech.eml": "interview_confirmed read as other",
+    "648-b-de-berater-bestaetigt-zweitgespraech.eml": "interview_confirmed read as recruiter_outreach",
     "659-b-nl-bureau-bevestigt.eml": "interview_confirmed read as other",
     "706-b-pt-pt-proposta-latin1.eml": "offer read as other",
     "707-b-nl-aanbod-arbeidsvoorwaarden.eml": "offer read as other",
