@@ -180,6 +180,9 @@ def test_listing_commands_speak_json(mailhome: Path, capsys: pytest.CaptureFixtu
 
 
 def test_every_command_help_shows_an_example() -> None:
+    top = cli.build_parser().format_help()
+    assert "\n    check-config  validate the config file\n" in top  # every command on one line
+    assert "Start with `inboxwatch init`." in top
     for name, parser in subcommands().items():
         text = parser.format_help()  # type: ignore[attr-defined]
         _, found, example = text.partition("\nexample:\n  ")
