@@ -243,6 +243,7 @@ def test_init_fastmail_by_flags_names_the_server_and_keeps_no_secret(tmp_path: P
         "--channel", "desktop", "--channel", "email", "--no-check",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert "note: make an app password with IMAP access: Fastmail" in done.stdout  # what to do on Fastmail's side
     assert inboxwatch(env, "check-config", "--config", str(target)).returncode == 0
     data = tomllib.loads(target.read_text())
     (account,) = data["accounts"]
