@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import mailbox
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from inboxwatch import cli
-from tests.mailfactory import ME, ics, make_message
+from tests.support.mailfactory import ME, ics, make_message
 
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # the interview invitation arrives
 INTERVIEW = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
@@ -75,8 +76,9 @@ channels = []
 def test_every_command_has_help_text() -> None:
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
-    choices = subparsers.choices  # type: ignore[attr-defined]
-    helps = {a.dest: a.help for a in subparsers._choices_actions}  # type: ignore[attr-defined]
+    assert isinstance(subparsers, argparse._SubParsersAction)
+    choices = subparsers.choices
+    helps = {a.dest: a.help for a in subparsers._choices_actions}
     assert {"demo", "scan", "status", "nudges", "check-config", "classify"} <= set(choices)
     for name, sub in choices.items():
         assert helps.get(name), f"{name} has no help line"

@@ -12,7 +12,7 @@ from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import StoreError
 from inboxwatch.models import Classification, FolderRole, Label, Nudge, NudgeKind
 from inboxwatch.state.store import MIGRATIONS, Store
-from tests.mailfactory import make_message
+from tests.support.mailfactory import make_message
 
 NOW = datetime(2026, 3, 16, 13, 0, tzinfo=UTC)
 

@@ -10,10 +10,10 @@ from keyring.backend import KeyringBackend
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's base class has no annotations
         self.entries: dict[tuple[str, str], str] = {}
         self.asked: list[tuple[str, str]] = []
 
