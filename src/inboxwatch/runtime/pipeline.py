@@ -76,6 +76,7 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
     """
     report = AccountReport(account.name)
     analyser: Analyser | None = None  # made with the first mail to read: a rescan with none needs no classifier
+    corrections = store.corrections()  # the user's own labels: mail like a corrected message follows it
     memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
     try:
@@ -96,7 +97,7 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
                 if analyser is None and batch.messages:
                     from inboxwatch.runtime.analyse import Analyser
 
-                    analyser = Analyser(config.identity)
+                    analyser = Analyser(config.identity, corrections=corrections)
                 waiting.append((batch, analyser.submit(batch.messages) if analyser else _NOTHING_TO_READ))
                 if len(waiting) > 1:
                     _store_batch(store, account, role, *waiting.popleft(), now, report)
