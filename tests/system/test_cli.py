@@ -128,7 +128,7 @@ def test_status_and_nudges_json_fields(mailhome: Path, capsys: pytest.CaptureFix
     (nudge,) = json.loads(out)
     assert nudge["kind"] == "follow_up" and nudge["attempt"] == 1  # the follow-up replaced the thank-you
     assert nudge["conversation_id"] == conv["id"]
-    assert nudge["suggestion"]["to"] == "Dana Whitfield <dana@northwind-analytics.example>"
+    assert nudge["suggestion"]["to"] == ["Dana Whitfield <dana@northwind-analytics.example>"]
     assert nudge["suggestion"]["subject"].startswith("Re: ")
     assert "Hi Dana," in nudge["suggestion"]["body"]
     assert nudge["delivered"] is False

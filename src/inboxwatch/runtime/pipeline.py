@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from inboxwatch.backoff import Backoff
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.core.compose import Templates, compose
 from inboxwatch.core.policy import Ladder, due_nudges, evaluate_all
@@ -30,6 +31,7 @@ from inboxwatch.errors import (
 )
 from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.notify.payload import nudge_payload
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state import meta
@@ -302,6 +304,12 @@ class DeliveryReport:
     backlog: int = 0
 
 
+def delivery_backoff(config: Config) -> Backoff:
+    """A failed channel is tried again after ``retry_after``, doubling up to 48 times that, at most 6 hours."""
+    first = config.alerts.retry_after.total_seconds()
+    return Backoff(first, min(48 * first, timedelta(hours=6).total_seconds()))
+
+
 def record(config: Config, store: Store, view: Overview) -> None:
     """Remember the due nudges (first time seen, backlog or not)."""
     payloads = [nudge_json(d, delivered=False) for d in view.due]
@@ -333,8 +341,8 @@ def deliver(config: Config, store: Store, view: Overview, channels: Sequence[Cha
                 channel.send(alert)
             except NotifyError as e:
                 tries = state.tries + 1 if state else 1
-                wait = config.alerts.retry_after * min(2 ** (tries - 1), 48)
-                store.mark_failed(item.nudge, channel.name, str(e), now, now + min(wait, timedelta(hours=6)))
+                wait = delivery_backoff(config).delay(tries)
+                store.mark_failed(item.nudge, channel.name, str(e), now, now + timedelta(seconds=wait))
                 report.failed.append((item.nudge, channel.name, str(e)))
                 log.warning("nudge %s on %s failed: %s", item.nudge.key, channel.name, e)
                 continue
@@ -345,24 +353,8 @@ def deliver(config: Config, store: Store, view: Overview, channels: Sequence[Cha
 
 
 def nudge_json(d: DueNudge, delivered: bool) -> dict[str, object]:
-    n, s = d.nudge, d.suggestion
-    return {
-        "conversation_id": n.conversation_id,
-        "company": n.company,
-        "role": n.role,
-        "kind": str(n.kind),
-        "attempt": n.attempt,
-        "due_at": n.due_at.isoformat(),
-        "reason": n.reason,
-        "delivered": delivered,
-        "suggestion": {
-            "to": ", ".join(str(a) for a in s.to),
-            "subject": s.subject,
-            "body": s.body,
-            "in_reply_to": s.in_reply_to,
-            "tips": list(s.tips),
-        },
-    }
+    """``inboxwatch nudges --json``: the one nudge payload (``notify.payload``), and whether it went out."""
+    return {**nudge_payload(d.nudge, d.suggestion, d.nudge.reason), "delivered": delivered}
 
 
 def conversation_json(conv: Conversation, ladder: Ladder) -> dict[str, object]:
