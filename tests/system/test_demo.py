@@ -92,7 +92,7 @@ def test_demo_command_exits_0_and_shows_a_follow_up_with_its_text() -> None:
 
 
 def test_the_daily_digest_lists_what_is_due_and_what_is_coming(demo_view: Overview) -> None:
-    from inboxwatch.runtime.pipeline import digest_text
+    from inboxwatch.runtime.digest import digest_text
 
     title, body = digest_text(demo_view)
     assert title == "4 follow-up(s) due, 4 coming this week"

@@ -11,7 +11,7 @@ from inboxwatch.backoff import Backoff
 from inboxwatch.config import Config
 from inboxwatch.models import Identity
 from inboxwatch.runtime.daemon import ACCOUNT_RETRY, PUSH_RETRY
-from inboxwatch.runtime.pipeline import delivery_backoff
+from inboxwatch.runtime.schedule import delivery_backoff
 from inboxwatch.sources.gmail_sync import backoff
 
 

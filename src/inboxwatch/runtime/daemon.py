@@ -26,7 +26,8 @@ from inboxwatch.errors import AuthError, ConfigError, InboxwatchError, NotifyErr
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
 from inboxwatch.runtime import sdnotify
-from inboxwatch.runtime.pipeline import AccountReport, deliver, digest_text, overview, scan_account
+from inboxwatch.runtime.digest import digest_text
+from inboxwatch.runtime.pipeline import AccountReport, deliver, overview, scan_account
 from inboxwatch.sources.base import PushSource, Source
 from inboxwatch.sources.registry import can_push, open_source
 from inboxwatch.state import meta
