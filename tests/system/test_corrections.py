@@ -18,7 +18,7 @@ from inboxwatch.core.detect.corrections import message_ref
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import Label
 from inboxwatch.state.store import Store
-from tests.mailfactory import ME, make_message
+from tests.support.mailfactory import ME, make_message
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -19,7 +19,7 @@ import pytest
 from inboxwatch import cli
 from inboxwatch.cli.manpage import inboxwatch_manpage
 from inboxwatch.config import load_config
-from tests.mailfactory import ME
+from tests.support.mailfactory import ME
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -63,7 +63,7 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
         HOME=str(home),
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         PYTHONPATH=str(REPO),
-        PYTHON_KEYRING_BACKEND="tests.keyrings.FileKeyring",
+        PYTHON_KEYRING_BACKEND="tests.support.keyrings.FileKeyring",
         INBOXWATCH_TEST_KEYRING=str(tmp_path / "keyring.json"),
         TERM="xterm-256color",
         COLUMNS="160",
