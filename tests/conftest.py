@@ -1,5 +1,8 @@
-"""Fixtures every suite may use."""
+"""Fixtures every suite may use live in tests/support/fixtures.py (Dovecot, desktop session, keyring, alerts)."""
 
-from tests.keyrings import memory_keyring
+import pytest
 
-__all__ = ["memory_keyring"]
+# Helpers outside test modules that assert (the contract suites, the fakes) get pytest's assertion messages too.
+pytest.register_assert_rewrite("tests.contract", "tests.support")
+
+pytest_plugins = ["tests.support.fixtures"]

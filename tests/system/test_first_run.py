@@ -19,7 +19,7 @@ import pytest
 from inboxwatch import cli
 from inboxwatch.cli.manpage import inboxwatch_manpage
 from inboxwatch.config import load_config
-from tests.mailfactory import ME
+from tests.support.mailfactory import ME
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -63,7 +63,7 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
         HOME=str(home),
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         PYTHONPATH=str(REPO),
-        PYTHON_KEYRING_BACKEND="tests.keyrings.FileKeyring",
+        PYTHON_KEYRING_BACKEND="tests.support.keyrings.FileKeyring",
         INBOXWATCH_TEST_KEYRING=str(tmp_path / "keyring.json"),
         TERM="xterm-256color",
         COLUMNS="160",
@@ -180,6 +180,9 @@ def test_listing_commands_speak_json(mailhome: Path, capsys: pytest.CaptureFixtu
 
 
 def test_every_command_help_shows_an_example() -> None:
+    top = cli.build_parser().format_help()
+    assert "\n    check-config  validate the config file\n" in top  # every command on one line
+    assert "Start with `inboxwatch init`." in top
     for name, parser in subcommands().items():
         text = parser.format_help()  # type: ignore[attr-defined]
         _, found, example = text.partition("\nexample:\n  ")
@@ -240,6 +243,7 @@ def test_init_fastmail_by_flags_names_the_server_and_keeps_no_secret(tmp_path: P
         "--channel", "desktop", "--channel", "email", "--no-check",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert "note: make an app password with IMAP access: Fastmail" in done.stdout  # what to do on Fastmail's side
     assert inboxwatch(env, "check-config", "--config", str(target)).returncode == 0
     data = tomllib.loads(target.read_text())
     (account,) = data["accounts"]
@@ -252,6 +256,52 @@ def test_init_fastmail_by_flags_names_the_server_and_keeps_no_secret(tmp_path: P
     assert not (tmp_path / "keyring.json").exists()
     config = load_config(target)
     assert config.alerts.email is not None and config.alerts.email.from_name == "inboxwatch"
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--provider", "gmail"], {"name": "gmail", "kind": "gmail"}),
+        (
+            ["--provider", "gmail", "--imap", "--password-env", "GMAIL_APP_PASSWORD"],
+            {"kind": "imap", "host": "imap.gmail.com", "port": 993, "password_env": "GMAIL_APP_PASSWORD"},
+        ),
+        (
+            ["--provider", "outlook", "--password-command", "oama access jane@example.com"],
+            {"kind": "imap", "host": "outlook.office365.com", "port": 993, "auth": "xoauth2"},
+        ),
+        (["--provider", "icloud"], {"host": "imap.mail.me.com", "port": 993, "security": "tls"}),
+        (["--provider", "yahoo"], {"host": "imap.mail.yahoo.com", "port": 993, "security": "tls"}),
+        (
+            ["--provider", "proton-bridge", "--username", "jane@proton.me", "--ca-file", "CERT"],
+            {
+                "host": "127.0.0.1",
+                "port": 1143,
+                "security": "starttls",
+                "username": "jane@proton.me",
+                "ca_file": "CERT",
+            },
+        ),
+        (
+            ["--provider", "imap", "--host", "mail.example.org", "--security", "starttls", "--account", "work"],
+            {"name": "work", "host": "mail.example.org", "port": 143, "security": "starttls"},
+        ),
+    ],
+)
+def test_init_by_flags_fills_in_each_provider(flags: list[str], expected: dict[str, object], tmp_path: Path) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("the bridge's certificate\n")
+    target = tmp_path / "c.toml"
+    flags = [str(cert) if f == "CERT" else f for f in flags]
+    env = environment(tmp_path)
+    done = inboxwatch(env, "init", "--non-interactive", "--address", ME, *flags, "--config", str(target), "--no-check")
+    assert done.returncode == 0, done.stderr
+    assert inboxwatch(env, "check-config", "--config", str(target)).returncode == 0
+    (account,) = tomllib.loads(target.read_text())["accounts"]
+    wanted = {k: str(cert) if v == "CERT" else v for k, v in expected.items()}
+    assert {k: account.get(k) for k in wanted} == wanted
+    if account["kind"] == "gmail":
+        assert "inboxwatch auth gmail gmail --client-secrets" in done.stdout  # the next step says how to sign in
 
 
 def test_init_by_flags_says_which_flag_is_missing_or_wrong(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import signal
 import threading
 from collections.abc import Callable
@@ -21,12 +20,14 @@ from types import FrameType
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from inboxwatch.backoff import Backoff
 from inboxwatch.config import AccountConfig, Config, load_config
 from inboxwatch.errors import AuthError, ConfigError, InboxwatchError, NotifyError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
 from inboxwatch.runtime import sdnotify
-from inboxwatch.runtime.pipeline import AccountReport, deliver, digest_text, overview, scan_account
+from inboxwatch.runtime.digest import digest_text
+from inboxwatch.runtime.pipeline import AccountReport, deliver, overview, scan_account
 from inboxwatch.sources.base import PushSource, Source
 from inboxwatch.sources.registry import can_push, open_source
 from inboxwatch.state import meta
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 SAFETY_PASS = timedelta(minutes=5)
 FIRST_RETRY = 5.0  # seconds before the first retry of a failing account; doubles up to MAX_RETRY
 MAX_RETRY = 1800.0
+ACCOUNT_RETRY = Backoff(FIRST_RETRY, MAX_RETRY, jitter=(0.8, 1.2))
+PUSH_RETRY = Backoff(2.0, 300.0, jitter=(0.5, 1.5))  # a lost IDLE connection
 
 
 def local_now() -> datetime:
@@ -195,7 +198,7 @@ class Daemon:
         self._drop_source(account.name)
         count = self.failures.get(account.name, 0) + 1
         self.failures[account.name] = count
-        delay = min(FIRST_RETRY * 2 ** (count - 1), MAX_RETRY) * random.uniform(0.8, 1.2)
+        delay = ACCOUNT_RETRY.delay(count)
         log.error("account %s: %s (retry in %.0fs)", account.name, error, delay)
         if isinstance(error, AuthError):
             self._tell_user_once(account.name, str(error))
@@ -308,7 +311,7 @@ class Daemon:
                         self._sync_now(account.name)
             except InboxwatchError as e:
                 failures += 1
-                delay = min(2**failures, 300) * random.uniform(0.5, 1.5)
+                delay = PUSH_RETRY.delay(failures)
                 log.warning("account %s: push connection lost (%s); again in %.0fs", account.name, e, delay)
                 self.stopping.wait(delay)
             finally:
