@@ -21,7 +21,7 @@ from inboxwatch.core.detect.classify import feature_names, features
 from inboxwatch.core.detect.model import MAGIC, METADATA_FILE, WEIGHTS_FILE, LinearModel, default_model
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import FolderRole, Identity, Label
-from tests.mailfactory import ME, make_message
+from tests.support.mailfactory import ME, make_message
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "detection"
