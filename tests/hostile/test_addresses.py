@@ -105,7 +105,8 @@ def test_a_non_ascii_recruiter_address_with_drafts_on_every_channel(
     assert "2 nudges due; 8 delivered, 0 failed" in out, out + err
 
     drafts = mailbox.Maildir(home / "Mail" / "Drafts", create=False)
-    to = sorted(str(email.message_from_bytes(drafts.get_bytes(k), policy=policy.default)["To"]) for k in drafts)
+    saved = [email.message_from_bytes(drafts.get_bytes(k), policy=policy.default) for k in drafts.iterkeys()]
+    to = sorted(str(draft["To"]) for draft in saved)
     assert to == ["José García <josé@castañeda-datos.example>", "Priya Raman <priya@larchmont-analytics.example>"]
     assert isinstance(received, Mailbox) and len(received.received) == 2
     shown = {n["summary"] for n in desktop.history() if n["appname"] == "inboxwatch"}

@@ -55,7 +55,7 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
     """Parse raw bytes; never raises for any input."""
     defects: list[str] = []
     if len(raw) > MAX_RAW_BYTES:
-        defects.append(f"message is {len(raw)} bytes; only the first {MAX_RAW_BYTES} were read")
+        defects.append(f"message is larger than {MAX_RAW_BYTES} bytes; only the first {MAX_RAW_BYTES} were read")
         raw = raw[:MAX_RAW_BYTES]
     try:
         msg = BytesParser(policy=policy.compat32).parsebytes(raw)

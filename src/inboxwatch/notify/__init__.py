@@ -32,7 +32,7 @@ def build_channels(
         if name == "command" and alerts.command is not None:
             from inboxwatch.notify.command import CommandChannel
 
-            channels.append(CommandChannel(alerts.command.argv, alerts.command.timeout))
+            channels.append(CommandChannel(alerts.command.argv, alerts.command.timeout, alerts.command.env))
         elif name == "desktop":
             try:
                 from inboxwatch.notify.desktop import DesktopChannel
