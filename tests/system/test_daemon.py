@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -209,7 +210,7 @@ def test_shipped_unit_is_hardened_and_verifies(tmp_path: Path) -> None:
     analyze = "/usr/bin/systemd-analyze"
     if not os.path.exists(analyze):
         pytest.skip("systemd-analyze is not installed")
-    unit = Path(__file__).parents[2] / "systemd" / "inboxwatch.service"
+    unit = Path(str(resources.files("inboxwatch") / "inboxwatch.service"))  # the one unit, as shipped
     copy = tmp_path / "inboxwatch.service"
     copy.write_text(unit.read_text())
     out = subprocess.run(

@@ -29,7 +29,7 @@ from inboxwatch.config import (
 from inboxwatch.errors import ConfigError
 from inboxwatch.models import Identity
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "inboxwatch" / "config" / "example.toml"
 
 BASE: dict[str, Any] = {"identity": {"name": "Jane Doe", "addresses": ["jane@example.com"]}}
 
@@ -588,12 +588,12 @@ def test_load_config_resolves_paths_against_the_file_folder(tmp_path: Path) -> N
 # --- loading files --------------------------------------------------------------------------------
 
 
-def test_missing_file_suggests_the_example(tmp_path: Path) -> None:
+def test_missing_file_names_inboxwatch_init(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     with pytest.raises(ConfigError) as info:
         load_config(path)
     (message,) = info.value.problems
-    assert str(path) in message and "config.example.toml" in message
+    assert str(path) in message and "inboxwatch init" in message and "config.example.toml" not in message
     assert info.value.path == str(path)
 
 

@@ -8,6 +8,7 @@ path, so a user fixes their file in one round instead of one error per run. Secr
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -63,7 +64,14 @@ AUTH_MODES: Final = ("password", "xoauth2")
 ALERT_CHANNELS: Final = ("desktop", "email", "command")
 
 
+CONFIG_ENV: Final = "INBOXWATCH_CONFIG"
+
+
 def default_config_path() -> Path:
+    """The file named by ``$INBOXWATCH_CONFIG``, else ``config.toml`` in the XDG config folder."""
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        return Path(named).expanduser()
     return platformdirs.user_config_path("inboxwatch") / "config.toml"
 
 
@@ -198,7 +206,8 @@ def load_config(path: Path | None = None) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
-            [f"config file not found: {path} (copy config.example.toml there and edit it)"], where
+            [f"config file not found: {path} (run `inboxwatch init` to write one, or name another with --config)"],
+            where,
         ) from None
     except IsADirectoryError:
         raise ConfigError([f"{path} is a folder, expected a TOML file"], where) from None

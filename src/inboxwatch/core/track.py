@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import enum
-import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from inboxwatch.core.detect.senders import is_intermediary, is_noreply, normalise_company, organisation_domain
+from inboxwatch.core.links import address_keys, link_sets
 from inboxwatch.core.records import Control, LinkRow, StoredMessage
 from inboxwatch.models import CONVERSATION_LABELS, Address, FolderRole, Identity, Label
 
@@ -195,12 +195,12 @@ def joinable(rows: Sequence[LinkRow], identity: Identity) -> set[int]:
     counts them). So: start from the labelled messages and add, until nothing changes, every unlabelled one
     that shares a link with those taken. What is left can join nothing: leaving it out changes nothing.
     """
-    mine = {f"a:{a}" for a in identity.addresses}
+    mine = address_keys(identity.addresses)
     taken: set[int] = set()
     reached: set[str] = set()
     waiting: list[tuple[int, set[str], set[str]]] = []
     for index, row in enumerate(rows):
-        probe, offer = _link_sets(row.links, mine)
+        probe, offer = link_sets(row.links, mine)
         if row.links is None or row.forced or row.label != Label.OTHER:
             taken.add(index)
             reached |= offer
@@ -218,28 +218,6 @@ def joinable(rows: Sequence[LinkRow], identity: Identity) -> set[int]:
                 grew = True
         waiting = still
     return taken
-
-
-def _link_sets(links: str | None, mine: set[str]) -> tuple[set[str], set[str]]:
-    """(what a message can be found by, what it lends a conversation it joins): its links without the
-    owner's addresses, plus ``d:`` organisations, lent only for addresses that name an employer."""
-    keys = set((links or "").split()) - mine
-    probe, offer = set(keys), set(keys)
-    for key in keys:
-        if key.startswith("a:"):
-            organisation, lent = _organisation_key(key)
-            probe.add(organisation)
-            if lent:
-                offer.add(organisation)
-    return probe, offer
-
-
-@functools.lru_cache(maxsize=4096)
-def _organisation_key(address_key: str) -> tuple[str, bool]:
-    """``d:`` key of an ``a:`` key's organisation, and whether the address counts for its employer."""
-    email = address_key[2:]
-    domain = email.rpartition("@")[2]
-    return f"d:{organisation_domain(domain)}", not is_intermediary(domain) and not is_noreply(email)
 
 
 def _timeline_order(stored: StoredMessage) -> tuple[datetime, int, str]:

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import abc
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from inboxwatch.models import Address, Nudge, NudgeKind, Suggestion
+
+if TYPE_CHECKING:
+    from inboxwatch.config import AccountConfig, Config
+    from inboxwatch.notify.drafts import DraftBox
 
 STEP_TITLES = {
     NudgeKind.THANK_YOU: "send a thank-you note",
@@ -59,8 +65,25 @@ class Alert:
         )
 
 
+class ChannelUnavailable(Exception):  # noqa: N818 - a reason, shown as a problem line, not an error raised to users
+    """The channel cannot be built from this config; ``str()`` is the line to show."""
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What channels get from the runtime rather than reach for: how to open an account's mailbox (drafts)."""
+
+    open_mailbox: Callable[[AccountConfig], DraftBox]
+
+
 class Channel(abc.ABC):
     name: str
+
+    @classmethod
+    def from_config(cls, config: Config, wiring: Wiring) -> Channel:
+        """The channel as configured (the registry's one constructor shape). Raises ``ChannelUnavailable`` when
+        its settings are missing. Every channel in ``notify.registry`` overrides it."""
+        raise NotImplementedError(f"{cls.__name__} is not built from a config")
 
     @abc.abstractmethod
     def send(self, alert: Alert) -> None:

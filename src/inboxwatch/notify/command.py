@@ -12,8 +12,9 @@ import os
 import subprocess
 from datetime import timedelta
 
+from inboxwatch.config import Config
 from inboxwatch.errors import NotifyError
-from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.notify.base import Alert, Channel, ChannelUnavailable, Wiring
 
 BASIC_ENV = (
     "PATH",
@@ -41,6 +42,13 @@ def hook_environment(extra: tuple[str, ...] = ()) -> dict[str, str]:
 
 class CommandChannel(Channel):
     name = "command"
+
+    @classmethod
+    def from_config(cls, config: Config, wiring: Wiring) -> CommandChannel:
+        settings = config.alerts.command
+        if settings is None:
+            raise ChannelUnavailable("alert channel 'command' has no [alerts.command] settings; nudges stay listed")
+        return cls(settings.argv, settings.timeout, settings.env)
 
     def __init__(self, argv: tuple[str, ...], timeout: timedelta, env: tuple[str, ...] = ()) -> None:
         self.argv = argv

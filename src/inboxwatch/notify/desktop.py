@@ -23,8 +23,9 @@ from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, TypeVar
 
+from inboxwatch.config import Config
 from inboxwatch.errors import NotifyError
-from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.notify.base import Alert, Channel, Wiring
 from inboxwatch.notify.render import due_line, excerpt, recipients
 
 NOTIFICATIONS: Final = "org.freedesktop.Notifications"
@@ -44,6 +45,10 @@ T = TypeVar("T")
 
 class DesktopChannel(Channel):
     name = "desktop"
+
+    @classmethod
+    def from_config(cls, config: Config, wiring: Wiring) -> DesktopChannel:
+        return cls(config.alerts.desktop.app_name)
 
     def __init__(self, app_name: str = "inboxwatch", timeout: float = 10.0) -> None:
         self.app_name = app_name

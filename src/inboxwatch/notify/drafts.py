@@ -18,7 +18,7 @@ from typing import Protocol
 from inboxwatch.config import AccountConfig, Config
 from inboxwatch.errors import InboxwatchError, NotifyError
 from inboxwatch.models import Identity
-from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.notify.base import Alert, Channel, Wiring
 
 NUDGE_HEADER = "X-Inboxwatch-Nudge"
 
@@ -81,6 +81,10 @@ def draft_message(alert: Alert, identity: Identity, now: datetime) -> bytes:
 
 class DraftsChannel(Channel):
     name = "drafts"
+
+    @classmethod
+    def from_config(cls, config: Config, wiring: Wiring) -> DraftsChannel:
+        return cls(config, wiring.open_mailbox)
 
     def __init__(
         self,

@@ -23,11 +23,11 @@ from email.utils import formataddr, formatdate, make_msgid
 from typing import Final
 from urllib.parse import quote
 
-from inboxwatch.config import EmailAlertConfig
+from inboxwatch.config import Config, EmailAlertConfig
 from inboxwatch.config.credentials import keyring_username, resolve_password
 from inboxwatch.config.schema import is_localhost
 from inboxwatch.errors import AuthError, NotifyError
-from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.notify.base import Alert, Channel, ChannelUnavailable, Wiring
 from inboxwatch.notify.render import commands, due_line, recipients
 
 NUDGE_HEADER: Final = "X-Inboxwatch-Nudge"
@@ -36,6 +36,12 @@ RULE: Final = "-" * 60
 
 class EmailChannel(Channel):
     name = "email"
+
+    @classmethod
+    def from_config(cls, config: Config, wiring: Wiring) -> EmailChannel:
+        if config.alerts.email is None:
+            raise ChannelUnavailable("alert channel 'email' has no [alerts.email] settings; nudges stay listed")
+        return cls(config.alerts.email)
 
     def __init__(self, config: EmailAlertConfig, timeout: float = 30.0) -> None:
         self.config = config

@@ -8,7 +8,6 @@ the exact moment the next one falls due, and by a periodic safety pass.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
@@ -40,8 +39,10 @@ from inboxwatch.notify import build_channels
 from inboxwatch.runtime import sdnotify
 from inboxwatch.runtime.analyse import Analyser
 from inboxwatch.runtime.pipeline import AccountReport, deliver, digest_text, overview, scan_account
-from inboxwatch.sources.base import Source
-from inboxwatch.sources.registry import open_source
+from inboxwatch.sources.base import PushSource, Source
+from inboxwatch.sources.registry import can_push, open_source
+from inboxwatch.state import meta
+from inboxwatch.state.meta import AccountStatus
 from inboxwatch.state.store import Store
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ log = logging.getLogger(__name__)
 SAFETY_PASS = timedelta(minutes=5)
 FIRST_RETRY = 5.0  # seconds before the first retry of a failing account; doubles up to MAX_RETRY
 MAX_RETRY = 1800.0
-ACCOUNT_STATUS = "account_status:"
-AUTH_ALERTED = "auth_alerted:"
 STOP_WAIT = 3.5  # seconds a stopping daemon waits for the running job (systemd's patience is longer)
 STUCK_AFTER = 900.0  # seconds without progress before a job counts as stuck and the watchdog stops pinging
 
@@ -273,12 +272,12 @@ class Daemon:
         else:
             if self.failures.pop(name, None) is not None:
                 log.info("account %s: recovered", name)
-                self.store.set_meta(AUTH_ALERTED + name, "")
-            self._set_status(name, {"ok": True, "at": now.isoformat(), "new": report.added})
+                self.store.set_meta(meta.auth_alerted(name), "")
+            AccountStatus.succeeded(now, report.added).write(self.store, name)
             if report.added:
                 log.info("account %s: %d new message(s)", name, report.added)
-        if self.store.get_meta("initialised_at") is None:
-            self.store.set_meta("initialised_at", now.isoformat())
+        if self.store.get_meta(meta.INITIALISED_AT) is None:
+            self.store.set_meta(meta.INITIALISED_AT, now.isoformat())
         self.evaluate()
 
     def _scan(self, account: AccountConfig, now: datetime) -> AccountReport:
@@ -309,14 +308,14 @@ class Daemon:
         log.error("account %s: %s (retry in %.0fs)", account.name, error, delay)
         if isinstance(error, AuthError):
             self._tell_user_once(account.name, str(error))
-        self._set_status(account.name, {"ok": False, "at": now.isoformat(), "error": str(error)[:300]})
+        AccountStatus.failed(now, error).write(self.store, account.name)
         job = self.scheduler.get_job(f"sync:{account.name}")
         if job is not None:
             job.modify(next_run_time=now + timedelta(seconds=delay))
 
     def _tell_user_once(self, name: str, problem: str) -> None:
         """Credentials need the user (re-run `inboxwatch auth`): say so once on every channel, not every retry."""
-        if self.store.get_meta(AUTH_ALERTED + name):
+        if self.store.get_meta(meta.auth_alerted(name)):
             return
         channels, _ = build_channels(self.config, open_source)
         for channel in channels:
@@ -324,10 +323,7 @@ class Daemon:
                 channel.send_text(f"inboxwatch cannot read account {name}", f"{problem}\n", kind="account")
             except NotifyError as e:
                 log.warning("could not tell the user on %s: %s", channel.name, e)
-        self.store.set_meta(AUTH_ALERTED + name, self.clock().isoformat())
-
-    def _set_status(self, name: str, status: dict[str, Any]) -> None:
-        self.store.set_meta(ACCOUNT_STATUS + name, json.dumps(status))
+        self.store.set_meta(meta.auth_alerted(name), self.clock().isoformat())
 
     def evaluate(self) -> None:
         """Deliver what is due; wake again exactly when the next nudge falls due."""
@@ -372,7 +368,7 @@ class Daemon:
         """Once a day, a summary on every channel that has one; a restart the same day sends none again."""
         now = self.clock()
         today = now.date().isoformat()
-        if self.store.get_meta("digest_sent_on") == today:
+        if self.store.get_meta(meta.DIGEST_SENT_ON) == today:
             return
         try:
             title, body = digest_text(overview(self.config, self.store, now))
@@ -385,14 +381,14 @@ class Daemon:
                 channel.send_text(title, body, kind="digest")
             except NotifyError as e:
                 log.warning("digest on %s: %s", channel.name, e)
-        self.store.set_meta("digest_sent_on", today)
+        self.store.set_meta(meta.DIGEST_SENT_ON, today)
         log.info("daily digest sent: %s", title)
 
     # --- push --------------------------------------------------------------------------------------
 
     def _start_watchers(self) -> None:
         for account in self.config.accounts:
-            if account.enabled and account.kind == "imap":
+            if account.enabled and can_push(account.kind):
                 thread = threading.Thread(target=self._watch, args=[account], name=f"idle:{account.name}", daemon=True)
                 thread.start()
                 self.watchers.append(thread)
@@ -409,8 +405,7 @@ class Daemon:
             source: Source | None = None
             try:
                 source = open_source(account)
-                wait = getattr(source, "wait_for_changes", None)
-                if wait is None:
+                if not isinstance(source, PushSource):
                     return  # the backend has no push: the interval poll does the work
                 source.roles()  # connects: raises while the server is still away
                 if failures:
@@ -420,7 +415,7 @@ class Daemon:
                     self._sync_now(account.name)
                     failures = 0
                 while not self.stopping.is_set():
-                    if wait(FolderRole.INBOX, timeout=60.0):
+                    if source.wait_for_changes(FolderRole.INBOX, timeout=60.0):
                         self._sync_now(account.name)
             except Exception as e:  # the push thread never dies: anything is a lost connection, tried again
                 failures += 1

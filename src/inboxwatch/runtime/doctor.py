@@ -30,7 +30,12 @@ def run_checks(config_path: Path | None, send_test: bool = False) -> list[Check]
     try:
         config = load_config(config_path)
     except ConfigError as e:
-        return [Check("config", False, str(e), f"edit {where} (see config.example.toml), then run doctor again")]
+        fix = (
+            "run `inboxwatch init` to write it"
+            if not where.expanduser().exists()
+            else f"edit {where} (`inboxwatch init --print-example` shows every key), then run doctor again"
+        )
+        return [Check("config", False, str(e), fix)]
     checks.append(Check("config", True, f"{where}: {len(config.accounts)} account(s)"))
     checks.append(_state(config))
     for account in config.accounts:
@@ -69,9 +74,7 @@ def _account(config: Config, name: str) -> Check:
         source = open_source(account)
         try:
             roles = source.roles()
-            check = getattr(source, "check", None)
-            if callable(check):
-                check()
+            source.check()
         finally:
             source.close()
     except AuthError as e:

@@ -41,6 +41,7 @@ from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.registry import open_source
+from inboxwatch.state import meta
 from inboxwatch.state.store import Store
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INITIALISED_KEY = "initialised_at"
+INITIALISED_KEY = meta.INITIALISED_AT
 
 
 @dataclass
@@ -73,7 +74,6 @@ class ScanReport:
         return [a for a in self.accounts if a.error]
 
 
-SOURCE_MEMORY = "source_memory:"  # + account name: what the source keeps between processes (Source.remembered)
 
 
 def scan_account(
@@ -98,7 +98,7 @@ def scan_account(
     """
     report = AccountReport(account.name)
     own_analyser = analyser is None
-    memory_key = SOURCE_MEMORY + account.name
+    memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
     try:
         for role in source.roles():
@@ -241,7 +241,7 @@ class Overview:
     due: list[DueNudge]
 
 
-CONVERSATIONS_KEY = "conversations"
+CONVERSATIONS_KEY = meta.CONVERSATIONS
 
 
 def _code_stamp() -> str:

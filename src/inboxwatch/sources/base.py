@@ -17,8 +17,12 @@ import abc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Self
 
 from inboxwatch.models import FolderRole
+
+if TYPE_CHECKING:
+    from inboxwatch.config import AccountConfig
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,13 @@ class Source(abc.ABC):
     def __init__(self, account: str) -> None:
         self.account = account
 
+    @classmethod
+    def from_config(cls, account: AccountConfig) -> Self:
+        """The backend for one configured account (the registry's one constructor shape). Makes no call yet.
+
+        Every backend in ``sources.registry`` overrides it; test doubles built by hand need not."""
+        raise NotImplementedError(f"{cls.__name__} is not built from a config")
+
     @abc.abstractmethod
     def roles(self) -> tuple[FolderRole, ...]:
         """The roles this mailbox watches (inbox and sent, normally)."""
@@ -64,6 +75,9 @@ class Source(abc.ABC):
 
         raise SourceError(f"account {self.account!r} cannot store drafts")
 
+    def check(self) -> None:  # noqa: B027 - optional hook; roles() already proved the mailbox answers
+        """One cheap call proving the account works beyond :meth:`roles` (``inboxwatch doctor``)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook; a default that does nothing is right
         """Release connections. Never raises."""
 
@@ -74,3 +88,15 @@ class Source(abc.ABC):
 
     def recall(self, memory: str | None) -> None:  # noqa: B027 - optional hook; nothing to recall by default
         """Take back what :meth:`remembered` gave, in a new process. Stale or unreadable memory is ignored."""
+
+
+class PushSource(Source):
+    """A mailbox that can tell when mail arrives (IMAP IDLE); the daemon keeps one watcher per such account."""
+
+    @abc.abstractmethod
+    def wait_for_changes(self, role: FolderRole, timeout: float) -> bool:
+        """Block up to ``timeout`` seconds until mail arrives in ``role``'s folder; True if it did.
+
+        Raises ``SourceError`` when the server cannot push after all (poll instead), ``TransientSourceError``
+        when the connection drops.
+        """

@@ -92,6 +92,10 @@ class GmailSource(Source):
     max_total_wait: float = 90.0  # seconds of backoff for one call before giving up (TransientSourceError)
     max_single_wait: float = 32.0
 
+    @classmethod
+    def from_config(cls, account: AccountConfig) -> GmailSource:
+        return cls(account)
+
     def __init__(
         self,
         account: AccountConfig,

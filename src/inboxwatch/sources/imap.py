@@ -46,7 +46,7 @@ from inboxwatch.config.credentials import keyring_username, resolve_password, sc
 from inboxwatch.config.schema import is_localhost
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
-from inboxwatch.sources.base import Batch, FetchedMessage, Source
+from inboxwatch.sources.base import Batch, FetchedMessage, PushSource
 from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
 from inboxwatch.sources.prefilter import HEADER_FIELDS, might_be_job_mail
 
@@ -125,10 +125,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class IMAPSource(Source):
+class IMAPSource(PushSource):
     """One IMAP account. Connects lazily, keeps one connection, reconnects after a transient failure."""
 
     idle_reissue_seconds: float = 25 * 60  # re-issue IDLE well before the 29-minute limit of RFC 2177
+
+    @classmethod
+    def from_config(cls, account: AccountConfig) -> IMAPSource:
+        return cls(account)
 
     def __init__(
         self,

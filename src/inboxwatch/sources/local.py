@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from inboxwatch.config import AccountConfig
 from inboxwatch.core.parse import MAX_RAW_BYTES
 from inboxwatch.errors import SourceError
 from inboxwatch.models import FolderRole
@@ -30,6 +31,17 @@ LINE_CHUNK = 64 << 10  # an mbox is read in lines of at most this: a 50 MB line 
 
 class LocalSource(Source):
     """Inbox and sent as two Maildirs or two mbox files (``kind`` decides), drafts optional."""
+
+    @classmethod
+    def from_config(cls, account: AccountConfig) -> LocalSource:
+        assert account.inbox is not None
+        return cls(
+            account.name,
+            account.kind,
+            Path(account.inbox),
+            Path(account.sent) if account.sent else None,
+            Path(account.drafts) if account.drafts else None,
+        )
 
     def __init__(self, account: str, kind: str, inbox: Path, sent: Path | None, drafts: Path | None = None) -> None:
         super().__init__(account)

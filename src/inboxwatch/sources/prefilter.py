@@ -13,6 +13,7 @@ import re
 from email.header import decode_header, make_header
 from typing import Final
 
+from inboxwatch.core.detect.bulk import is_bulk_header_lines
 from inboxwatch.core.detect.senders import ats_vendor, job_board, scheduling_tool
 from inboxwatch.models import FolderRole
 
@@ -47,7 +48,6 @@ _JOB_WORDS_RE: Final = re.compile(
     r"bewerbung|vorstellungsgespräch|\bstelle\b|candidature|entretien|candidatura|entrevista|vacante|empleo",
     re.IGNORECASE,
 )
-_BULK_PRECEDENCE: Final = frozenset({"bulk", "list", "junk"})
 _DOMAIN_RE: Final = re.compile(r"@([A-Za-z0-9.-]+)")
 
 
@@ -62,7 +62,7 @@ def might_be_job_mail(headers: bytes, role: FolderRole) -> bool:
     if role is not FolderRole.INBOX:
         return True  # sent and drafts: the user's own words, always read
     fields = parse_header_lines(headers)
-    if not _is_bulk(fields):
+    if not is_bulk_header_lines(fields):
         return True
     if (fields.get("in-reply-to") or fields.get("references")) and not fields.get("list-id"):
         return True  # a reply may answer the owner; one posted to a list (a forum, a code review) cannot
@@ -100,12 +100,6 @@ def parse_header_lines(headers: bytes) -> dict[str, str]:
         name = key.strip().lower()
         fields[name] = f"{fields[name]}, {value.strip()}" if name in fields else value.strip()
     return fields
-
-
-def _is_bulk(fields: dict[str, str]) -> bool:
-    if fields.get("list-id") or fields.get("list-unsubscribe") or fields.get("feedback-id"):
-        return True
-    return fields.get("precedence", "").strip().lower() in _BULK_PRECEDENCE
 
 
 def _decoded(text: str) -> str:

@@ -1,35 +1,49 @@
-"""Which backend serves an account of a given kind."""
+"""Which backend serves an account of a given kind: ``kind → "module:Class"``, imported on first use.
+
+A backend's dependencies (imapclient, the Google client libraries) load only when an account of its kind is
+configured. Every backend is built the same way, ``Class.from_config(account)``. ``config.ACCOUNT_KINDS``
+lists the same kinds (a test keeps the two in step; config sits below this layer and cannot import it).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
+from typing import Final
 
 from inboxwatch.config import AccountConfig
 from inboxwatch.errors import SourceError
-from inboxwatch.sources.base import Source
+from inboxwatch.sources.base import PushSource, Source
 
-__all__ = ["open_source"]
+__all__ = ["SOURCES", "can_push", "open_source", "source_class"]
+
+SOURCES: Final = {
+    "maildir": "inboxwatch.sources.local:LocalSource",
+    "mbox": "inboxwatch.sources.local:LocalSource",
+    "imap": "inboxwatch.sources.imap:IMAPSource",
+    "gmail": "inboxwatch.sources.gmail:GmailSource",
+}
+
+
+def source_class(kind: str) -> type[Source]:
+    """The backend class for ``kind``; ``SourceError`` for a kind this version does not have."""
+    spec = SOURCES.get(kind)
+    if spec is None:
+        raise SourceError(f"kind {kind!r} is not available in this version yet")
+    module, _, name = spec.partition(":")
+    cls = getattr(importlib.import_module(module), name)
+    assert isinstance(cls, type) and issubclass(cls, Source), spec
+    return cls
 
 
 def open_source(account: AccountConfig) -> Source:
-    """The backend for an account; optional dependencies load only when that kind is configured."""
-    if account.kind in ("maildir", "mbox"):
-        from inboxwatch.sources.local import LocalSource
+    """The backend for an account, built but not connected."""
+    try:
+        cls = source_class(account.kind)
+    except SourceError as e:
+        raise SourceError(f"account {account.name!r}: {e}") from None
+    return cls.from_config(account)
 
-        assert account.inbox is not None
-        return LocalSource(
-            account.name,
-            account.kind,
-            Path(account.inbox),
-            Path(account.sent) if account.sent else None,
-            Path(account.drafts) if account.drafts else None,
-        )
-    if account.kind == "imap":
-        from inboxwatch.sources.imap import IMAPSource
 
-        return IMAPSource(account)
-    if account.kind == "gmail":
-        from inboxwatch.sources.gmail import GmailSource
-
-        return GmailSource(account)
-    raise SourceError(f"account {account.name!r}: kind {account.kind!r} is not available in this version yet")
+def can_push(kind: str) -> bool:
+    """Whether accounts of ``kind`` can wait for new mail (:class:`PushSource`) instead of only being polled."""
+    return issubclass(source_class(kind), PushSource)

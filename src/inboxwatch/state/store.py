@@ -21,9 +21,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from inboxwatch.core.detect.bulk import is_relevant
+from inboxwatch.core.links import link_keys
 from inboxwatch.core.records import Control, LinkRow, StoredMessage
 from inboxwatch.errors import StoreError
-from inboxwatch.models import FolderRole, Label, Nudge
+from inboxwatch.models import Nudge
+from inboxwatch.state import meta
 from inboxwatch.state.codec import (
     classification_from_json,
     classification_to_json,
@@ -65,7 +68,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE messages ADD COLUMN relevant INTEGER NOT NULL DEFAULT 1;
     CREATE INDEX messages_relevant ON messages (relevant, date);
     """,
-    # 3: what could tie a message to a conversation (ids, threads, invites, addresses; see link_keys), so
+    # 3: what could tie a message to a conversation (ids, threads, invites, addresses; see core.links), so
     # tracking decodes only the mail that can join one. Rows from before have none and are always read.
     """
     ALTER TABLE messages ADD COLUMN links TEXT;
@@ -73,7 +76,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-GENERATION_KEY = "messages_generation"
+GENERATION_KEY = meta.MESSAGES_GENERATION
 
 log = logging.getLogger(__name__)
 
@@ -127,37 +130,6 @@ def _bump_generation(conn: sqlite3.Connection) -> None:
         " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
         (GENERATION_KEY,),
     )
-
-
-BULK_HEADERS = ("list-id", "list-unsubscribe")
-
-
-def is_relevant(record: StoredMessage) -> bool:
-    """Could this message take part in a conversation? Bulk mail without a job label cannot."""
-    m, label = record.message, record.classification.label
-    if record.forced or m.folder is FolderRole.SENT:
-        return True
-    if label is Label.JOB_ALERT:
-        return False
-    bulk = any(h in m.headers for h in BULK_HEADERS) or m.headers.get("precedence", "").lower() in ("bulk", "list")
-    return not (label is Label.OTHER and bulk)
-
-
-def link_keys(record: StoredMessage) -> str:
-    """Everything that could tie the message to a conversation, space-separated: ``i:`` message ids (its
-    own and those it answers), ``t:`` thread, ``u:`` invitation UIDs, ``a:`` addresses (the owner's too:
-    who the owner is may change, so that is decided when reading)."""
-    m, c = record.message, record.classification
-    keys = {f"i:{i}" for i in (m.message_id, m.in_reply_to, *m.references) if i}
-    if m.thread_id:
-        keys.add(f"t:{m.thread_id}")
-    people = [m.sender, *m.reply_to, *m.to, *m.cc, *c.people, c.contact]
-    for event in m.calendar:
-        if event.uid:
-            keys.add(f"u:{event.uid}")
-        people.extend([event.organizer, *event.attendees])
-    keys.update(f"a:{a.email}" for a in people if a is not None and a.email)
-    return " ".join(sorted(k.replace(" ", "") for k in keys))
 
 
 @dataclass(frozen=True)

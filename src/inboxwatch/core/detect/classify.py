@@ -16,6 +16,8 @@ from datetime import UTC, datetime, time
 from email.utils import getaddresses
 
 from inboxwatch.core.detect import dates
+from inboxwatch.core.detect.bulk import EVIDENCE as BULK_EVIDENCE
+from inboxwatch.core.detect.bulk import is_bulk
 from inboxwatch.core.detect.extract import find_company, find_contact, find_role
 from inboxwatch.core.detect.fastre import Phrases
 from inboxwatch.core.detect.senders import ats_vendor, is_noreply, job_board, scheduling_tool
@@ -562,13 +564,9 @@ def classify(message: Message, identity: Identity) -> Classification:
         scores.add(Label.AUTO_REPLY, 2.0, f"header Auto-Submitted/X-Autoreply: {auto or 'yes'}")
         if auto.startswith("auto-generated"):
             scores.points[Label.AUTO_REPLY] -= 2.0  # ATS robots send auto-generated mail that is not an OOO
-    bulk = (
-        "list-unsubscribe" in headers
-        or "list-id" in headers
-        or headers.get("precedence", "").lower() in ("bulk", "list")
-    )
+    bulk = is_bulk(headers)
     if bulk:
-        scores.common.append("bulk mail (List-Unsubscribe/List-Id/Precedence)")
+        scores.common.append(BULK_EVIDENCE)
     board = job_board(domain)
     vendor = ats_vendor(domain)
     tool = scheduling_tool(domain)

@@ -1,0 +1,103 @@
+"""``status``, ``nudges`` and the controls on one conversation: ``snooze``, ``done``, ``ignore``, ``reopen``."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.markup import escape
+
+from inboxwatch.cli import views
+from inboxwatch.cli.app import Ui, config_path, parse_now
+from inboxwatch.config import Config, load_config, parse_duration
+from inboxwatch.errors import UsageError
+from inboxwatch.runtime.pipeline import Overview, conversation_json, nudge_json, overview
+from inboxwatch.state.meta import AccountStatus
+from inboxwatch.state.store import Store
+
+
+def _view(args: argparse.Namespace) -> tuple[Config, Overview, Store]:
+    config = load_config(config_path(args))
+    now = parse_now(args.now)
+    store = Store.open(config.state_path)
+    return config, overview(config, store, now), store
+
+
+def status(args: argparse.Namespace, ui: Ui) -> int:
+    config, view, store = _view(args)
+    with store:
+        health = service_health(config, store)
+    if args.json:
+        views.print_json([conversation_json(c, view.ladders[c.id]) for c in view.conversations])
+    else:
+        views.render_status(ui, view)
+        for line in health:
+            ui.err.print(f"[yellow]{escape(line)}[/yellow]")
+    return 0
+
+
+def service_health(config: Config, store: Store) -> list[str]:
+    """Problems the service recorded: accounts that keep failing, deliveries waiting for a retry."""
+    lines = []
+    for account in config.accounts:
+        state = AccountStatus.read(store, account.name)
+        if state and not state.ok:
+            lines.append(f"account {account.name}: failing since {state.at[:16]}: {state.error or ''}")
+    for conversation_id, kind, attempt, d in store.failed_deliveries():
+        retry = f", next try {d.next_try_at:%a %d %b %H:%M}" if d.next_try_at else ""
+        lines.append(
+            f"{kind} #{attempt} of {conversation_id} not delivered on {d.channel} "
+            f"({d.tries} tries: {d.last_error}){retry}"
+        )
+    return lines
+
+
+def nudges(args: argparse.Namespace, ui: Ui) -> int:
+    _, view, store = _view(args)
+    with store:
+        delivered = {
+            d.nudge.key: any(x.state == "delivered" for x in store.deliveries(d.nudge).values()) for d in view.due
+        }
+    if args.json:
+        views.print_json([nudge_json(d, delivered[d.nudge.key]) for d in view.due])
+    else:
+        views.render_nudges(ui, view)
+    return 0
+
+
+_WORDS = {
+    "done": "closed as done",
+    "ignore": "ignored: not a job conversation, never tracked again",
+    "reopen": "reopened",
+}
+
+
+def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
+    config = load_config(config_path(args))
+    now = parse_now(args.now)
+    with Store.open(config.state_path) as store:
+        view = overview(config, store, now)
+        ids = {c.id: c for c in view.conversations}
+        if args.id not in ids:
+            raise UsageError(f"no conversation {args.id!r}; `inboxwatch status` lists them")
+        until = now + parse_duration(args.duration) if action == "snooze" else None
+        store.set_control(args.id, action, until, now)
+    conv = ids[args.id]
+    words = f"snoozed until {views.when(until, ui.display_tz)}" if action == "snooze" else _WORDS[action]
+    ui.out.print(f"{escape(conv.company)} ({args.id}): {words}")
+    return 0
+
+
+def snooze(args: argparse.Namespace, ui: Ui) -> int:
+    return _control("snooze", args, ui)
+
+
+def done(args: argparse.Namespace, ui: Ui) -> int:
+    return _control("done", args, ui)
+
+
+def ignore(args: argparse.Namespace, ui: Ui) -> int:
+    return _control("ignore", args, ui)
+
+
+def reopen(args: argparse.Namespace, ui: Ui) -> int:
+    return _control("reopen", args, ui)

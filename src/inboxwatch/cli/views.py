@@ -1,0 +1,130 @@
+"""What the commands print: text for a person (colour and tables only on a terminal) and JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+
+from inboxwatch.cli.app import Ui
+from inboxwatch.models import Classification
+from inboxwatch.runtime.doctor import Check
+from inboxwatch.runtime.pipeline import Overview
+
+
+def when(value: datetime | None, tz: tzinfo | None = None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.astimezone(tz):%a %d %b %H:%M}"
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_json_line(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def rule(ui: Ui, title: str) -> None:
+    if ui.plain:
+        ui.out.print(f"-- {title} --")
+    else:
+        ui.out.rule(title)
+
+
+def render_status(ui: Ui, view: Overview) -> None:
+    out = ui.out
+    if not view.conversations:
+        out.print("No employer conversations tracked yet. Run [bold]inboxwatch scan --once[/bold] first.")
+        return
+    table = Table(
+        title=f"Employer conversations at {when(view.now, ui.display_tz)}",
+        box=None if ui.plain else box.HEAVY_HEAD,
+        pad_edge=not ui.plain,
+        title_justify="left" if ui.plain else "center",
+    )
+    for column in ("id", "company", "role", "stage", "interview", "follow-ups", "next nudge"):
+        table.add_column(column, overflow="fold")
+    for conv in view.conversations:
+        ladder = view.ladders[conv.id]
+        n = ladder.next_nudge
+        nxt = "—"
+        if n is not None:
+            due = "due now" if n.due_at <= view.now else f"due {when(n.due_at, ui.display_tz)}"
+            nxt = f"{n.kind}{f' #{n.attempt}' if n.kind == 'follow_up' else ''} ({due})"
+        table.add_row(
+            conv.id,
+            conv.company,
+            conv.role or "—",
+            ladder.stage.replace("_", " "),
+            when(ladder.interview.start if ladder.interview else None, ui.display_tz),
+            str(ladder.follow_ups_sent),
+            nxt,
+        )
+    out.print(table)
+    out.print("[bold]Why[/bold]")
+    for conv in view.conversations:
+        out.print(f"  [dim]{conv.id}[/dim] {escape(conv.company)}: {escape(view.ladders[conv.id].explanation)}")
+
+
+def render_nudges(ui: Ui, view: Overview) -> None:
+    out = ui.out
+    if not view.due:
+        out.print(f"No follow-ups due at {when(view.now, ui.display_tz)}.")
+        return
+    for item in view.due:
+        n, s = item.nudge, item.suggestion
+        step = f"{n.kind}" + (f" #{n.attempt}" if n.kind == "follow_up" else "")
+        rule(ui, f"[bold]{escape(n.company)}[/bold] — {step} [dim](conversation {n.conversation_id})[/dim]")
+        out.print(f"[dim]due {when(n.due_at, ui.display_tz)}: {escape(n.reason)}[/dim]")
+        out.print(f"To: {', '.join(str(a) for a in s.to) or '(no address known)'}", markup=False)
+        out.print(f"Subject: {s.subject}\n", markup=False)
+        out.print(s.body, markup=False)
+        for tip in s.tips:
+            out.print(f"[yellow]tip:[/yellow] {escape(tip)}")
+        out.print()
+
+
+def render_classification(ui: Ui, name: str, c: Classification) -> None:
+    out = ui.out
+    out.print(f"[bold]{escape(name)}[/bold]: {c.label} (confidence {c.confidence:.2f})")
+    for key in ("company", "role", "contact", "interview_at", "interview_end", "reply_by"):
+        value = getattr(c, key)
+        if value:
+            out.print(f"  {key}: {value}", markup=False)
+    for line in c.evidence:
+        out.print(f"  · {line}", markup=False)
+
+
+def classification_json(name: str, c: Classification) -> dict[str, object]:
+    return {
+        "file": name,
+        "label": str(c.label),
+        "confidence": c.confidence,
+        "company": c.company,
+        "role": c.role,
+        "contact": str(c.contact) if c.contact else None,
+        "interview_at": c.interview_at.isoformat() if c.interview_at else None,
+        "interview_end": c.interview_end.isoformat() if c.interview_end else None,
+        "location": c.location,
+        "reply_by": c.reply_by.isoformat() if c.reply_by else None,
+        "evidence": list(c.evidence),
+    }
+
+
+def render_checks(ui: Ui, checks: Sequence[Check]) -> None:
+    for check in checks:
+        mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+        ui.out.print(f"{mark} {escape(check.name)}: {escape(check.detail)}")
+        if check.fix:
+            ui.out.print(f"       fix: {escape(check.fix)}")
+
+
+def checks_json(checks: Sequence[Check]) -> list[dict[str, object]]:
+    return [{"check": c.name, "ok": c.ok, "detail": c.detail, "fix": c.fix or None} for c in checks]
