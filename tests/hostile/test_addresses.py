@@ -8,6 +8,7 @@ import email
 import json
 import mailbox
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -15,14 +16,19 @@ from pathlib import Path
 import pytest
 
 from inboxwatch import cli
-from inboxwatch.config import load_config
+from inboxwatch.config import Config, DraftsConfig, FollowUpConfig, FollowUpRules, load_config
+from inboxwatch.models import Identity
+from inboxwatch.notify import build_channels
 from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.runtime.pipeline import deliver, overview, scan
+from inboxwatch.sources.registry import open_source
 from inboxwatch.state.store import Store
 from tests.mailfactory import ME, ics, make_message
 from tests.notify.conftest import desktop
 from tests.notify.desktop_session import DesktopSession
 from tests.notify.smtp_server import Mailbox, smtp_server
+from tests.sources.conftest import imap_account
+from tests.support.dovecot import Dovecot
 
 __all__ = ["desktop"]
 
@@ -162,3 +168,33 @@ def test_an_unexpected_exception_in_a_channel_is_a_recorded_failure_with_a_retry
         again = deliver(config, store, overview(config, store, later), [buggy, recording], later)
         assert [c for _, c, _ in again.failed] == ["buggy"] and again.delivered == []
         assert store.failed_deliveries()[0][3].tries == 2
+
+
+def test_a_draft_to_a_non_ascii_address_is_saved_in_dovecot(dovecot: Dovecot, imap_user: str, tmp_path: Path) -> None:
+    with dovecot.session(imap_user) as client:
+        client.append(
+            "INBOX",
+            confirmation("José García <josé@castañeda-datos.example>", "Castañeda Datos", "cd-imap"),
+            flags=(),
+            msg_time=INTERVIEW - timedelta(days=2),
+        )
+    account = imap_account(dovecot, imap_user)
+    base = Config.default(Identity("Alex Morgan", frozenset({ME})), [account], tmp_path / "state")
+    config = replace(
+        base,
+        alerts=replace(base.alerts, channels=()),
+        drafts=DraftsConfig(enabled=True),
+        follow_up=FollowUpConfig(FollowUpRules(announce_backlog=timedelta(days=365))),
+    )
+    channels, problems = build_channels(config, open_source)
+    assert problems == []
+    with Store.open(config.state_path) as store:
+        scan(config, store, NOW)
+        report = deliver(config, store, overview(config, store, NOW), channels, NOW)
+    assert report.failed == [] and len(report.delivered) == 1
+    with dovecot.session(imap_user) as client:
+        client.select_folder("Drafts", readonly=True)
+        (uid,) = client.search("ALL")
+        raw = client.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+    draft = email.message_from_bytes(raw, policy=policy.default)
+    assert str(draft["To"]) == "José García <josé@castañeda-datos.example>"

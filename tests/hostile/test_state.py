@@ -123,3 +123,17 @@ def test_a_daemon_whose_state_file_goes_away_stops_with_a_clear_line(home: Path,
     assert code == 1
     assert f"state file {home / STATE} was {how if how == 'deleted' else 'replaced by another file'}" in err, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["maildir", "mbox"])
+def test_drafts_are_private_whatever_the_umask(tmp_path: Path, kind: str) -> None:
+    from inboxwatch.sources.local import LocalSource
+
+    drafts = tmp_path / ("Drafts" if kind == "maildir" else "drafts.mbox")
+    source = LocalSource("personal", kind, tmp_path / "inbox", None, drafts)
+    old = os.umask(0)
+    try:
+        where = Path(source.append_draft(good_neighbour(NOW)))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(where.stat().st_mode) == 0o600

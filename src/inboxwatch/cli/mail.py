@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
+from inboxwatch.cli.text import safe
 from inboxwatch.config import load_config
 from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import ConfigError, UsageError
@@ -62,17 +63,17 @@ def scan(args: argparse.Namespace, ui: Ui) -> int:
         return 1 if failed_all else 0
     for account in report.accounts:
         if account.error:
-            ui.err.print(f"[red]account {escape(account.account)}: {escape(account.error)}[/red]")
+            ui.err.print(f"[red]account {safe(account.account)}: {safe(account.error)}[/red]")
         else:
             ui.out.print(
                 f"account {escape(account.account)}: {account.fetched} read, {account.added} new, "
                 f"{account.skipped} skipped"
             )
     for problem in problems:
-        ui.err.print(f"[red]{escape(problem)}[/red]")
+        ui.err.print(f"[red]{safe(problem)}[/red]")
     for nudge, channel, error in delivery.failed:
         what = f"{nudge.company} ({nudge.kind})"
-        ui.err.print(f"[red]{channel}: {escape(what)} not delivered, will retry: {escape(error)}[/red]")
+        ui.err.print(f"[red]{channel}: {safe(what)} not delivered, will retry: {safe(error)}[/red]")
     ui.out.print(
         f"{len(view.conversations)} conversations, {len(view.due)} nudges due; "
         f"{len(delivery.delivered)} delivered, {len(delivery.failed)} failed"
@@ -119,7 +120,10 @@ def track(args: argparse.Namespace, ui: Ui) -> int:
 
     config = load_config(config_path(args))
     now = parse_now(args.now)
-    raw = Path(args.file).read_bytes()
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read {args.file}: {e.strerror or e}") from e
     message = parse_message(raw, source_uid=f"track:{Path(args.file).name}")
     result = classify_message(message, config.identity)
     label = Label(args.label) if args.label else result.label
@@ -134,5 +138,5 @@ def track(args: argparse.Namespace, ui: Ui) -> int:
         forced = replace(forced, company=args.company)
     with Store.open(config.state_path) as store:
         store.force_message("manual", StoredMessage("manual", message, forced, True), now)
-    ui.out.print(f"tracked {escape(args.file)} as {label} ({escape(forced.company or 'company unknown')})")
+    ui.out.print(f"tracked {safe(args.file)} as {label} ({safe(forced.company or 'company unknown')})")
     return 0

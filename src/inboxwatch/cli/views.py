@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from inboxwatch.cli.app import Ui
+from inboxwatch.cli.text import plain, safe
 from inboxwatch.models import Classification
 from inboxwatch.runtime.doctor import Check
 from inboxwatch.runtime.pipeline import Overview
@@ -60,8 +60,8 @@ def render_status(ui: Ui, view: Overview) -> None:
             nxt = f"{n.kind}{f' #{n.attempt}' if n.kind == 'follow_up' else ''} ({due})"
         table.add_row(
             conv.id,
-            conv.company,
-            conv.role or "—",
+            safe(conv.company),
+            safe(conv.role or "—"),
             ladder.stage.replace("_", " "),
             when(ladder.interview.start if ladder.interview else None, ui.display_tz),
             str(ladder.follow_ups_sent),
@@ -70,7 +70,7 @@ def render_status(ui: Ui, view: Overview) -> None:
     out.print(table)
     out.print("[bold]Why[/bold]")
     for conv in view.conversations:
-        out.print(f"  [dim]{conv.id}[/dim] {escape(conv.company)}: {escape(view.ladders[conv.id].explanation)}")
+        out.print(f"  [dim]{conv.id}[/dim] {safe(conv.company)}: {safe(view.ladders[conv.id].explanation)}")
 
 
 def render_nudges(ui: Ui, view: Overview) -> None:
@@ -81,25 +81,25 @@ def render_nudges(ui: Ui, view: Overview) -> None:
     for item in view.due:
         n, s = item.nudge, item.suggestion
         step = f"{n.kind}" + (f" #{n.attempt}" if n.kind == "follow_up" else "")
-        rule(ui, f"[bold]{escape(n.company)}[/bold] — {step} [dim](conversation {n.conversation_id})[/dim]")
-        out.print(f"[dim]due {when(n.due_at, ui.display_tz)}: {escape(n.reason)}[/dim]")
-        out.print(f"To: {', '.join(str(a) for a in s.to) or '(no address known)'}", markup=False)
-        out.print(f"Subject: {s.subject}\n", markup=False)
-        out.print(s.body, markup=False)
+        rule(ui, f"[bold]{safe(n.company)}[/bold] — {step} [dim](conversation {n.conversation_id})[/dim]")
+        out.print(f"[dim]due {when(n.due_at, ui.display_tz)}: {safe(n.reason)}[/dim]")
+        out.print(plain(f"To: {', '.join(str(a) for a in s.to) or '(no address known)'}"), markup=False)
+        out.print(plain(f"Subject: {s.subject}") + "\n", markup=False)
+        out.print(plain(s.body), markup=False)
         for tip in s.tips:
-            out.print(f"[yellow]tip:[/yellow] {escape(tip)}")
+            out.print(f"[yellow]tip:[/yellow] {safe(tip)}")
         out.print()
 
 
 def render_classification(ui: Ui, name: str, c: Classification) -> None:
     out = ui.out
-    out.print(f"[bold]{escape(name)}[/bold]: {c.label} (confidence {c.confidence:.2f})")
+    out.print(f"[bold]{safe(name)}[/bold]: {c.label} (confidence {c.confidence:.2f})")
     for key in ("company", "role", "contact", "interview_at", "interview_end", "reply_by"):
         value = getattr(c, key)
         if value:
-            out.print(f"  {key}: {value}", markup=False)
+            out.print(plain(f"  {key}: {value}"), markup=False)
     for line in c.evidence:
-        out.print(f"  · {line}", markup=False)
+        out.print(plain(f"  · {line}"), markup=False)
 
 
 def classification_json(name: str, c: Classification) -> dict[str, object]:
@@ -121,9 +121,9 @@ def classification_json(name: str, c: Classification) -> dict[str, object]:
 def render_checks(ui: Ui, checks: Sequence[Check]) -> None:
     for check in checks:
         mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
-        ui.out.print(f"{mark} {escape(check.name)}: {escape(check.detail)}")
+        ui.out.print(f"{mark} {safe(check.name)}: {safe(check.detail)}")
         if check.fix:
-            ui.out.print(f"       fix: {escape(check.fix)}")
+            ui.out.print(f"       fix: {safe(check.fix)}")
 
 
 def checks_json(checks: Sequence[Check]) -> list[dict[str, object]]:

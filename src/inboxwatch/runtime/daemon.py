@@ -38,6 +38,7 @@ from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
 from inboxwatch.runtime import sdnotify
 from inboxwatch.runtime.analyse import Analyser
+from inboxwatch.runtime.logs import PrintableFormatter
 from inboxwatch.runtime.pipeline import AccountReport, deliver, digest_text, overview, scan_account
 from inboxwatch.sources.base import PushSource, Source
 from inboxwatch.sources.registry import can_push, open_source
@@ -435,7 +436,7 @@ def configure_logging(verbose: bool) -> None:
     if os.environ.get("JOURNAL_STREAM"):
         handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -445,6 +446,6 @@ def configure_logging(verbose: bool) -> None:
 _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3, logging.CRITICAL: 2}
 
 
-class _JournalFormatter(logging.Formatter):
+class _JournalFormatter(PrintableFormatter):
     def format(self, record: logging.LogRecord) -> str:
         return f"<{_PRIORITY.get(record.levelno, 6)}>{super().format(record)}"

@@ -76,7 +76,11 @@ class LocalSource(Source):
                 msg.set_flags("D")
                 msg.set_subdir("cur")
                 key = box.add(msg)
-                return str(next((self.drafts / "cur").glob(f"{key}*")))
+                saved = next((self.drafts / "cur").glob(f"{key}*"))
+                os.chmod(saved, 0o600)  # a reply to an employer is private whatever the umask
+                return str(saved)
+            if not self.drafts.exists():
+                os.close(os.open(self.drafts, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             mbox = mailbox.mbox(self.drafts, create=True)
             try:
                 mbox.lock()
