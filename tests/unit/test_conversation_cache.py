@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from inboxwatch.core.track import build_conversations, conversations_from_json, conversations_to_json
+from inboxwatch.core.track import build_conversations
 from inboxwatch.models import Identity, Label
 from inboxwatch.runtime import pipeline
 from inboxwatch.runtime.pipeline import CONVERSATIONS_KEY, overview
+from inboxwatch.state.codec import conversations_from_json, conversations_to_json
 from inboxwatch.state.store import Store
 from tests.unit.test_ladder import config
 from tests.unit.test_track import END, INVITED, D, Story

@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from inboxwatch.core.detect.senders import is_intermediary, is_noreply, normalise_company, organisation_domain
 from inboxwatch.core.links import address_keys, link_sets
@@ -384,100 +383,3 @@ def _cancel(conv: Conversation, stored: StoredMessage) -> None:
         targets = [conv.interviews[-1]]  # "your interview is cancelled" names no time: the latest one
     for iv in targets:
         iv.cancelled = True
-
-
-# --- reuse between scans ---------------------------------------------------------------------------------
-#
-# Conversations depend only on the stored messages and the owner's identity (user controls are attached
-# after), so a scan that stored nothing reuses the last ones instead of reading every message again. The
-# datetimes are those the store gives back (ISO 8601 with a fixed offset), so a round trip is exact.
-
-CACHE_VERSION = 1
-
-
-def conversations_to_json(convs: Sequence[Conversation]) -> list[dict[str, Any]]:
-    return [_conversation_json(c) for c in convs]
-
-
-def conversations_from_json(data: Sequence[dict[str, Any]]) -> list[Conversation]:
-    return [_conversation_from(c) for c in data]
-
-
-def _addr_json(a: Address | None) -> list[str] | None:
-    return [a.name, a.email] if a else None
-
-
-def _addr_from(v: Any) -> Address | None:
-    return Address(v[0], v[1]) if v else None
-
-
-def _iso(v: datetime | date | None) -> str | None:
-    return v.isoformat() if v is not None else None
-
-
-def _conversation_json(c: Conversation) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "company": c.company,
-        "role": c.role,
-        "contact": _addr_json(c.contact),
-        "events": [
-            _event_json(e)
-            for e in c.events
-        ],
-        "people": [[k, *(_addr_json(a) or [])] for k, a in c.people.items()],
-        "domains": sorted(c.domains),
-        "message_keys": c.message_keys,
-        "message_ids": sorted(c.message_ids),
-        "thread_ids": sorted(c.thread_ids),
-        "interviews": [
-            [_iso(i.start), _iso(i.end), i.uid, i.sequence, i.cancelled, i.tentative] for i in c.interviews
-        ],
-        "reply_by": _iso(c.reply_by),
-        "subject": c.subject,
-        "last_message_id": c.last_message_id,
-        "references": c.references,
-    }
-
-
-def _event_json(e: Event) -> list[Any]:
-    times = [_iso(e.interview_at), _iso(e.interview_end), _iso(e.until)]
-    return [e.at.isoformat(), str(e.kind), e.message_key, e.detail, *times]
-
-
-def _dt_from(v: Any) -> datetime | None:
-    return datetime.fromisoformat(v) if v else None
-
-
-def _conversation_from(d: dict[str, Any]) -> Conversation:
-    return Conversation(
-        id=d["id"],
-        company=d["company"],
-        role=d["role"],
-        contact=_addr_from(d["contact"]),
-        events=[
-            Event(
-                datetime.fromisoformat(at),
-                EventKind(kind),
-                key,
-                detail,
-                _dt_from(start),
-                _dt_from(end),
-                date.fromisoformat(until) if until else None,
-            )
-            for at, kind, key, detail, start, end, until in d["events"]
-        ],
-        people={k: Address(name, email) for k, name, email in d["people"]},
-        domains=set(d["domains"]),
-        message_keys=list(d["message_keys"]),
-        message_ids=set(d["message_ids"]),
-        thread_ids=set(d["thread_ids"]),
-        interviews=[
-            Interview(datetime.fromisoformat(start), datetime.fromisoformat(end), uid, seq, cancelled, tentative)
-            for start, end, uid, seq, cancelled, tentative in d["interviews"]
-        ],
-        reply_by=date.fromisoformat(d["reply_by"]) if d["reply_by"] else None,
-        subject=d["subject"],
-        last_message_id=d["last_message_id"],
-        references=list(d["references"]),
-    )

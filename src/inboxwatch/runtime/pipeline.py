@@ -20,14 +20,7 @@ from inboxwatch.config import AccountConfig, Config
 from inboxwatch.core.compose import Templates, compose
 from inboxwatch.core.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.core.records import Control, StoredMessage
-from inboxwatch.core.track import (
-    CACHE_VERSION,
-    Conversation,
-    build_conversations,
-    conversations_from_json,
-    conversations_to_json,
-    joinable,
-)
+from inboxwatch.core.track import Conversation, build_conversations, joinable
 from inboxwatch.errors import (
     AuthError,
     InboxwatchError,
@@ -42,6 +35,7 @@ from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state import meta
+from inboxwatch.state.codec import CACHE_VERSION, conversations_from_json, conversations_to_json
 from inboxwatch.state.store import Store
 
 if TYPE_CHECKING:

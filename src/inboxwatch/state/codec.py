@@ -1,10 +1,13 @@
-"""JSON round trips for the values the store keeps (a message's headers and its classification)."""
+"""JSON round trips for the values the store keeps: a message's headers, its classification, the conversations
+built from them (the cache between scans). The one codec for addresses and datetimes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from inboxwatch.core.track import Conversation, Event, EventKind, Interview
 from inboxwatch.models import Address, CalendarEvent, Classification, FolderRole, Label, Message
 
 
@@ -146,4 +149,89 @@ def classification_from_json(d: dict[str, Any]) -> Classification:
         calendar_uid=d.get("calendar_uid"),
         calendar_sequence=d.get("calendar_sequence"),
         people=_parse_addrs(d.get("people")),
+    )
+
+
+# --- conversations, kept between scans -----------------------------------------------------------
+#
+# Conversations depend only on the stored messages and the owner's identity (user controls are attached
+# after), so a scan that stored nothing reuses the last ones instead of reading every message again. The
+# datetimes are those the store gives back (ISO 8601 with a fixed offset), so a round trip is exact.
+
+CACHE_VERSION = 1  # bump when the shape below changes
+
+
+def conversations_to_json(convs: Sequence[Conversation]) -> list[dict[str, Any]]:
+    return [_conversation_json(c) for c in convs]
+
+
+def conversations_from_json(data: Sequence[dict[str, Any]]) -> list[Conversation]:
+    return [_conversation_from(c) for c in data]
+
+
+def _iso(v: datetime | date | None) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def _conversation_json(c: Conversation) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "company": c.company,
+        "role": c.role,
+        "contact": _addr(c.contact),
+        "events": [
+            _event_json(e)
+            for e in c.events
+        ],
+        "people": [[k, *(_addr(a) or [])] for k, a in c.people.items()],
+        "domains": sorted(c.domains),
+        "message_keys": c.message_keys,
+        "message_ids": sorted(c.message_ids),
+        "thread_ids": sorted(c.thread_ids),
+        "interviews": [
+            [_iso(i.start), _iso(i.end), i.uid, i.sequence, i.cancelled, i.tentative] for i in c.interviews
+        ],
+        "reply_by": _iso(c.reply_by),
+        "subject": c.subject,
+        "last_message_id": c.last_message_id,
+        "references": c.references,
+    }
+
+
+def _event_json(e: Event) -> list[Any]:
+    times = [_iso(e.interview_at), _iso(e.interview_end), _iso(e.until)]
+    return [e.at.isoformat(), str(e.kind), e.message_key, e.detail, *times]
+
+
+def _conversation_from(d: dict[str, Any]) -> Conversation:
+    return Conversation(
+        id=d["id"],
+        company=d["company"],
+        role=d["role"],
+        contact=_parse_addr(d["contact"]),
+        events=[
+            Event(
+                datetime.fromisoformat(at),
+                EventKind(kind),
+                key,
+                detail,
+                _parse_dt(start),
+                _parse_dt(end),
+                _parse_date(until),
+            )
+            for at, kind, key, detail, start, end, until in d["events"]
+        ],
+        people={k: Address(name, email) for k, name, email in d["people"]},
+        domains=set(d["domains"]),
+        message_keys=list(d["message_keys"]),
+        message_ids=set(d["message_ids"]),
+        thread_ids=set(d["thread_ids"]),
+        interviews=[
+            Interview(datetime.fromisoformat(start), datetime.fromisoformat(end), uid, seq, cancelled, tentative)
+            for start, end, uid, seq, cancelled, tentative in d["interviews"]
+        ],
+        reply_by=_parse_date(d["reply_by"]),
+        subject=d["subject"],
+        last_message_id=d["last_message_id"],
+        references=list(d["references"]),
     )

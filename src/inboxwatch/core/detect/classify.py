@@ -524,7 +524,21 @@ def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) ->
 
 
 def _interview_event(events: tuple[CalendarEvent, ...]) -> CalendarEvent | None:
-    return events[0] if events else None
+    """The event a calendar part is about: of each UID its latest version (the highest SEQUENCE, a
+    reschedule's new time), a live one over a cancelled one (a move sent as cancel + new invite), and of
+    several sessions (an itinerary) the first."""
+    if not events:
+        return None
+    latest: dict[str, CalendarEvent] = {}
+    for i, ev in enumerate(events):
+        key = ev.uid or f"#{i}"
+        if key not in latest or ev.sequence >= latest[key].sequence:
+            latest[key] = ev
+    current = list(latest.values())
+    live = [ev for ev in current if ev.method != "CANCEL" and ev.status != "CANCELLED"]
+    pool = live or current
+    far = datetime.max.replace(tzinfo=UTC)
+    return min(pool, key=lambda ev: (ev.start or far, pool.index(ev)))
 
 
 def classify(message: Message, identity: Identity) -> Classification:
@@ -943,7 +957,11 @@ def _with_facts(
     elif label in (Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_REQUEST, Label.INTERVIEW_CANCELLED):
         about = f"{m.subject}\n{body.lstrip()}"
         span = dates.find_interview_time(about, m.date, limit=DATES_WINDOW)
-        if span:
+        asking = label is Label.INTERVIEW_REQUEST
+        choice = dates.find_alternatives(about, m.date, limit=DATES_WINDOW) if asking else None
+        if choice:
+            evidence.append(f"several times proposed ({choice!r}): no single interview time yet")
+        elif span:
             interview_at, interview_end = span.start, span.end
             evidence.append(f"interview time from text: {span.evidence!r}")
         elif (day := _interview_day(m, body)) is not None:

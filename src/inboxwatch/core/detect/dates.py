@@ -13,6 +13,7 @@ which day.
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ __all__ = [
     "DateFact",
     "TimeSpan",
     "find_all_times",
+    "find_alternatives",
     "find_interview_time",
     "find_reply_by",
     "find_return_date",
@@ -451,6 +453,54 @@ def find_interview_time(text: str, sent_at: datetime | None, *, limit: int = 200
         if not f.timestamp and (best is None or f.score > best.score):
             best = f
     return best.span if best else None
+
+
+# The writer offers a choice: "which of these works", "one of the following slots", "候補日".
+_CHOICE = re.compile(
+    r"\b(?:which\s+(?:of\s+(?:these|the\s+following|those)\s+)?(?:one|time|slot|option|date|day)s?\b"
+    r"|which\s+(?:works|suits|would\s+work|is\s+best)|one\s+of\s+(?:these|the\s+following|those)"
+    r"|following\s+(?:times|slots|options|dates|windows|time\s+slots)|(?:some|a\s+few|several)\s+options"
+    r"|alternatives?|(?:choose|pick|select)\s+(?:a|one|the|your)|any\s+of\s+(?:these|the\s+following|those)"
+    r"|either\b|welche[rsnm]?\s+der\s+folgenden|folgenden\s+termin|terminvorschl|créneaux|l'un\s+des"
+    r"|cuál\s+de|alguna\s+de\s+(?:estas|las\s+siguientes)|opciones|варианты|какой\s+из|какое\s+из)"
+    r"|候補日|ご都合のよろしい"
+)
+_OR_NEXT = re.compile(
+    rf"^[\s,;]*(?:or|oder|ou|o)\s+(?:(?:on|am|le|el)\s+)?(?:{_alt(_FULL_WEEKDAYS)}|tomorrow|(?:the\s+)?day\s+after"
+    rf"|next\s+week|later|earlier|(?:{_MON})|[0-9]{{1,2}}[/.][0-9]{{1,2}})\b"
+)
+_WINDOW = re.compile(r"\bbetween\s*$|\b(?:any\s*time|anywhere)\s+(?:between|from)\b|\b(?:through|thru)\s+\w+day\b")
+
+
+def find_alternatives(text: str, sent_at: datetime | None, *, limit: int = 20000) -> str | None:
+    """When the writer proposes several times to choose from ("Tue 10am, Wed 2pm or Thu 4pm — which
+    works?", "any time between 9am and 5pm next Tuesday through Thursday"), the phrase that shows it:
+    there is no single interview time yet. None when one time is stated."""
+    found = [f for f in _guarded_spans(text, sent_at, limit) if not f.timestamp and f.score > -50]
+    if not found:
+        return None
+    low = _lower(text[: max(0, limit)])
+    top = max(f.score for f in found)
+    contenders = [f for f in found if f.score >= top - 2]
+    starts = {f.span.start for f in contenders}
+    choice = _CHOICE.search(low)
+    if len(starts) >= 2 and choice:
+        return f"{choice.group(0)}: {' / '.join(f.span.evidence[:40] for f in contenders[:3])}"
+    if len(starts) >= 2:
+        ordered = sorted(contenders, key=lambda f: f.pos)
+        for a, b in itertools.pairwise(ordered):
+            between = low[a.pos + len(a.span.evidence) : b.pos]
+            if len(between) <= 40 and re.search(r"(?:^|[\s,])(?:or|oder|ou|o)\s", between):
+                return f"{a.span.evidence[:40]} or {b.span.evidence[:40]}"
+    best = max(found, key=lambda f: f.score)
+    end = best.pos + len(best.span.evidence)
+    after = low[end : end + 60]
+    nxt = _OR_NEXT.match(re.sub(r"^\s*(?:[a-z]{2,5}\s+time|\([^)]{0,30}\))", "", after))
+    if nxt:
+        return f"{best.span.evidence[:60]} {nxt.group(0).strip()}"
+    if _WINDOW.search(low, max(0, best.pos - 40), end + 25):
+        return f"a window, not a time: {best.span.evidence[:60]}"
+    return None
 
 
 # -------------------------------------------------------------------------------------------- reply-by

@@ -59,6 +59,67 @@ for _zone, _names in (
     for _name in _names.split("|"):
         _WORDS[_name] = _zone
 
+# Outlook and Exchange name zones the Windows way ("W. Europe Standard Time"): CLDR's windowsZones
+# mapping for the common ones, keyed like ``_WORDS`` (lower case, no trailing " time").
+_WINDOWS: dict[str, str] = {
+    "eastern standard": "America/New_York", "us eastern standard": "America/Indiana/Indianapolis",
+    "central standard": "America/Chicago", "mountain standard": "America/Denver",
+    "us mountain standard": "America/Phoenix", "pacific standard": "America/Los_Angeles",
+    "alaskan standard": "America/Anchorage", "hawaiian standard": "Pacific/Honolulu",
+    "atlantic standard": "America/Halifax", "newfoundland standard": "America/St_Johns",
+    "canada central standard": "America/Regina", "central standard (mexico)": "America/Mexico_City",
+    "mountain standard (mexico)": "America/Mazatlan", "pacific standard (mexico)": "America/Tijuana",
+    "eastern standard (mexico)": "America/Cancun", "central america standard": "America/Guatemala",
+    "sa pacific standard": "America/Bogota", "sa western standard": "America/La_Paz",
+    "sa eastern standard": "America/Cayenne", "pacific sa standard": "America/Santiago",
+    "e. south america standard": "America/Sao_Paulo", "argentina standard": "America/Buenos_Aires",
+    "venezuela standard": "America/Caracas", "utc": "UTC", "coordinated universal": "UTC",
+    "gmt standard": "Europe/London", "greenwich standard": "Atlantic/Reykjavik",
+    "w. europe standard": "Europe/Berlin", "romance standard": "Europe/Paris",
+    "central europe standard": "Europe/Budapest", "central european standard": "Europe/Warsaw",
+    "e. europe standard": "Europe/Chisinau", "fle standard": "Europe/Kiev", "gtb standard": "Europe/Bucharest",
+    "russian standard": "Europe/Moscow", "turkey standard": "Europe/Istanbul", "israel standard": "Asia/Jerusalem",
+    "egypt standard": "Africa/Cairo", "south africa standard": "Africa/Johannesburg",
+    "w. central africa standard": "Africa/Lagos", "e. africa standard": "Africa/Nairobi",
+    "morocco standard": "Africa/Casablanca", "arab standard": "Asia/Riyadh", "arabian standard": "Asia/Dubai",
+    "iran standard": "Asia/Tehran", "pakistan standard": "Asia/Karachi", "india standard": "Asia/Kolkata",
+    "sri lanka standard": "Asia/Colombo", "nepal standard": "Asia/Katmandu", "bangladesh standard": "Asia/Dhaka",
+    "se asia standard": "Asia/Bangkok", "singapore standard": "Asia/Singapore", "china standard": "Asia/Shanghai",
+    "taipei standard": "Asia/Taipei", "tokyo standard": "Asia/Tokyo", "korea standard": "Asia/Seoul",
+    "w. australia standard": "Australia/Perth", "cen. australia standard": "Australia/Adelaide",
+    "aus central standard": "Australia/Darwin", "e. australia standard": "Australia/Brisbane",
+    "aus eastern standard": "Australia/Sydney", "tasmania standard": "Australia/Hobart",
+    "new zealand standard": "Pacific/Auckland", "philippines standard": "Asia/Manila",
+    "north asia standard": "Asia/Krasnoyarsk", "n. central asia standard": "Asia/Novosibirsk",
+    "ekaterinburg standard": "Asia/Yekaterinburg", "west asia standard": "Asia/Tashkent",
+    "central asia standard": "Asia/Almaty", "arabic standard": "Asia/Baghdad", "jordan standard": "Asia/Amman",
+    "middle east standard": "Asia/Beirut", "syria standard": "Asia/Damascus", "azores standard": "Atlantic/Azores",
+    "cape verde standard": "Atlantic/Cape_Verde", "w. mongolia standard": "Asia/Hovd",
+    "ulaanbaatar standard": "Asia/Ulaanbaatar", "hong kong standard": "Asia/Hong_Kong",
+}  # fmt: skip
+for _name, _zone in _WINDOWS.items():
+    _WORDS.setdefault(_name, _zone)
+# Cities people name for a time ("8:00 AM (your time in Tokyo)", "4pm CDMX time").
+_CITIES: dict[str, str] = {
+    "new york": "America/New_York", "boston": "America/New_York", "toronto": "America/Toronto",
+    "chicago": "America/Chicago", "austin": "America/Chicago", "denver": "America/Denver",
+    "seattle": "America/Los_Angeles", "san francisco": "America/Los_Angeles", "los angeles": "America/Los_Angeles",
+    "vancouver": "America/Vancouver", "mexico city": "America/Mexico_City", "ciudad de méxico": "America/Mexico_City",
+    "ciudad de mexico": "America/Mexico_City", "cdmx": "America/Mexico_City", "são paulo": "America/Sao_Paulo",
+    "sao paulo": "America/Sao_Paulo", "london": "Europe/London", "dublin": "Europe/Dublin",
+    "lisbon": "Europe/Lisbon", "madrid": "Europe/Madrid", "paris": "Europe/Paris", "amsterdam": "Europe/Amsterdam",
+    "brussels": "Europe/Brussels", "berlin": "Europe/Berlin", "munich": "Europe/Berlin", "zurich": "Europe/Zurich",
+    "zürich": "Europe/Zurich", "geneva": "Europe/Zurich", "genève": "Europe/Zurich", "vienna": "Europe/Vienna",
+    "stockholm": "Europe/Stockholm", "warsaw": "Europe/Warsaw", "moscow": "Europe/Moscow", "москва": "Europe/Moscow",
+    "istanbul": "Europe/Istanbul", "tel aviv": "Asia/Jerusalem", "dubai": "Asia/Dubai", "bangalore": "Asia/Kolkata",
+    "bengaluru": "Asia/Kolkata", "mumbai": "Asia/Kolkata", "delhi": "Asia/Kolkata", "singapore": "Asia/Singapore",
+    "hong kong": "Asia/Hong_Kong", "shanghai": "Asia/Shanghai", "beijing": "Asia/Shanghai", "seoul": "Asia/Seoul",
+    "tokyo": "Asia/Tokyo", "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne",
+    "auckland": "Pacific/Auckland",
+}  # fmt: skip
+for _name, _zone in _CITIES.items():
+    _WORDS.setdefault(_name, _zone)
+
 # Case-insensitive only for abbreviations that are not also common words ("wet", "ist", "est" in French…
 # "est" stays: "2pm est" is far more common in job mail than French after a clock time).
 _LOWER_OK = ("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC")
@@ -87,7 +148,10 @@ TZ_PATTERN = (
 _OFFSET_PARSE = re.compile(r"(?:(?:UTC|GMT)\s*)?([+\-−])\s*([0-9]{1,2}):?([0-9]{2})?", re.I)
 _OUTLOOK = re.compile(r"\(?\s*((?:UTC|GMT)[^)]*)\)\s*(.+)", re.I)
 _IANA_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
-_WORD_TAIL = re.compile(r"\s*\(us\s*(?:&|and)\s*canada\)?\s*$|\s+time$")
+_WORD_TAIL = re.compile(
+    r"\s*\(us\s*(?:&|and)\s*canada\)?\s*$|\s+time$|\s+time(?=\s*\(mexico\)$)"
+    r"|^(?:hora\s+de|heure\s+de|(?:your|local)\s+time(?:\s+in)?,?)\s+"
+)
 
 
 def _fixed(hours: float, name: str | None = None) -> timezone:
@@ -155,7 +219,7 @@ _CLOCK1 = (
     rf"|[0-9]?(?=\s*(?:-|–|—|to)\s*[0-9]{{1,2}}(?:[:.][0-5][0-9])?\s?{_AP}))"
 )
 _CLOCK2 = rf"{_CLOCK}|[0-9]{{1,2}}(?![0-9:.])(?!\s*[^\W\d_]))"
-_TZ_SLOT = rf"\s*\.?\s*[(\[]?\s*{TZ_PATTERN}\s*[)\]]?"
+_TZ_SLOT = rf"\s*\.?\s*[(\[]?\s*(?:(?i:your|local)\s+time(?:\s+in)?,?\s+|(?i:hora|heure)\s+de\s+)?{TZ_PATTERN}\s*[)\]]?"
 _TIME_TAIL = (
     rf"(?P<z1>{_TZ_SLOT})?"
     rf"(?:\s*(?:-|–|—|−|~|to|until|till|bis|à)\s*(?P<t2>{_CLOCK2})(?P<z2>{_TZ_SLOT})?)?"
