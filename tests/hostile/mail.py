@@ -119,3 +119,14 @@ def good_neighbour(date: datetime, n: int = 1) -> bytes:
         "Please share your availability for next week.",
         date=date,
     )
+
+
+def looping(date: datetime, n: int = 1) -> bytes:
+    """A message the injected fault (tests/hostile/inject) makes the parser loop on for ever."""
+    return make_message(
+        sender=f"Loop {n} <loop{n}@pathological.example>",
+        subject=f"Interview invitation {n}",
+        body="Hi Alex, when are you available?",
+        date=date,
+        headers={"X-Test-Loop": "forever"},
+    )

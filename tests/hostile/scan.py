@@ -14,6 +14,14 @@ from pathlib import Path
 
 from tests.mailfactory import ME
 
+INJECT = str(Path(__file__).parent / "inject")
+
+
+def looping_env() -> dict[str, str]:
+    """The environment that turns on the injected looping fault (see tests/hostile/inject)."""
+    path = os.pathsep.join(p for p in (INJECT, os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONPATH": path, "INBOXWATCH_TEST_LOOP": "1"}
+
 # Runs the command as its child and prints the peak RSS (kB) of the largest process below it on the last
 # line of stderr: the scan and the worker processes it reaped.
 _MEASURE = (
