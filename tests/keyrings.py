@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
@@ -37,3 +40,33 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
         yield ring
     finally:
         keyring.set_keyring(before)
+
+
+class FileKeyring(KeyringBackend):
+    """A keyring in a JSON file named by $INBOXWATCH_TEST_KEYRING, for inboxwatch run as a subprocess:
+    select it with PYTHON_KEYRING_BACKEND=tests.keyrings.FileKeyring (and the repository on PYTHONPATH)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def _path(self) -> Path:
+        return Path(os.environ["INBOXWATCH_TEST_KEYRING"])
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data: dict[str, str] = json.loads(self._path().read_text())
+        except FileNotFoundError:
+            return {}
+        return data
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._load().get(f"{service}/{username}")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        data = self._load()
+        data[f"{service}/{username}"] = password
+        self._path().write_text(json.dumps(data))
+
+    def delete_password(self, service: str, username: str) -> None:
+        data = self._load()
+        data.pop(f"{service}/{username}", None)
+        self._path().write_text(json.dumps(data))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -108,6 +109,9 @@ class Message:
     defects: tuple[str, ...] = ()
     thread_id: str | None = None  # the source's own thread id (Gmail), when it has one
     source_uid: str = ""  # where the source keeps it (file name, UID, Gmail id)
+    # Its hashed word features (bucket → count), for matching the user's corrections; set when the message
+    # is stored for job mail only, never part of its stored summary (the state file keeps them apart).
+    features: Mapping[int, float] | None = None
 
     @property
     def recipients(self) -> tuple[Address, ...]:

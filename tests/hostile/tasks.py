@@ -10,13 +10,15 @@ import os
 import re
 import signal
 import time
+from collections.abc import Sequence
 
+from inboxwatch.core.detect.corrections import Correction
 from inboxwatch.models import Identity
 from inboxwatch.runtime.analyse import Outcome, analyse
 from inboxwatch.sources.base import FetchedMessage
 
 
-def misbehaving(fetched: FetchedMessage, identity: Identity) -> Outcome:
+def misbehaving(fetched: FetchedMessage, identity: Identity, corrections: Sequence[Correction] = ()) -> Outcome:
     kind = fetched.uid.split("-", 1)[0]
     if kind == "loop":  # a library iterating for ever in Python: the alarm interrupts it
         memory = []
@@ -37,4 +39,4 @@ def misbehaving(fetched: FetchedMessage, identity: Identity) -> Outcome:
         if not os.path.exists(marker):
             open(marker, "w").close()
             os._exit(9)
-    return analyse(fetched, identity)
+    return analyse(fetched, identity, corrections)

@@ -219,3 +219,32 @@ def test_the_daily_digest_is_a_plain_email(plain_server: tuple[int, Mailbox]) ->
     assert got.message["Subject"] == "[inboxwatch] 2 follow-up(s) due, 1 coming this week"
     assert got.message["Auto-Submitted"] == "auto-generated"
     assert "- Acme" in got.message.get_content()
+
+
+def test_display_names_reach_the_headers_and_bare_addresses_the_envelope(
+    plain_server: tuple[int, Mailbox], alert: Alert
+) -> None:
+    port, mailbox = plain_server
+    from inboxwatch.config import parse_config
+
+    config = parse_config(
+        {
+            "identity": {"addresses": [ME]},
+            "alerts": {
+                "channels": ["email"],
+                "email": {
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": port,
+                    "security": "none",
+                    "from": "job watch <me@example.net>",
+                    "to": f'"Morgan, Alex" <{ME}>',
+                },
+            },
+        }
+    )
+    assert config.alerts.email is not None
+    EmailChannel(config.alerts.email).send(alert)
+    [got] = mailbox.received
+    assert (got.mail_from, got.rcpt_tos) == ("me@example.net", [ME])
+    assert got.message["From"] == "job watch <me@example.net>"
+    assert got.message["To"] == f'"Morgan, Alex" <{ME}>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from datetime import time, timedelta
 from pathlib import Path
@@ -451,7 +452,8 @@ def test_email_alert_defaults_and_required_keys() -> None:
     assert found == [
         "alerts.email.smtp_host: required for email alerts",
         "alerts.email.from: required for email alerts",
-        'alerts.email.to: expected an email address, got "nobody"',
+        'alerts.email.to: expected an email address like "jane@example.com" or "Jane Doe <jane@example.com>", '
+        'got "nobody"',
     ]
 
 
@@ -640,3 +642,47 @@ def test_example_commented_accounts_are_valid(tmp_path: Path) -> None:
     config = load_config(path)
     assert [a.kind for a in config.accounts] == ["maildir", "mbox", "imap", "gmail"]
     assert config.accounts[2].host == "imap.example.com" and config.accounts[3].token_env
+
+
+# --- address fields -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "name", "address"),
+    [
+        ("inboxwatch <me@example.net>", "inboxwatch", "me@example.net"),
+        ("me@example.net", "", "me@example.net"),
+        ('"Doe, Jane" <jane@example.com>', "Doe, Jane", "jane@example.com"),
+        ("Zoë Ünal <zoe@example.com>", "Zoë Ünal", "zoe@example.com"),
+        ("  <jane@example.com>  ", "", "jane@example.com"),
+    ],
+)
+def test_address_fields_accept_a_display_name(written: str, name: str, address: str) -> None:
+    email = parse_config(make(alerts={"email": smtp(**{"from": written, "to": written})})).alerts.email
+    assert email is not None
+    assert (email.from_addr, email.to, email.to_name) == (address, address, name)
+    assert email.from_name == (name or "inboxwatch")  # a bare sender is still shown as inboxwatch
+
+
+@pytest.mark.parametrize(
+    "written", ["jane", "Jane <jane@example.com", "Jane Doe <jane>", "a@example.com, b@example.com", "x@y.z <j@x.org>"]
+)
+def test_an_invalid_address_is_named_by_its_key_path(written: str) -> None:
+    message = only_problem(make(alerts={"email": smtp(to=written)}))
+    assert message.startswith("alerts.email.to: expected an email address like")
+    assert "Jane Doe <jane@example.com>" in message and json.dumps(written) in message
+
+
+def test_identity_addresses_stay_bare() -> None:
+    message = only_problem(make(identity={"addresses": ["Jane <jane@example.com>"]}))
+    assert message == 'identity.addresses[0]: expected an email address, got "Jane <jane@example.com>"'
+
+
+def test_the_config_file_can_be_named_by_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "elsewhere.toml"
+    path.write_text('[identity]\naddresses = ["jane@example.com"]\n')
+    monkeypatch.setenv("INBOXWATCH_CONFIG", str(path))
+    assert default_config_path() == path
+    assert load_config().source == str(path)
+    monkeypatch.setenv("INBOXWATCH_CONFIG", "")
+    assert default_config_path() == platformdirs.user_config_path("inboxwatch") / "config.toml"

@@ -93,3 +93,20 @@ def test_the_file_is_private_and_never_replaced_without_force(tmp_path: Path) ->
     write_config(target, text, force=True)
     assert target.read_text() == text and stat.S_IMODE(target.stat().st_mode) == 0o600
     assert sorted(p.name for p in target.parent.iterdir()) == ["config.toml"]  # no temporary file left
+
+
+def test_the_parser_offers_every_preset_and_only_those() -> None:
+    from inboxwatch.cli.parser import PROVIDERS as OFFERED
+
+    # gmail-imap is reached with --provider gmail --imap
+    assert set(OFFERED) == set(PRESETS) - {"gmail-imap"}
+    assert [p.name for p in PRESETS.values() if p.kind not in ("imap", "gmail", "maildir", "mbox")] == []
+
+
+def test_proton_bridge_is_local_starttls_with_the_bridge_certificate() -> None:
+    p = preset("proton-bridge")
+    assert (p.host, p.port, p.security, p.auth) == ("127.0.0.1", 1143, "starttls", "password")
+    assert p.ca_file is not None and p.ca_file.endswith("cert.pem")
+    assert preset("outlook").auth == "xoauth2" and preset("gmail").kind == "gmail"
+    for name in ("fastmail", "icloud", "yahoo", "gmail-imap"):
+        assert (preset(name).port, preset(name).security, preset(name).secret) == (993, "tls", "app password")

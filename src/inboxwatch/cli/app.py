@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -35,10 +36,17 @@ def no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
+def _console(*, stderr: bool, plain: bool, width: int | None = None) -> Console:
+    # color_system=None: no escape sequence at all (no colour, and no bold or dim either).
+    style: dict[str, Any] = {"color_system": None} if plain else {}
+    return Console(stderr=stderr, highlight=False, emoji=False, width=width, **style)
+
+
 def make_ui() -> Ui:
+    """Colour and box drawing only for a terminal, and only without NO_COLOR; the same for stderr."""
     plain = no_color() or not sys.stdout.isatty()
-    out = Console(highlight=False, no_color=plain, width=None if sys.stdout.isatty() else 120, emoji=False)
-    err = Console(stderr=True, highlight=False, no_color=no_color() or not sys.stderr.isatty(), emoji=False)
+    out = _console(stderr=False, plain=plain, width=None if sys.stdout.isatty() else 120)
+    err = _console(stderr=True, plain=no_color() or not sys.stderr.isatty())
     return Ui(out, err, plain)
 
 

@@ -22,6 +22,7 @@ _DEST_KINDS: Final = {
     "client_secrets": "file",
     "file": "file",
     "files": "file",
+    "message": "file",
     "unit_dir": "dir",
     "inbox": "file",
     "sent": "file",
@@ -289,6 +290,8 @@ def _zsh(spec: Spec) -> str:
         "_inboxwatch_ids() {",
         "    local -a ids cfg",
         "    local i",
+        "    # --config before the command was read by the outer _arguments; after it, it is in $words",
+        '    [[ -n $_inboxwatch_config ]] && cfg=(--config "$_inboxwatch_config")',
         "    for ((i = 1; i < ${#words}; i++)); do",
         '        [[ ${words[i]} == --config ]] && cfg=(--config "${words[i+1]}")',
         '        [[ ${words[i]} == --config=* ]] && cfg=("${words[i]}")',
@@ -313,6 +316,7 @@ def _zsh(spec: Spec) -> str:
         "            _describe 'command' commands",
         "            ;;",
         "        argument)",
+        "            local _inboxwatch_config=${(Q)opt_args[--config]}",
         "            case $line[1] in",
     ]
     for c in spec.commands:
@@ -431,11 +435,11 @@ def conversation_ids(args: argparse.Namespace) -> list[tuple[str, str]]:
         config = load_config(config_path(args))
         if not config.state_path.is_file():
             return []
-        from inboxwatch.runtime.pipeline import CONVERSATIONS_KEY
+        from inboxwatch.state import meta
         from inboxwatch.state.store import Store
 
         with Store.open(config.state_path) as store:
-            cached = store.get_meta(CONVERSATIONS_KEY)
+            cached = store.get_meta(meta.CONVERSATIONS)
             if cached:
                 try:
                     saved = json.loads(cached)["conversations"]

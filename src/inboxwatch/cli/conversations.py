@@ -10,6 +10,7 @@ from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.cli.text import safe
 from inboxwatch.config import Config, load_config, parse_duration
 from inboxwatch.errors import UsageError
+from inboxwatch.runtime import corrections
 from inboxwatch.runtime.pipeline import Overview, conversation_json, nudge_json, overview
 from inboxwatch.state.meta import AccountStatus
 from inboxwatch.state.store import Store
@@ -24,6 +25,9 @@ def _view(args: argparse.Namespace) -> tuple[Config, Overview, Store]:
 
 def status(args: argparse.Namespace, ui: Ui) -> int:
     config, view, store = _view(args)
+    if getattr(args, "id", None):
+        with store:
+            return _messages(args, ui, view, store)
     with store:
         health = service_health(config, store)
     if args.json:
@@ -32,6 +36,25 @@ def status(args: argparse.Namespace, ui: Ui) -> int:
         views.render_status(ui, view)
         for line in health:
             ui.err.print(f"[yellow]{safe(line)}[/yellow]")
+    return 0
+
+
+def _messages(args: argparse.Namespace, ui: Ui, view: Overview, store: Store) -> int:
+    """``status ID``: one conversation's messages, each with its reference for ``inboxwatch relabel``."""
+    conv = next((c for c in view.conversations if c.id == args.id), None)
+    if conv is None:
+        raise UsageError(f"no conversation {args.id!r}; `inboxwatch status` lists them")
+    records = [r for key in conv.message_keys if (r := store.message(key)) is not None]
+    corrected = {c.message_key: c for c in store.corrections()}
+    if args.json:
+        views.print_json(
+            {
+                **conversation_json(conv, view.ladders[conv.id]),
+                "messages": [views.message_json(r, corrected.get(r.message.key)) for r in records],
+            }
+        )
+    else:
+        views.render_messages(ui, conv.company, conv.id, records, corrected)
     return 0
 
 
@@ -81,9 +104,21 @@ def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
             raise UsageError(f"no conversation {args.id!r}; `inboxwatch status` lists them")
         until = _snooze_until(now, args.duration) if action == "snooze" else None
         store.set_control(args.id, action, until, now)
-    conv = ids[args.id]
+        conv = ids[args.id]
+        taught = forgotten = 0
+        if action == "ignore":  # its mail is not job mail: neither is mail like it, from now on
+            taught = len(corrections.ignore(store, args.id, conv.message_keys, now))
+        elif action == "reopen":
+            forgotten = corrections.unignore(store, args.id)
     words = f"snoozed until {views.when(until, ui.display_tz)}" if action == "snooze" else _WORDS[action]
     ui.out.print(f"{safe(conv.company)} ({args.id}): {words}")
+    if taught:
+        ui.out.print(
+            f"Mail like its {taught} message(s) from the employer's side will not be job mail either "
+            f"(undo: inboxwatch reopen {args.id})."
+        )
+    if forgotten:
+        ui.out.print(f"Forgot the {forgotten} correction(s) its ignore had made.")
     return 0
 
 

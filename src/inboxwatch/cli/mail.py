@@ -7,15 +7,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from rich.markup import escape
-
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.cli.text import safe
 from inboxwatch.config import load_config
-from inboxwatch.core.records import StoredMessage
+from inboxwatch.core.detect.corrections import Correction, describe, message_ref
 from inboxwatch.errors import ConfigError, UsageError
 from inboxwatch.models import Identity, Label
+from inboxwatch.runtime import corrections as kept
 from inboxwatch.runtime.pipeline import deliver, overview
 from inboxwatch.runtime.pipeline import scan as scan_accounts
 from inboxwatch.state.store import Store
@@ -66,7 +65,7 @@ def scan(args: argparse.Namespace, ui: Ui) -> int:
             ui.err.print(f"[red]account {safe(account.account)}: {safe(account.error)}[/red]")
         else:
             ui.out.print(
-                f"account {escape(account.account)}: {account.fetched} read, {account.added} new, "
+                f"account {safe(account.account)}: {account.fetched} read, {account.added} new, "
                 f"{account.skipped} skipped"
             )
     for problem in problems:
@@ -87,15 +86,21 @@ def classify(args: argparse.Namespace, ui: Ui) -> int:
     from inboxwatch.core.detect import classify as classify_message  # its tables take a while: only when needed
     from inboxwatch.core.parse import parse_message
 
+    corrections: list[Correction] = []
     if args.me:
         identity = Identity(args.name or "", frozenset(a.lower() for a in args.me))
     else:
         try:
-            identity = load_config(config_path(args)).identity
+            config = load_config(config_path(args))
         except ConfigError:
             if args.name is None:
                 raise UsageError("classify needs the owner: --me ADDRESS (and --name NAME), or a config") from None
             identity = Identity(args.name, frozenset())
+        else:
+            identity = config.identity
+            if config.state_path.exists():  # the user's corrections apply here as in a scan
+                with Store.open(config.state_path) as store:
+                    corrections = store.corrections()
         if args.name:
             identity = Identity(args.name, identity.addresses)
     status = 0
@@ -103,14 +108,16 @@ def classify(args: argparse.Namespace, ui: Ui) -> int:
         try:
             raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as e:
-            ui.err.print(f"[red]{escape(name)}: {e.strerror}[/red]")
+            ui.err.print(f"[red]{safe(name)}: {e.strerror}[/red]")
             status = 1
             continue
-        result = classify_message(parse_message(raw), identity)
+        message = parse_message(raw)
+        result = classify_message(message, identity, corrections)
+        ref = message_ref(message.key)
         if args.json:
-            views.print_json_line(views.classification_json(name, result))
+            views.print_json_line(views.classification_json(name, result, ref))
         else:
-            views.render_classification(ui, name, result)
+            views.render_classification(ui, name, result, ref)
     return status
 
 
@@ -137,6 +144,9 @@ def track(args: argparse.Namespace, ui: Ui) -> int:
     if args.company:
         forced = replace(forced, company=args.company)
     with Store.open(config.state_path) as store:
-        store.force_message("manual", StoredMessage("manual", message, forced, True), now)
+        correction = kept.track(store, message, forced, now)
     ui.out.print(f"tracked {safe(args.file)} as {label} ({safe(forced.company or 'company unknown')})")
+    if correction.scope:
+        ui.out.print(f"Mail like it from {safe(correction.scope)} will be {describe(label)} too.")
+    ui.out.print(f"[dim]Undo: inboxwatch relabel {safe(message_ref(message.key))} --forget[/dim]")
     return 0

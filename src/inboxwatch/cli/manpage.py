@@ -132,3 +132,25 @@ def _examples_only(epilog: str) -> str:
         lines = lines[1:]
     indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
     return "\n".join(x[indent:] for x in lines)
+
+
+def inboxwatch_manpage() -> str:
+    """inboxwatch.1 for this version of inboxwatch."""
+    from inboxwatch import __version__
+    from inboxwatch.cli.parser import ENVIRONMENT, FILES, build_parser
+
+    return render_manpage(
+        build_parser(),
+        version=__version__,
+        environment=ENVIRONMENT,
+        files=FILES,
+        see_also="systemctl(1), journalctl(1), systemd.unit(5); `inboxwatch COMMAND --help`",
+    )
+
+
+def write_manpage(path: os.PathLike[str] | str) -> None:
+    from pathlib import Path
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(inboxwatch_manpage(), encoding="utf-8")

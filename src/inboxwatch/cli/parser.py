@@ -191,16 +191,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--once", action="store_true", help="scan once and exit")
 
-    _command(
+    p = _command(
         sub,
         "status",
         "conversations:status",
         "list tracked conversations and their next nudge",
-        "Show every employer conversation, its stage and why its next nudge is due when it is.",
-        ("inboxwatch status", "inboxwatch status --json | jq -r '.[].company'"),
+        "Show every employer conversation, its stage and why its next nudge is due when it is; with a "
+        "conversation's ID, its messages, each with the reference (m-XXXXXXXX) that `inboxwatch relabel` takes.",
+        ("inboxwatch status", "inboxwatch status --json | jq -r '.[].company'", "inboxwatch status 3f9c2a"),
         timed=True,
         json="print a JSON array",
     )
+    p.add_argument("id", nargs="?", metavar="ID", help="a conversation id: list its messages")
     _command(
         sub,
         "nudges",
@@ -238,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for action, text in (
         ("done", "close a conversation: you are done with it"),
-        ("ignore", "not a job conversation: never track it again"),
+        ("ignore", "not a job conversation: never track it again, nor mail like it"),
         ("reopen", "undo snooze, done or ignore"),
     ):
         p = _command(
@@ -275,6 +277,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="the message file")
     p.add_argument("--label", choices=[str(label) for label in Label], help="what the message is (default: guessed)")
     p.add_argument("--company", help="the employer, if the message does not say")
+
+    p = _command(
+        sub,
+        "relabel",
+        "corrections:relabel",
+        "correct a message's label; mail like it follows",
+        "Give one message your own label. It is relabelled at once, and later mail like it (the same sender "
+        "or applicant-tracking tenant, and nearly the same words: the same template) gets the same label, "
+        "with the evidence naming your correction. MESSAGE is a message's reference, m- and 8 hex digits "
+        "(the first 4 are enough), as `inboxwatch status ID` lists a conversation's messages and "
+        "`inboxwatch classify FILE` prints a file's; or the message file itself. LABEL is one of "
+        f"{', '.join(str(label) for label in Label)}, or not-job (the same as other). Relabelling again "
+        "replaces the correction; --forget removes it and gives the message back inboxwatch's own label.",
+        (
+            "inboxwatch status 3f9c2a                      # its messages, with their m-XXXXXXXX references",
+            "inboxwatch relabel m-5e0c41d2 rejection",
+            "inboxwatch relabel ~/Mail/INBOX/cur/1700000000.eml not-job",
+            "inboxwatch relabel m-5e0c41d2 --forget        # undo",
+            "inboxwatch relabel --list",
+        ),
+        timed=True,
+        json="with --list: print a JSON array",
+    )
+    p.add_argument("message", nargs="?", metavar="MESSAGE", help="m-XXXXXXXX reference, or a message file")
+    p.add_argument(
+        "label",
+        nargs="?",
+        metavar="LABEL",
+        choices=["not-job", *(str(label) for label in Label)],
+        help="what the message is: rejection, not-job, interview_request ...",
+    )
+    p.add_argument("--forget", action="store_true", help="remove the message's correction")
+    p.add_argument("--list", action="store_true", help="list every correction")
 
     _command(
         sub,

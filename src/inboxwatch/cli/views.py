@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 
 from rich import box
@@ -12,7 +12,9 @@ from rich.table import Table
 
 from inboxwatch.cli.app import Ui
 from inboxwatch.cli.text import plain, safe
-from inboxwatch.models import Classification
+from inboxwatch.core.detect.corrections import Correction, message_ref
+from inboxwatch.core.records import StoredMessage
+from inboxwatch.models import Classification, FolderRole
 from inboxwatch.runtime.doctor import Check
 from inboxwatch.runtime.pipeline import Overview
 
@@ -91,9 +93,42 @@ def render_nudges(ui: Ui, view: Overview) -> None:
         out.print()
 
 
-def render_classification(ui: Ui, name: str, c: Classification) -> None:
+def render_messages(
+    ui: Ui, company: str, conversation_id: str, records: Sequence[StoredMessage], corrected: Mapping[str, Correction]
+) -> None:
+    """A conversation's messages, oldest first, with the references ``inboxwatch relabel`` takes."""
+    out = ui.out
+    out.print(f"[bold]{safe(company)}[/bold] [dim]({conversation_id})[/dim]: {len(records)} message(s)")
+    for r in records:
+        m, c = r.message, r.classification
+        arrow = "→" if m.folder is FolderRole.SENT else "←"
+        who = (m.to[0].email if m.to else "?") if m.folder is FolderRole.SENT else (m.sender.email if m.sender else "?")
+        mark = " [yellow](your label)[/yellow]" if m.key in corrected else ""
+        out.print(
+            f"  {message_ref(m.key)}  {when(m.date, ui.display_tz)}  {arrow} {safe(who)}  {c.label}{mark}"
+        )
+        out.print(f"      {safe(m.subject[:100])}")
+    out.print("[dim]Correct one: inboxwatch relabel m-… LABEL (see inboxwatch relabel --help)[/dim]")
+
+
+def message_json(r: StoredMessage, correction: Correction | None) -> dict[str, object]:
+    m = r.message
+    return {
+        "message": message_ref(m.key),
+        "date": m.date.isoformat() if m.date else None,
+        "folder": str(m.folder),
+        "from": str(m.sender) if m.sender else None,
+        "subject": m.subject,
+        "label": str(r.classification.label),
+        "corrected": correction is not None,
+    }
+
+
+def render_classification(ui: Ui, name: str, c: Classification, ref: str | None = None) -> None:
     out = ui.out
     out.print(f"[bold]{safe(name)}[/bold]: {c.label} (confidence {c.confidence:.2f})")
+    if ref:
+        out.print(plain(f"  message: {ref}"), markup=False)
     for key in ("company", "role", "contact", "interview_at", "interview_end", "reply_by"):
         value = getattr(c, key)
         if value:
@@ -102,9 +137,10 @@ def render_classification(ui: Ui, name: str, c: Classification) -> None:
         out.print(plain(f"  · {line}"), markup=False)
 
 
-def classification_json(name: str, c: Classification) -> dict[str, object]:
+def classification_json(name: str, c: Classification, ref: str | None = None) -> dict[str, object]:
     return {
         "file": name,
+        "message": ref,
         "label": str(c.label),
         "confidence": c.confidence,
         "company": c.company,

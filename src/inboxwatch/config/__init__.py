@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from inboxwatch.config.schema import (
+    MAILBOX_HINT,
     MISSING,
     Problems,
     Table,
@@ -30,9 +31,11 @@ from inboxwatch.config.schema import (
     is_host,
     is_http_url,
     is_localhost,
+    is_mailbox,
     join,
     parse_clock_range,
     parse_duration,
+    parse_mailbox,
     show,
 )
 from inboxwatch.core.policy import FollowUpConfig, FollowUpRules
@@ -115,9 +118,11 @@ class EmailAlertConfig:
     username: str | None
     password_command: str | None
     password_env: str | None
-    from_addr: str  # TOML key "from"
-    to: str
+    from_addr: str  # TOML key "from": the bare address; its display name is from_name
+    to: str  # the bare address
     ca_file: str | None
+    from_name: str = "inboxwatch"
+    to_name: str = ""
 
     @property
     def allow_plaintext(self) -> bool:
@@ -515,6 +520,8 @@ def _email_alert(t: Table, base: Path) -> EmailAlertConfig:
     _plaintext_only_locally(t, "security", security, host)
     port = t.integer("smtp_port", 1, 65535) or {"tls": 465, "starttls": 587}.get(security, 25)
     password_command, password_env = _password_source(t)
+    from_name, from_addr = _mailbox(t, "from", required)
+    to_name, to = _mailbox(t, "to", required)
     email = EmailAlertConfig(
         smtp_host=host or "",
         smtp_port=port,
@@ -522,13 +529,22 @@ def _email_alert(t: Table, base: Path) -> EmailAlertConfig:
         username=t.string("username"),
         password_command=password_command,
         password_env=password_env,
-        from_addr=(t.checked("from", is_email, "an email address", required=required) or "").strip(),
-        to=(t.checked("to", is_email, "an email address", required=required) or "").strip(),
+        from_addr=from_addr,
+        to=to,
         ca_file=_str(t.file_path("ca_file", base, must_be="file")),
+        from_name=from_name or "inboxwatch",
+        to_name=to_name,
     )
     t.forbid(_FORBIDDEN_SECRETS)
     t.finish()
     return email
+
+
+def _mailbox(t: Table, key: str, required: str) -> tuple[str, str]:
+    """(display name, address) of an address field; ("", "") when missing or wrong (the problem is recorded)."""
+    value = t.checked(key, is_mailbox, MAILBOX_HINT, required=required)
+    parsed = parse_mailbox(value) if value is not None else None
+    return parsed or ("", "")
 
 
 def _command_alert(t: Table) -> CommandAlertConfig:

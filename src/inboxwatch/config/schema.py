@@ -97,6 +97,35 @@ def is_email(text: str) -> bool:
     return _EMAIL_RE.fullmatch(text) is not None and ".." not in text.rpartition("@")[2]
 
 
+_MAILBOX_RE: Final = re.compile(
+    r'\s*(?:(?P<name>"(?:[^"\\]|\\.)*"|[^<>"]*?)\s*<(?P<addr>[^<>\s]+)>|(?P<bare>[^<>\s]+))\s*'
+)
+
+
+def parse_mailbox(text: str) -> tuple[str, str] | None:
+    """``"Jane Doe <jane@example.com>"`` or ``"jane@example.com"`` as (display name, address); None unless the
+    text is exactly one address, with or without an RFC 5322 display name (quoted or not)."""
+    match = _MAILBOX_RE.fullmatch(text)
+    if match is None:
+        return None
+    address = match["addr"] or match["bare"]
+    if not is_email(address):
+        return None
+    name = (match["name"] or "").strip()
+    if name.startswith('"'):
+        name = re.sub(r"\\(.)", r"\1", name[1:-1])
+    elif any(c in name for c in ",;@"):
+        return None  # two addresses, or an address where a name belongs: say so instead of guessing
+    return name, address
+
+
+def is_mailbox(text: str) -> bool:
+    return parse_mailbox(text) is not None
+
+
+MAILBOX_HINT: Final = 'an email address like "jane@example.com" or "Jane Doe <jane@example.com>"'
+
+
 def is_host(text: str) -> bool:
     return _HOST_RE.fullmatch(text) is not None or _ip(text) is not None
 

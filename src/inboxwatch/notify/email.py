@@ -52,14 +52,15 @@ class EmailChannel(Channel):
         return f"{self.config.smtp_host}:{self.config.smtp_port}"
 
     def send(self, alert: Alert) -> None:
-        self._transmit(build_message(alert, self.config.from_addr, self.config.to))
+        c = self.config
+        self._transmit(build_message(alert, c.from_addr, c.to, from_name=c.from_name, to_name=c.to_name))
 
     def send_text(self, title: str, body: str, kind: str = "digest") -> None:
         c = self.config
         message = EmailMessage()
         message["Subject"] = f"[inboxwatch] {title}"
-        message["From"] = formataddr(("inboxwatch", c.from_addr))
-        message["To"] = c.to
+        message["From"] = formataddr((c.from_name, c.from_addr))
+        message["To"] = formataddr((c.to_name, c.to))
         message["Date"] = formatdate(localtime=True)
         message["Message-ID"] = make_msgid("inboxwatch", domain=c.from_addr.rpartition("@")[2] or None)
         message["Auto-Submitted"] = "auto-generated"
@@ -176,11 +177,13 @@ def _text(value: bytes | str) -> str:
 # The note
 
 
-def build_message(alert: Alert, from_addr: str, to: str) -> EmailMessage:
+def build_message(
+    alert: Alert, from_addr: str, to: str, *, from_name: str = "inboxwatch", to_name: str = ""
+) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = f"[inboxwatch] {alert.title}"
-    message["From"] = formataddr(("inboxwatch", from_addr))
-    message["To"] = to
+    message["From"] = formataddr((from_name, from_addr))
+    message["To"] = formataddr((to_name, to))
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid("inboxwatch", domain=from_addr.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"

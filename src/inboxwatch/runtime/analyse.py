@@ -35,6 +35,7 @@ from multiprocessing.connection import Connection, wait
 from types import FrameType, TracebackType
 
 from inboxwatch.core.detect import classify
+from inboxwatch.core.detect.corrections import Correction, keeps_features, template_vector
 from inboxwatch.core.parse import parse_message
 from inboxwatch.errors import ScanCancelledError
 from inboxwatch.models import Classification, Identity, Message
@@ -49,7 +50,7 @@ PARALLEL_MIN = 64  # messages in a batch before more than one worker is worth st
 CHUNK = 16  # messages handed to a worker at a time
 RECYCLE_MB = 150.0  # a worker that gave up on a message and holds more than this is replaced
 Outcome = tuple[Message, Classification] | str  # a result, or why the message could not be read
-Task = Callable[[FetchedMessage, Identity], Outcome]
+Task = Callable[[FetchedMessage, Identity, Sequence[Correction]], Outcome]
 
 _PR_SET_PDEATHSIG = 1
 _READY = "ready"
@@ -63,15 +64,19 @@ _WORKER_CODE = (
 )
 
 
-def analyse(fetched: FetchedMessage, identity: Identity) -> Outcome:
-    """One message: parsed, labelled, with the source's identity and thread; never raises an Exception."""
+def analyse(fetched: FetchedMessage, identity: Identity, corrections: Sequence[Correction] = ()) -> Outcome:
+    """One message: parsed, labelled (as the user's ``corrections`` have it), with the source's identity
+    and thread, and the features a later correction needs when it is job mail; never raises an Exception."""
     try:
         message = parse_message(fetched.raw, fetched.role, fetched.uid)
         if fetched.thread_id or fetched.identity:
             message = replace(
                 message, thread_id=fetched.thread_id or message.thread_id, key=fetched.identity or message.key
             )
-        return message, classify(message, identity)
+        result = classify(message, identity, corrections)
+        if keeps_features(message, result, corrections):
+            message = replace(message, features=template_vector(message))
+        return message, result
     except Exception as e:  # one bad message never stops a scan
         return f"{type(e).__name__}: {e}"[:300]
 
@@ -106,12 +111,14 @@ def abandoned(budget: float, where: str = "") -> str:
     return f"abandoned: reading it took longer than {budget:g} s{where}"
 
 
-def _within_budget(task: Task, fetched: FetchedMessage, identity: Identity, budget: float) -> tuple[Outcome, bool]:
-    """The task's outcome, and whether it overran (then this worker should be replaced: it may hold memory)."""
+def _within_budget(
+    task: Task, fetched: FetchedMessage, identity: Identity, corrections: Sequence[Correction], budget: float
+) -> tuple[Outcome, bool]:
+    """The task's outcome, and whether it overran."""
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, budget)
-            return task(fetched, identity), False
+            return task(fetched, identity, corrections), False
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except BudgetExceeded as e:
@@ -166,8 +173,9 @@ def worker_main(conn: Connection) -> None:
             return
         if chunk is None:
             return
-        for seq, fetched in chunk:
-            outcome, overran = _within_budget(task, fetched, identity, budget)
+        corrections, jobs = chunk
+        for seq, fetched in jobs:
+            outcome, overran = _within_budget(task, fetched, identity, corrections, budget)
             recycle = overran and _rss_mb() > RECYCLE_MB
             try:
                 conn.send((seq, _without_text(outcome), recycle))
@@ -212,6 +220,7 @@ class _Job:
     pending: Pending
     index: int
     fetched: FetchedMessage
+    corrections: tuple[Correction, ...]
     deaths: int = 0
     seq: int = field(default_factory=lambda: next(_SEQ))
 
@@ -245,12 +254,14 @@ class Analyser:
         self,
         identity: Identity,
         workers: int | None = None,
+        corrections: Sequence[Correction] = (),
         *,
         budget: float = MESSAGE_BUDGET,
         task: Task = analyse,
         stop: threading.Event | None = None,
     ) -> None:
         self.identity = identity
+        self.corrections = tuple(corrections)
         self.workers = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
         self.budget = budget
         self.task = task
@@ -270,17 +281,20 @@ class Analyser:
 
     # --- the caller's side ------------------------------------------------------------------------
 
-    def run(self, batch: Sequence[FetchedMessage]) -> list[Outcome]:
-        return self.submit(batch).results()
+    def run(self, batch: Sequence[FetchedMessage], corrections: Sequence[Correction] | None = None) -> list[Outcome]:
+        return self.submit(batch, corrections).results()
 
-    def submit(self, batch: Sequence[FetchedMessage]) -> Pending:
+    def submit(self, batch: Sequence[FetchedMessage], corrections: Sequence[Correction] | None = None) -> Pending:
+        """Hand ``batch`` over; ``corrections`` (default: the analyser's) go with it, so a warm analyser
+        labels as the user's latest corrections have it."""
+        labels = self.corrections if corrections is None else tuple(corrections)
         pending = Pending(self, len(batch))
         remote = []
         for i, fetched in enumerate(batch):
             if fetched.headers_only:  # ruled out by its headers: nothing slow to read
-                pending._complete(i, analyse(fetched, self.identity))
+                pending._complete(i, analyse(fetched, self.identity, labels))
             else:
-                remote.append(_Job(pending, i, fetched))
+                remote.append(_Job(pending, i, fetched, labels))
         if remote:
             with self._lock:
                 if self._closed:
@@ -359,7 +373,7 @@ class Analyser:
         if job is None:
             self._wait_for_wake(None)
             return
-        job.pending._complete(job.index, _without_text(self.task(job.fetched, self.identity)))
+        job.pending._complete(job.index, _without_text(self.task(job.fetched, self.identity, job.corrections)))
 
     def _wait_for_wake(self, timeout: float | None) -> None:
         if wait([self._wake_r], timeout):
@@ -412,15 +426,20 @@ class Analyser:
         for worker in self._pool:
             if not worker.ready or worker.jobs:
                 continue
+            chunk: list[_Job] = []
             with self._lock:
-                chunk = [self._queue.popleft() for _ in range(min(CHUNK, len(self._queue)))]
+                # One set of corrections per chunk (a warm analyser may have batches of before and after one).
+                while self._queue and len(chunk) < CHUNK:
+                    if chunk and self._queue[0].corrections is not chunk[0].corrections:
+                        break
+                    chunk.append(self._queue.popleft())
             if not chunk:
                 return
             worker.jobs.extend(chunk)
             worker.since = time.monotonic()
-            seqs = [(job.seq, job.fetched) for job in chunk]
+            message = (chunk[0].corrections, [(job.seq, job.fetched) for job in chunk])
             with contextlib.suppress(OSError):  # it died: _collect sees the closed pipe
-                worker.conn.send(seqs)
+                worker.conn.send(message)
 
     def _deadline(self, worker: _Worker) -> float:
         if not worker.ready:

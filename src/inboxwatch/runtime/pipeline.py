@@ -92,6 +92,7 @@ def scan_account(
     """
     report = AccountReport(account.name)
     own_analyser = analyser is None
+    corrections = store.corrections()  # the user's own labels: mail like a corrected message follows it
     memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
     try:
@@ -114,8 +115,10 @@ def scan_account(
                 if analyser is None and batch.messages:
                     from inboxwatch.runtime.analyse import Analyser
 
-                    analyser = Analyser(config.identity, stop=stop)
-                waiting.append((batch, analyser.submit(batch.messages) if analyser else _NOTHING_TO_READ))
+                    analyser = Analyser(config.identity, corrections=corrections, stop=stop)
+                waiting.append(
+                    (batch, analyser.submit(batch.messages, corrections) if analyser else _NOTHING_TO_READ)
+                )
                 if len(waiting) > 1:
                     _store_batch(store, account, role, *waiting.popleft(), now, report)
                     if progress is not None:

@@ -3,7 +3,7 @@ built from them (the cache between scans). The one codec for addresses and datet
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -235,3 +235,35 @@ def _conversation_from(d: dict[str, Any]) -> Conversation:
         last_message_id=d["last_message_id"],
         references=list(d["references"]),
     )
+
+
+def vector_to_bytes(vector: Mapping[int, float]) -> bytes:
+    """A sparse vector of counts (hashed features → how often), compactly: each bucket as the varint of its
+    distance from the previous one, repeated as often as it counts. A few hundred bytes for a message."""
+    out = bytearray()
+    previous = 0
+    for bucket in sorted(vector):
+        for _ in range(max(1, round(vector[bucket]))):
+            delta = bucket - previous
+            previous = bucket
+            while True:
+                byte = delta & 0x7F
+                delta >>= 7
+                out.append(byte | 0x80 if delta else byte)
+                if not delta:
+                    break
+    return bytes(out)
+
+
+def vector_from_bytes(data: bytes) -> dict[int, float]:
+    out: dict[int, float] = {}
+    bucket = shift = delta = 0
+    for byte in data:
+        delta |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            continue
+        bucket += delta
+        out[bucket] = out.get(bucket, 0.0) + 1.0
+        delta = shift = 0
+    return out

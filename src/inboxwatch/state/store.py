@@ -16,22 +16,25 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from inboxwatch.core.detect.bulk import is_relevant
+from inboxwatch.core.detect.corrections import REF_PREFIX, Correction, message_ref
 from inboxwatch.core.links import link_keys
 from inboxwatch.core.records import Control, LinkRow, StoredMessage
 from inboxwatch.errors import StoreError
-from inboxwatch.models import Nudge
+from inboxwatch.models import Classification, Label, Message, Nudge
 from inboxwatch.state import meta
 from inboxwatch.state.codec import (
     classification_from_json,
     classification_to_json,
     message_from_json,
     message_to_json,
+    vector_from_bytes,
+    vector_to_bytes,
 )
 
 BUSY_TIMEOUT = 10.0  # seconds to wait for another inboxwatch process holding the write lock
@@ -72,6 +75,15 @@ MIGRATIONS: tuple[str, ...] = (
     # tracking decodes only the mail that can join one. Rows from before have none and are always read.
     """
     ALTER TABLE messages ADD COLUMN links TEXT;
+    """,
+    # 4: the user's corrections (a label for one message, with its hashed word features and sender, never
+    # its text; the classification it replaced, to restore), and the features of job mail, to correct later
+    """
+    ALTER TABLE messages ADD COLUMN features BLOB;
+    CREATE TABLE corrections (
+        message_key TEXT PRIMARY KEY, label TEXT NOT NULL, was TEXT, at TEXT NOT NULL,
+        sender TEXT NOT NULL, scope TEXT NOT NULL, features BLOB, origin TEXT NOT NULL, replaced TEXT);
+    CREATE INDEX corrections_origin ON corrections (origin);
     """,
 )
 
@@ -122,6 +134,10 @@ def _create(store_class: type[Store], path: Path) -> None:
             with suppress(FileNotFoundError):
                 leftover = temporary.with_name(temporary.name + suffix)
                 os.unlink(leftover)
+
+
+def _features(m: Message) -> bytes | None:
+    return vector_to_bytes(m.features) if m.features else None
 
 
 def _bump_generation(conn: sqlite3.Connection) -> None:
@@ -300,7 +316,8 @@ class Store:
                 m = r.message
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO messages (key, account, role, uid, date, label, forced, summary,"
-                    " classification, seen_at, relevant, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " classification, seen_at, relevant, links, features)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         m.key,
                         account,
@@ -314,6 +331,7 @@ class Store:
                         stamp,
                         int(is_relevant(r)),
                         link_keys(r),
+                        _features(m),
                     ),
                 )
                 added += cur.rowcount
@@ -337,7 +355,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO messages (key, account, role, uid, date, label, forced, summary,"
-                " classification, seen_at, links) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                " classification, seen_at, links, features) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
                 (
                     m.key,
                     account,
@@ -349,6 +367,7 @@ class Store:
                     json.dumps(classification_to_json(record.classification)),
                     now.isoformat(),
                     link_keys(record),
+                    _features(m),
                 ),
             )
             _bump_generation(conn)
@@ -405,6 +424,103 @@ class Store:
             "SELECT 1 FROM skipped WHERE account = ? AND role = ? AND uid = ?", (account, role, uid)
         ).fetchone()
         return row is not None
+
+    def find_messages(self, ref: str) -> list[StoredMessage]:
+        """The stored messages whose reference (``message_ref``: ``m-`` and 8 hex digits) starts with
+        ``ref`` (at least 4 of its digits, the ``m-`` optional), with their features when kept."""
+        digits = ref.lower().removeprefix(REF_PREFIX)
+        if len(digits) < 4 or any(ch not in "0123456789abcdef" for ch in digits):
+            return []
+        keys = [k for (k,) in self.conn.execute("SELECT key FROM messages") if message_ref(k)[2:].startswith(digits)]
+        return [m for k in keys if (m := self.message(k)) is not None]
+
+    def message(self, key: str) -> StoredMessage | None:
+        """One stored message, with its features when they were kept."""
+        row = self.conn.execute(
+            "SELECT account, summary, classification, forced, features FROM messages WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        message = message_from_json(json.loads(row[1]))
+        if row[4]:
+            message = replace(message, features=vector_from_bytes(row[4]))
+        return StoredMessage(row[0], message, classification_from_json(json.loads(row[2])), bool(row[3]))
+
+    def relabel_message(self, record: StoredMessage) -> None:
+        """Replace a stored message's classification (and whether it is forced into tracking)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE messages SET label = ?, forced = ?, classification = ?, relevant = ?, links = ?"
+                " WHERE key = ?",
+                (
+                    str(record.classification.label),
+                    int(record.forced),
+                    json.dumps(classification_to_json(record.classification)),
+                    int(is_relevant(record)),
+                    link_keys(record),
+                    record.message.key,
+                ),
+            )
+            _bump_generation(conn)
+
+    # --- the user's corrections --------------------------------------------------------------------
+
+    def record_correction(self, correction: Correction, replaced: Classification | None = None) -> None:
+        """Keep a correction (a later one for the same message replaces it); ``replaced`` is the
+        classification it overrode, restored when the correction is forgotten."""
+        c = correction
+        with self.transaction() as conn:
+            old = conn.execute("SELECT replaced FROM corrections WHERE message_key = ?", (c.message_key,)).fetchone()
+            keep = old[0] if old and old[0] else (json.dumps(classification_to_json(replaced)) if replaced else None)
+            conn.execute(
+                "INSERT OR REPLACE INTO corrections (message_key, label, was, at, sender, scope, features, origin,"
+                " replaced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    c.message_key,
+                    str(c.label),
+                    str(c.was) if c.was else None,
+                    c.at.isoformat(),
+                    c.sender,
+                    c.scope,
+                    vector_to_bytes(c.features) if c.features else None,
+                    c.origin,
+                    keep,
+                ),
+            )
+            _bump_generation(conn)
+
+    def corrections(self) -> list[Correction]:
+        """Every correction, oldest first."""
+        rows = self.conn.execute(
+            "SELECT message_key, label, was, at, sender, scope, features, origin FROM corrections"
+            " ORDER BY at, message_key"
+        ).fetchall()
+        return [
+            Correction(
+                message_key=r[0],
+                label=Label(r[1]),
+                at=datetime.fromisoformat(r[3]),
+                sender=r[4],
+                scope=r[5],
+                features=vector_from_bytes(r[6]) if r[6] else {},
+                was=Label(r[2]) if r[2] else None,
+                origin=r[7],
+            )
+            for r in rows
+        ]
+
+    def forget_correction(self, key: str) -> Classification | None:
+        """Remove a message's correction; returns the classification it had replaced (None: none kept)."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT replaced FROM corrections WHERE message_key = ?", (key,)).fetchone()
+            conn.execute("DELETE FROM corrections WHERE message_key = ?", (key,))
+            _bump_generation(conn)
+        return classification_from_json(json.loads(row[0])) if row and row[0] else None
+
+    def corrections_from(self, origin: str) -> list[str]:
+        """The keys of the messages corrected by one action (``ignore:<conversation id>``)."""
+        rows = self.conn.execute("SELECT message_key FROM corrections WHERE origin = ?", (origin,)).fetchall()
+        return [r[0] for r in rows]
 
     # --- user controls -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from email.utils import getaddresses
@@ -18,6 +19,8 @@ from email.utils import getaddresses
 from inboxwatch.core.detect import dates
 from inboxwatch.core.detect.bulk import EVIDENCE as BULK_EVIDENCE
 from inboxwatch.core.detect.bulk import is_bulk
+from inboxwatch.core.detect.corrections import Correction
+from inboxwatch.core.detect.corrections import apply as apply_corrections
 from inboxwatch.core.detect.extract import find_company, find_contact, find_role
 from inboxwatch.core.detect.fastre import Phrases
 from inboxwatch.core.detect.senders import ats_vendor, is_noreply, job_board, scheduling_tool
@@ -541,8 +544,12 @@ def _interview_event(events: tuple[CalendarEvent, ...]) -> CalendarEvent | None:
     return min(pool, key=lambda ev: (ev.start or far, pool.index(ev)))
 
 
-def classify(message: Message, identity: Identity) -> Classification:
-    """Label a parsed message and extract its facts. Never raises for a parsed message."""
+def classify(message: Message, identity: Identity, corrections: Sequence[Correction] = ()) -> Classification:
+    """Label a parsed message and extract its facts. Never raises for a parsed message.
+
+    ``corrections``: the user's own labels; mail like a corrected message follows it (see corrections.py)."""
+    if corrections:
+        return apply_corrections(message, classify(message, identity), corrections)
     m = message
     outbound = m.folder is FolderRole.SENT or identity.is_me(m.sender)
     body = own_text(m.text, DATES_WINDOW)  # nothing further down is read
