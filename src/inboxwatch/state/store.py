@@ -93,10 +93,11 @@ GENERATION_KEY = meta.MESSAGES_GENERATION
 log = logging.getLogger(__name__)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, wal: bool = True) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-    conn.execute("PRAGMA journal_mode=WAL")
+    if wal:
+        conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
@@ -122,15 +123,24 @@ def _create(store_class: type[Store], path: Path) -> None:
     fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # 0600 before SQLite writes a byte
     os.close(fd)
     try:
-        fresh = store_class(_connect(temporary), temporary)
+        # A rollback journal while it is made: every page is in the file itself once a transaction commits
+        # (a WAL whose checkpoint failed, on a full disk, would leave the pages behind).
+        fresh = store_class(_connect(temporary, wal=False), temporary)
         try:
             fresh.migrate()
         finally:
             fresh.close()
+        check = sqlite3.connect(temporary)
+        try:
+            complete = check.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        finally:
+            check.close()
+        if not complete:
+            raise StoreError(f"cannot create state file {path}: it could not be written completely (disk full?)")
         with suppress(FileExistsError):
             os.link(temporary, path)
     finally:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-journal", "-wal", "-shm"):
             with suppress(FileNotFoundError):
                 leftover = temporary.with_name(temporary.name + suffix)
                 os.unlink(leftover)
@@ -187,7 +197,9 @@ class Store:
                     f"mv {path} {path}.empty"
                 )
             conn = _connect(path)
-        except sqlite3.DatabaseError as e:
+        except sqlite3.OperationalError as e:  # disk full, locked, unwritable: the file may well be fine
+            raise StoreError(f"cannot open state file {path}: {e}") from e
+        except sqlite3.DatabaseError as e:  # "file is not a database", "malformed"
             raise StoreError(
                 f"state file {path} is not a readable inboxwatch state file ({e}). Restore it from a backup, "
                 f"or move it aside to start afresh: mv {path} {path}.damaged"
