@@ -194,14 +194,41 @@ def test_relabel_as_a_rejection_the_next_of_its_template_follows(
     # --list shows it; relabelling again replaces it; --forget gives back the classifier's label
     code, out, _ = run(capsys, home, "relabel", "--list", "--json", now=T0 + timedelta(days=6))
     (listed,) = json.loads(out)
+    key = parse_message(first).key
     assert listed["message"] == ref and listed["label"] == "rejection" and listed["scope"] == "greenhouse:globex"
-    run(capsys, home, "relabel", ref[:6], "not-job", now=T0 + timedelta(days=6))
+    code, out, _ = run(capsys, home, "relabel", ref[:6], "not-job", now=T0 + timedelta(days=6))
+    assert "1 stored message(s) like it follow it now" in out and message_ref(parse_message(second).key) in out
+    assert stored(home, second)[0] is Label.OTHER  # the stored one that had followed the first label follows anew
     code, out, _ = run(capsys, home, "relabel", "--list", "--json", now=T0 + timedelta(days=6))
-    assert [c["label"] for c in json.loads(out)] == ["other"]
+    assert [(c["label"], c["origin"]) for c in json.loads(out)] == [("other", "relabel"), ("other", f"like:{key}")]
     code, out, _ = run(capsys, home, "relabel", ref, "--forget", now=T0 + timedelta(days=6))
     assert code == 0 and "application_received again" in out
     assert stored(home, first)[0] is Label.APPLICATION_RECEIVED
+    assert stored(home, second)[0] is Label.APPLICATION_RECEIVED  # its followers too
     assert json.loads(run(capsys, home, "relabel", "--list", "--json", now=T0 + timedelta(days=6))[1]) == []
+
+
+def test_mail_already_stored_follows_a_correction_at_once_and_is_restored_with_it(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = acknowledgment("Platform Engineer", 4410, T0)
+    second = acknowledgment("Site Reliability Engineer", 5120, T0 + timedelta(days=1))
+    unrelated = other_company(T0 + timedelta(days=1))
+    deliver(home, first, second, unrelated)
+    now = T0 + timedelta(days=2)
+    run(capsys, home, "scan", "--once", now=now)
+    assert {stored(home, m)[0] for m in (first, second, unrelated)} == {Label.APPLICATION_RECEIVED}
+
+    code, out, _ = run(capsys, home, "relabel", message_ref(parse_message(first).key), "rejection", now=now)
+    assert code == 0 and "1 stored message(s) like it follow it now" in out
+    label, evidence = stored(home, second)
+    assert label is Label.REJECTION
+    assert evidence[0].startswith("like the message you marked as a rejection on 4 Mar (same sender greenhouse:globex")
+    assert stored(home, unrelated)[0] is Label.APPLICATION_RECEIVED
+
+    run(capsys, home, "relabel", message_ref(parse_message(first).key), "--forget", now=now)
+    assert stored(home, second)[0] is Label.APPLICATION_RECEIVED
+    assert not any("marked" in line for line in stored(home, second)[1])
 
 
 def test_relabel_explains_a_reference_it_does_not_know(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

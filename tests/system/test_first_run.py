@@ -126,6 +126,12 @@ def test_without_a_config_the_error_names_inboxwatch_init(tmp_path: Path) -> Non
     assert "config.example.toml" not in message
 
 
+def test_doctor_without_a_config_says_to_run_init(tmp_path: Path) -> None:
+    done = inboxwatch(environment(tmp_path), "doctor")
+    assert done.returncode == 1
+    assert "FAIL config" in done.stdout and "fix: run `inboxwatch init` to write it" in done.stdout
+
+
 def test_verbose_works_on_either_side(mailhome: Path, tmp_path: Path) -> None:
     env = environment(tmp_path)
     config = str(mailhome / "config.toml")
@@ -174,6 +180,9 @@ def test_listing_commands_speak_json(mailhome: Path, capsys: pytest.CaptureFixtu
 
 
 def test_every_command_help_shows_an_example() -> None:
+    top = cli.build_parser().format_help()
+    assert "\n    check-config  validate the config file\n" in top  # every command on one line
+    assert "Start with `inboxwatch init`." in top
     for name, parser in subcommands().items():
         text = parser.format_help()  # type: ignore[attr-defined]
         _, found, example = text.partition("\nexample:\n  ")
@@ -246,6 +255,52 @@ def test_init_fastmail_by_flags_names_the_server_and_keeps_no_secret(tmp_path: P
     assert not (tmp_path / "keyring.json").exists()
     config = load_config(target)
     assert config.alerts.email is not None and config.alerts.email.from_name == "inboxwatch"
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--provider", "gmail"], {"name": "gmail", "kind": "gmail"}),
+        (
+            ["--provider", "gmail", "--imap", "--password-env", "GMAIL_APP_PASSWORD"],
+            {"kind": "imap", "host": "imap.gmail.com", "port": 993, "password_env": "GMAIL_APP_PASSWORD"},
+        ),
+        (
+            ["--provider", "outlook", "--password-command", "oama access jane@example.com"],
+            {"kind": "imap", "host": "outlook.office365.com", "port": 993, "auth": "xoauth2"},
+        ),
+        (["--provider", "icloud"], {"host": "imap.mail.me.com", "port": 993, "security": "tls"}),
+        (["--provider", "yahoo"], {"host": "imap.mail.yahoo.com", "port": 993, "security": "tls"}),
+        (
+            ["--provider", "proton-bridge", "--username", "jane@proton.me", "--ca-file", "CERT"],
+            {
+                "host": "127.0.0.1",
+                "port": 1143,
+                "security": "starttls",
+                "username": "jane@proton.me",
+                "ca_file": "CERT",
+            },
+        ),
+        (
+            ["--provider", "imap", "--host", "mail.example.org", "--security", "starttls", "--account", "work"],
+            {"name": "work", "host": "mail.example.org", "port": 143, "security": "starttls"},
+        ),
+    ],
+)
+def test_init_by_flags_fills_in_each_provider(flags: list[str], expected: dict[str, object], tmp_path: Path) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("the bridge's certificate\n")
+    target = tmp_path / "c.toml"
+    flags = [str(cert) if f == "CERT" else f for f in flags]
+    env = environment(tmp_path)
+    done = inboxwatch(env, "init", "--non-interactive", "--address", ME, *flags, "--config", str(target), "--no-check")
+    assert done.returncode == 0, done.stderr
+    assert inboxwatch(env, "check-config", "--config", str(target)).returncode == 0
+    (account,) = tomllib.loads(target.read_text())["accounts"]
+    wanted = {k: str(cert) if v == "CERT" else v for k, v in expected.items()}
+    assert {k: account.get(k) for k in wanted} == wanted
+    if account["kind"] == "gmail":
+        assert "inboxwatch auth gmail gmail --client-secrets" in done.stdout  # the next step says how to sign in
 
 
 def test_init_by_flags_says_which_flag_is_missing_or_wrong(tmp_path: Path) -> None:
@@ -463,6 +518,18 @@ def test_the_manual_page_documents_every_command_and_renders_cleanly(tmp_path: P
     )  # fmt: skip
     assert rendered.returncode == 0 and rendered.stderr == ""
     assert "inboxwatch snooze 3f9c2a 3d" in rendered.stdout.replace("\b", "")
+
+
+def test_the_manual_page_needs_only_the_standard_library() -> None:
+    """The build writes it before any dependency is installed: -S leaves site-packages out."""
+    code = (
+        "import sys; sys.path.insert(0, 'src'); from inboxwatch.cli.manpage import inboxwatch_manpage; "
+        "print(inboxwatch_manpage()[:4])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout) == (0, ".TH \n"), done.stderr
 
 
 def test_the_wheel_installs_the_manual_page(tmp_path: Path) -> None:

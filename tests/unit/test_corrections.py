@@ -19,6 +19,7 @@ from inboxwatch.core.detect.corrections import (
     scope_of,
     similarity,
     template_vector,
+    unapplied,
 )
 from inboxwatch.core.parse import parse_message
 from inboxwatch.core.records import StoredMessage
@@ -151,6 +152,8 @@ def test_apply_relabels_with_evidence_naming_the_correction_and_its_day() -> Non
     assert result.evidence[2:] == said.evidence
     unrelated = rejection("Staff Engineer", "Alex", 2, sender="Beta Careers <beta@myworkday.com>")
     assert apply(unrelated, said, [correction(marked, Label.OTHER)]) is said
+    assert unapplied(result) == replace(said, confidence=result.confidence)  # what forgetting it gives back
+    assert unapplied(said) is None
 
 
 def test_apply_to_a_job_label_finds_the_company() -> None:

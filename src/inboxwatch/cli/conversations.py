@@ -9,6 +9,7 @@ from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.cli.text import safe
 from inboxwatch.config import Config, load_config, parse_duration
+from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import UsageError
 from inboxwatch.runtime import corrections
 from inboxwatch.runtime.pipeline import Overview, conversation_json, nudge_json, overview
@@ -106,8 +107,10 @@ def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
         store.set_control(args.id, action, until, now)
         conv = ids[args.id]
         taught = forgotten = 0
-        if action == "ignore":  # its mail is not job mail: neither is mail like it, from now on
-            taught = len(corrections.ignore(store, args.id, conv.message_keys, now))
+        followers: list[StoredMessage] = []
+        if action == "ignore":  # its mail is not job mail: neither is mail like it
+            made, followers = corrections.ignore(store, args.id, conv.message_keys, now)
+            taught = len(made)
         elif action == "reopen":
             forgotten = corrections.unignore(store, args.id)
     words = f"snoozed until {views.when(until, ui.display_tz)}" if action == "snooze" else _WORDS[action]
@@ -117,6 +120,7 @@ def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
             f"Mail like its {taught} message(s) from the employer's side will not be job mail either "
             f"(undo: inboxwatch reopen {args.id})."
         )
+        views.render_followers(ui, followers)
     if forgotten:
         ui.out.print(f"Forgot the {forgotten} correction(s) its ignore had made.")
     return 0

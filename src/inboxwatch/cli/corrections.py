@@ -90,6 +90,7 @@ def relabel(args: argparse.Namespace, ui: Ui) -> int:
     c = done.correction
     if c.features and c.scope:
         ui.out.print(f"Mail like it from {safe(c.scope)} will be {describe(label)} too.")
+        views.render_followers(ui, done.followers)
     else:
         ui.out.print("Its words were not kept (it was stored with no job label), so the correction applies to it only.")
     ui.out.print(f"[dim]Undo: inboxwatch relabel {ref} --forget[/dim]")
@@ -118,7 +119,8 @@ def _list(found: list[Correction], args: argparse.Namespace, ui: Ui) -> int:
         ui.out.print("No corrections yet: `inboxwatch relabel MESSAGE LABEL` makes one.")
         return 0
     for c in found:
-        how = "ignore " + c.origin.partition(":")[2] if c.origin.startswith("ignore:") else c.origin
+        kind, _, of = c.origin.partition(":")
+        how = {"ignore": f"ignore {of}", "like": f"following {message_ref(of)}"}.get(kind, c.origin)
         ui.out.print(
             f"{message_ref(c.message_key)}  {c.at:%d %b %Y}  {describe(c.label)}"
             f"{f' (was {c.was})' if c.was else ''}  from {safe(c.scope or c.sender or '?')}  [dim]by {how}[/dim]"

@@ -18,7 +18,7 @@ from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path
 from inboxwatch.config import default_config_path, parse_config
 from inboxwatch.config.presets import PRESETS, Preset, preset
-from inboxwatch.config.schema import is_email, is_env_name, is_host
+from inboxwatch.config.schema import is_email, is_env_name, is_host, is_mailbox
 from inboxwatch.config.writer import (
     AccountAnswers,
     EmailAlertAnswers,
@@ -192,8 +192,15 @@ def ask_all(args: argparse.Namespace, ask: Prompter) -> Gathered:
         account = AccountAnswers(account_name, p, inbox=_abs(inbox), sent=_abs(sent))
     elif p.is_imap:
         host = args.host or p.host or ask.ask("IMAP server", check=check_host)
-        port = args.port or p.port or int(ask.ask("Port", default="993", check=check_port))
-        security = args.security or p.security or "tls"
+        security = args.security or p.security
+        if security is None:
+            security = ask.choose(
+                "How is the connection protected?",
+                [("tls", "TLS from the start (usually port 993)"), ("starttls", "STARTTLS (usually port 143)")],
+                default="1",
+            )
+        default_port = "993" if security == "tls" else "143"
+        port = args.port or p.port or int(ask.ask("Port", default=default_port, check=check_port))
         username = args.username or ask.ask("User name", default=addresses[0], check=lambda a: None if a else "needed")
         ca_file = args.ca_file or (
             ask.ask("The bridge's certificate (cert.pem)", default=_ca_default(p), check=check_existing("certificate"))
@@ -279,7 +286,9 @@ def ask_all(args: argparse.Namespace, ask: Prompter) -> Gathered:
 
 
 def _check_one_address(answer: str) -> str | None:
-    return None if is_email(answer) else f"{answer!r} is not an email address (like jane@example.com)"
+    if is_mailbox(answer):
+        return None
+    return f"{answer!r} is not an email address (like jane@example.com, or Jane Doe <jane@example.com>)"
 
 
 def _ask_secret_source(ask: Prompter, p: Preset, account: str) -> tuple[str | None, str | None, str | None]:
@@ -419,7 +428,7 @@ def _provider_name(args: argparse.Namespace) -> str | None:
 
 
 def _default_account_name(p: Preset) -> str:
-    return {"maildir": "personal", "mbox": "archive", "imap": "mail", "gmail-imap": "gmail"}.get(p.name, p.name)
+    return {"maildir": "personal", "mbox": "archive", "gmail-imap": "gmail"}.get(p.name, p.name)
 
 
 def _channels_from(values: Sequence[str]) -> tuple[str, ...]:

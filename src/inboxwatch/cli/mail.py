@@ -144,9 +144,10 @@ def track(args: argparse.Namespace, ui: Ui) -> int:
     if args.company:
         forced = replace(forced, company=args.company)
     with Store.open(config.state_path) as store:
-        correction = kept.track(store, message, forced, now)
+        done = kept.track(store, message, forced, now)
     ui.out.print(f"tracked {safe(args.file)} as {label} ({safe(forced.company or 'company unknown')})")
-    if correction.scope:
-        ui.out.print(f"Mail like it from {safe(correction.scope)} will be {describe(label)} too.")
+    if done.correction.scope:
+        ui.out.print(f"Mail like it from {safe(done.correction.scope)} will be {describe(label)} too.")
+    views.render_followers(ui, done.followers)
     ui.out.print(f"[dim]Undo: inboxwatch relabel {safe(message_ref(message.key))} --forget[/dim]")
     return 0

@@ -16,8 +16,9 @@ SUPPRESS = argparse.SUPPRESS
 
 
 def roff(text: str) -> str:
-    """``text`` made safe for a roff line: backslashes, hyphens, and a leading dot or quote escaped."""
+    """``text`` made safe for a roff line: backslashes, hyphens, other than ASCII, a leading dot or quote escaped."""
     text = text.replace("\\", "\\e").replace("-", "\\-")
+    text = re.sub(r"[^\x00-\x7f]", lambda m: f"\\[u{ord(m[0]):04X}]", text)  # groff reads ASCII: … is \[u2026]
     return re.sub(r"(?m)^([.'])", r"\\&\1", text)
 
 

@@ -111,6 +111,19 @@ def render_messages(
     out.print("[dim]Correct one: inboxwatch relabel m-… LABEL (see inboxwatch relabel --help)[/dim]")
 
 
+def render_followers(ui: Ui, followers: Sequence[StoredMessage]) -> None:
+    """The stored messages that followed a correction at once."""
+    if not followers:
+        return
+    ui.out.print(f"{len(followers)} stored message(s) like it follow it now:")
+    for r in followers:
+        m = r.message
+        ui.out.print(
+            f"  {message_ref(m.key)}  {when(m.date, ui.display_tz)}  {safe(m.sender.email if m.sender else '?')}"
+            f"  now {r.classification.label}"
+        )
+
+
 def message_json(r: StoredMessage, correction: Correction | None) -> dict[str, object]:
     m = r.message
     return {

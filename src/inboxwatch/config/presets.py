@@ -134,7 +134,7 @@ PRESETS: Final[dict[str, Preset]] = {
                 "and point ca_file at cert.pem",
             ),
         ),
-        Preset("imap", "another IMAP server", "imap", port=993, security="tls"),
+        Preset("imap", "another IMAP server", "imap"),  # host, security and port are asked
         Preset("maildir", "a local Maildir (mbsync, offlineimap, notmuch)", "maildir", secret="none"),
         Preset("mbox", "local mbox files (Thunderbird, a Takeout export)", "mbox", secret="none"),
     )

@@ -150,6 +150,14 @@ def _features(m: Message) -> bytes | None:
     return vector_to_bytes(m.features) if m.features else None
 
 
+def _with_features(row: Sequence[Any]) -> StoredMessage:
+    """A row of (account, summary, classification, forced, features) as a stored message."""
+    message = message_from_json(json.loads(row[1]))
+    if row[4]:
+        message = replace(message, features=vector_from_bytes(row[4]))
+    return StoredMessage(row[0], message, classification_from_json(json.loads(row[2])), bool(row[3]))
+
+
 def _bump_generation(conn: sqlite3.Connection) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, '1')"
@@ -451,12 +459,15 @@ class Store:
         row = self.conn.execute(
             "SELECT account, summary, classification, forced, features FROM messages WHERE key = ?", (key,)
         ).fetchone()
-        if row is None:
-            return None
-        message = message_from_json(json.loads(row[1]))
-        if row[4]:
-            message = replace(message, features=vector_from_bytes(row[4]))
-        return StoredMessage(row[0], message, classification_from_json(json.loads(row[2])), bool(row[3]))
+        return _with_features(row) if row else None
+
+    def messages_with_features(self) -> list[StoredMessage]:
+        """The stored messages whose features were kept (job mail), oldest first: what a correction can reach."""
+        rows = self.conn.execute(
+            "SELECT account, summary, classification, forced, features FROM messages WHERE features IS NOT NULL"
+            " ORDER BY date, key"
+        ).fetchall()
+        return [_with_features(row) for row in rows]
 
     def relabel_message(self, record: StoredMessage) -> None:
         """Replace a stored message's classification (and whether it is forced into tracking)."""

@@ -48,6 +48,7 @@ __all__ = [
     "scope_of",
     "similarity",
     "template_vector",
+    "unapplied",
 ]
 
 THRESHOLD = 0.9  # measured: see the module docstring and benchmarks/corrections.py
@@ -286,9 +287,24 @@ def apply(message: Message, result: Classification, corrections: Sequence[Correc
         result,
         label=label,
         confidence=round(min(1.0, match.similarity), 2),
-        evidence=(why, f"inboxwatch alone would say {result.label}", *result.evidence),
+        evidence=(why, f"{_ALONE}{result.label}", *result.evidence),
     )
     return _with_facts(message, corrected) if label in CONVERSATION_LABELS else corrected
+
+
+_ALONE = "inboxwatch alone would say "
+
+
+def unapplied(result: Classification) -> Classification | None:
+    """What ``apply`` had made of a message before a correction relabelled it: the classifier's own label
+    and evidence; None when no correction relabelled it."""
+    if len(result.evidence) < 2 or not result.evidence[1].startswith(_ALONE):
+        return None
+    try:
+        label = Label(result.evidence[1].removeprefix(_ALONE))
+    except ValueError:
+        return None
+    return replace(result, label=label, evidence=result.evidence[2:])
 
 
 _INTERVIEWS = (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED)
