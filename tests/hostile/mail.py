@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tests.mailfactory import ME, make_message
+from tests.support.mailfactory import ME, make_message
 
 
 @dataclass(frozen=True)

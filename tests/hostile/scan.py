@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.mailfactory import ME
+from tests.support.mailfactory import ME
 
 INJECT = str(Path(__file__).parent / "inject")
 

@@ -23,14 +23,10 @@ from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.runtime.pipeline import deliver, overview, scan
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state.store import Store
-from tests.mailfactory import ME, ics, make_message
-from tests.notify.conftest import desktop
-from tests.notify.desktop_session import DesktopSession
-from tests.notify.smtp_server import Mailbox, smtp_server
-from tests.sources.conftest import imap_account
-from tests.support.dovecot import Dovecot
-
-__all__ = ["desktop"]
+from tests.support.desktop_session import DesktopSession
+from tests.support.dovecot import Dovecot, imap_account
+from tests.support.mailfactory import ME, ics, make_message
+from tests.support.smtp_server import Mailbox, smtp_server
 
 NOW = datetime.now(UTC)
 INTERVIEW = NOW - timedelta(days=8)  # the first follow-up fell due a day ago
@@ -123,7 +119,7 @@ def test_a_non_ascii_recruiter_address_with_drafts_on_every_channel(
     # Read back as the user sees it: the name and address as sent, no replacement characters.
     assert cli.main(["nudges", "--json", "--config", str(config), "--now", NOW.isoformat()]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert "José García <josé@castañeda-datos.example>" in [n["suggestion"]["to"] for n in listed]
+    assert "José García <josé@castañeda-datos.example>" in [a for n in listed for a in n["suggestion"]["to"]]
 
 
 class Buggy(Channel):

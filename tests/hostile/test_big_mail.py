@@ -11,7 +11,7 @@ import pytest
 
 from tests.hostile.mail import good_neighbour
 from tests.hostile.scan import companies, inboxwatch, maildir_home, stored_subjects, write_config
-from tests.mailfactory import make_message
+from tests.support.mailfactory import make_message
 
 NOW = datetime.now(UTC)
 HEAVY = 50 << 20

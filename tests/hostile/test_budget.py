@@ -10,8 +10,7 @@ from pathlib import Path
 
 from tests.hostile.mail import good_neighbour, looping
 from tests.hostile.scan import companies, inboxwatch, looping_env, maildir_home, skipped, write_config
-from tests.sources.conftest import PASSWORD_ENV
-from tests.support.dovecot import Dovecot
+from tests.support.dovecot import PASSWORD_ENV, Dovecot
 
 NOW = datetime.now(UTC)
 

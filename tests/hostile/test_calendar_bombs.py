@@ -12,8 +12,7 @@ import pytest
 
 from tests.hostile.mail import calendar_bombs, good_neighbour
 from tests.hostile.scan import companies, inboxwatch, maildir_home, skipped, stored_subjects, write_config
-from tests.sources.conftest import PASSWORD_ENV
-from tests.support.dovecot import Dovecot
+from tests.support.dovecot import PASSWORD_ENV, Dovecot
 
 NOW = datetime.now(UTC)
 BOMBS = calendar_bombs(NOW - timedelta(days=1))

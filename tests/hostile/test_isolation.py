@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from inboxwatch.backoff import Backoff
 from inboxwatch.config import AccountConfig, load_config
 from inboxwatch.models import FolderRole
 from inboxwatch.runtime import daemon as daemon_module
@@ -49,7 +50,7 @@ def test_an_unexpected_exception_in_one_account_is_its_status_and_the_next_is_sc
     inbox.add(good_neighbour(NOW - timedelta(hours=1)))
     config = load_config(config_path)
     broken = AccountConfig(name="broken", kind="maildir", inbox=str(tmp_path), sent=str(tmp_path))
-    config = replace(config, accounts=[broken, *config.accounts])
+    config = replace(config, accounts=(broken, *config.accounts))
 
     def factory(account: AccountConfig) -> Source:
         return Surprising(account.name) if account.name == "broken" else open_source(account)
@@ -64,7 +65,7 @@ def test_an_unexpected_exception_in_one_account_is_its_status_and_the_next_is_sc
 def test_the_push_thread_survives_an_unexpected_exception(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, config_path = maildir_home(tmp_path)
     monkeypatch.setattr(daemon_module, "open_source", lambda account: Surprising(account.name))
-    monkeypatch.setattr(daemon_module.random, "uniform", lambda a, b: 0.1)  # retry at once
+    monkeypatch.setattr(daemon_module, "PUSH_RETRY", Backoff(0.1, 0.1))  # retry at once
     daemon = daemon_module.Daemon(config_path)
     woken = threading.Event()
     monkeypatch.setattr(daemon, "_sync_now", lambda name: woken.set())

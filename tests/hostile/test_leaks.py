@@ -17,8 +17,8 @@ from inboxwatch.errors import AuthError
 from inboxwatch.models import Address, Identity
 from inboxwatch.notify.command import CommandChannel
 from inboxwatch.notify.drafts import draft_message
-from tests.mailfactory import ME, ics
-from tests.notify.conftest import make_alert
+from tests.support.alerts import make_alert
+from tests.support.mailfactory import ME, ics
 
 
 def test_a_failing_password_command_never_repeats_its_error_output(tmp_path: Path) -> None:

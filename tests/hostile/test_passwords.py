@@ -15,11 +15,9 @@ from inboxwatch.models import FolderRole
 from inboxwatch.notify.email import EmailChannel
 from inboxwatch.sources.imap import IMAPSource
 from tests.hostile.mail import good_neighbour
-from tests.notify.conftest import make_alert
-from tests.notify.smtp_server import smtp_server
-from tests.notify.test_email import email_config
-from tests.sources.conftest import imap_account
-from tests.support.dovecot import UTF8_PASSWORD, Dovecot
+from tests.support.alerts import make_alert
+from tests.support.dovecot import UTF8_PASSWORD, Dovecot, imap_account
+from tests.support.smtp_server import email_config, smtp_server
 
 SMTP_USER = "ålex@example.net"
 NOW = datetime.now(UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.scan import inboxwatch, maildir_home, write_config
-from tests.mailfactory import ics, make_message
+from tests.support.mailfactory import ics, make_message
 
 NOW = datetime.now(UTC)
 HOSTILE = "Brackets [/bold] [link=https://evil.example]Ltd[/link] \x1b]0;pwned\x07\x1b[2J\x9b31m\x07"

@@ -22,9 +22,8 @@ from inboxwatch.notify.desktop import DesktopChannel
 from inboxwatch.notify.email import EmailChannel
 from inboxwatch.runtime.pipeline import DeliveryReport, Overview, deliver, overview, scan
 from inboxwatch.state.store import Store
-from tests.notify.desktop_session import DesktopSession
-from tests.notify.smtp_server import Mailbox, free_port, smtp_server
-from tests.notify.test_email import email_config
+from tests.support.desktop_session import DesktopSession
+from tests.support.smtp_server import Mailbox, email_config, free_port, smtp_server
 
 RETRY = timedelta(minutes=5)  # the default alerts.retry_after
 

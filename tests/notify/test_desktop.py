@@ -23,8 +23,8 @@ from inboxwatch.errors import NotifyError
 from inboxwatch.models import Address
 from inboxwatch.notify.base import Alert
 from inboxwatch.notify.desktop import DesktopChannel, desktop_body
-from tests.notify.conftest import make_alert
-from tests.notify.desktop_session import DesktopSession
+from tests.support.alerts import make_alert
+from tests.support.desktop_session import DesktopSession
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "desktop-nudge.png"
 
@@ -55,18 +55,6 @@ def test_text_from_mail_is_escaped_for_markup(desktop: DesktopSession) -> None:
     assert html.escape("R&D <Team> <rd@smith.example>", quote=False) in shown["body"]
     assert html.escape("Hi <b>team</b> & friends, A < B > C.", quote=False) in shown["body"]
     assert "<b>team</b>" not in shown["body"]
-
-
-def test_each_send_is_one_notification(desktop: DesktopSession) -> None:
-    channel = DesktopChannel()
-    for company in ("Northwind Analytics", "Larkspur Health", "Fernhill Energy"):
-        channel.send(make_alert(company))
-    desktop.wait_displayed(3)
-    assert [n["summary"].split(":")[0] for n in desktop.history()] == [
-        "Fernhill Energy",
-        "Larkspur Health",
-        "Northwind Analytics",
-    ]
 
 
 def test_without_a_notification_server_send_raises(bare_bus: DesktopSession, alert: Alert) -> None:
@@ -194,8 +182,3 @@ def test_screenshot_of_a_nudge(desktop: DesktopSession, alert: Alert) -> None:
     assert colours > 20, "the screen is blank: dunst drew nothing"
 
 
-def test_the_daily_digest_is_one_notification(desktop: DesktopSession) -> None:
-    DesktopChannel().send_text("1 follow-up(s) due, 0 coming this week", "Due now:\n- Acme <Labs> & co\n")
-    [shown] = desktop.history()
-    assert shown["summary"] == "1 follow-up(s) due, 0 coming this week"
-    assert "Acme" in shown["body"]

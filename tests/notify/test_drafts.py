@@ -15,7 +15,7 @@ from inboxwatch.notify import build_channels
 from inboxwatch.runtime.pipeline import deliver, overview, scan
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state.store import Store
-from tests.mailfactory import ME, ics, make_message
+from tests.support.mailfactory import ME, ics, make_message
 
 INTERVIEW = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
 NOW = INTERVIEW + timedelta(days=8)

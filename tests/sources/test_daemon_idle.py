@@ -12,9 +12,8 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
-from tests.mailfactory import ME
-from tests.sources.conftest import PASSWORD_ENV
-from tests.support.dovecot import Dovecot
+from tests.support.dovecot import PASSWORD_ENV, Dovecot
+from tests.support.mailfactory import ME
 
 
 def invitation(n: int) -> bytes:

@@ -23,9 +23,8 @@ from inboxwatch.sources.base import Source
 from inboxwatch.sources.imap import BATCH_BYTES, BATCH_SIZE, MAX_BODY_BYTES, FolderCursor, IMAPSource
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state.store import Store
-from tests.mailfactory import make_message
-from tests.sources.conftest import imap_account
-from tests.sources.mail import (
+from tests.support.dovecot import PASSWORD, Dovecot, Recording, imap_account
+from tests.support.mail import (
     NOW,
     bulk_mail,
     config_for,
@@ -35,7 +34,7 @@ from tests.sources.mail import (
     sent_mail,
     subjects,
 )
-from tests.support.dovecot import PASSWORD, Dovecot
+from tests.support.mailfactory import make_message
 
 
 def append(server: Dovecot, user: str, folder: str, raws: Sequence[bytes], *, days_ago: float = 1) -> None:
@@ -45,33 +44,6 @@ def append(server: Dovecot, user: str, folder: str, raws: Sequence[bytes], *, da
             c.append(folder, raws[0], msg_time=when)
         elif raws:
             c.multiappend(folder, [{"msg": raw, "date": when} for raw in raws])
-
-
-class Recording(IMAPSource):
-    """The real source, with every IMAP command it sends recorded (first words, secrets left out)."""
-
-    def __init__(self, account: AccountConfig, **kwargs: Any) -> None:
-        super().__init__(account, **kwargs)
-        self.commands: list[str] = []
-
-    def create_client(self) -> IMAPClient:
-        client = super().create_client()
-        imap = client._imap
-        send, tagpre = imap.send, imap.tagpre
-
-        def recording_send(data: bytes) -> None:
-            for line in data.split(b"\r\n"):
-                if line.startswith(tagpre):
-                    words = line.decode("ascii", "replace").split(" ")
-                    name = words[1].upper()
-                    if name == "UID":
-                        name += " " + words[2].upper()
-                    arg = words[2] if len(words) > 2 and name in ("STATUS", "SELECT", "EXAMINE") else ""
-                    self.commands.append(f"{name} {arg}".strip())
-            send(data)
-
-        imap.send = recording_send
-        return client
 
 
 @pytest.fixture
@@ -183,37 +155,6 @@ def test_candidates_are_read_whole_and_bulk_mail_only_to_its_headers(
     assert parsed.subject.startswith("Weekend sale") and parsed.message_id == "bulk-2@shop.example"
     assert parsed.headers["list-unsubscribe"] == "<mailto:unsubscribe@shop.example>"
     assert (job.uid, bulk.uid, sent.uid) == ("1", "2", "1")
-
-
-def test_new_message_appears_once(dovecot: Dovecot, imap_user: str, source_for: Any) -> None:
-    append(dovecot, imap_user, "INBOX", [job_mail(1)])
-    source = source_for(imap_user)
-    first = drain(source, FolderRole.INBOX, None)
-    assert subjects(first) == ["Interview for the Data Engineer role (1)"]
-    append(dovecot, imap_user, "INBOX", [job_mail(2)])
-    second = drain(source, FolderRole.INBOX, last_cursor(first))
-    assert subjects(second) == ["Interview for the Data Engineer role (2)"]
-    assert drain(source, FolderRole.INBOX, last_cursor(second)) == []
-
-
-def test_scans_leave_seen_and_other_flags_unchanged(dovecot: Dovecot, imap_user: str, source_for: Any) -> None:
-    append(dovecot, imap_user, "INBOX", [job_mail(1), job_mail(2), bulk_mail(3)])
-    with dovecot.session(imap_user) as c:
-        c.select_folder("INBOX")
-        c.add_flags([2], [b"\\Flagged", b"$Label1"])
-        c.select_folder("INBOX", readonly=True)
-        before = c.get_flags([1, 2, 3])
-    source = source_for(imap_user)
-    batches = drain(source, FolderRole.INBOX, None)
-    assert sum(len(b.messages) for b in batches) == 3
-    append(dovecot, imap_user, "INBOX", [job_mail(4)])
-    drain(source, FolderRole.INBOX, last_cursor(batches))
-    with dovecot.session(imap_user) as c:
-        c.select_folder("INBOX", readonly=True)
-        after = c.get_flags([1, 2, 3, 4])
-    assert {uid: set(after[uid]) for uid in before} == {uid: set(before[uid]) for uid in before}
-    assert all(b"\\Seen" not in flags for flags in after.values())
-    assert set(after[2]) == {b"\\Flagged", b"$Label1"}
 
 
 def test_uidvalidity_change_resyncs_without_duplicates(dovecot: Dovecot, imap_user: str) -> None:
@@ -350,9 +291,9 @@ def test_a_10000_message_folder(dovecot: Dovecot, imap_user: str, source_for: An
 
 
 def test_server_restart_mid_scan_is_transient_and_the_next_scan_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.sources.conftest import PASSWORD_ENV, _can_run_dovecot
+    from tests.support.dovecot import PASSWORD_ENV, cannot_run_dovecot
 
-    if reason := _can_run_dovecot():
+    if reason := cannot_run_dovecot():
         pytest.skip(reason)
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     server = Dovecot()
@@ -396,15 +337,6 @@ def test_server_restart_mid_scan_is_transient_and_the_next_scan_resumes(monkeypa
         assert store.message_count() == total
     finally:
         server.cleanup()
-
-
-def test_a_stopped_server_is_transient(dovecot: Dovecot, imap_user: str) -> None:
-    from tests.support.dovecot import free_port
-
-    account = imap_account(dovecot, imap_user, port=free_port())
-    source = IMAPSource(account)
-    with pytest.raises(TransientSourceError, match="ConnectionRefused"):
-        source.roles()
 
 
 # --- credentials and TLS ------------------------------------------------------------------------------

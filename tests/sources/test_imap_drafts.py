@@ -14,9 +14,8 @@ from inboxwatch.notify import build_channels
 from inboxwatch.runtime.pipeline import deliver, overview, scan
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state.store import Store
-from tests.mailfactory import ME, ics, make_message
-from tests.sources.conftest import imap_account
-from tests.support.dovecot import Dovecot
+from tests.support.dovecot import Dovecot, imap_account
+from tests.support.mailfactory import ME, ics, make_message
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 INTERVIEW = NOW - timedelta(days=8)

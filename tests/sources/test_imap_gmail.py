@@ -29,10 +29,17 @@ from inboxwatch.models import FolderRole
 from inboxwatch.runtime.pipeline import overview, scan
 from inboxwatch.sources.imap import FolderCursor, IMAPSource
 from inboxwatch.state.store import Store
-from tests.mailfactory import ME, ME_NAME, make_message
-from tests.sources.gmail_fake import FakeGmail
-from tests.sources.gmail_imap_fake import FOLDER_NAMES, GmailIMAP
-from tests.sources.mail import (
+from tests.support.gmail_fake import FakeGmail
+from tests.support.gmail_imap_fake import (
+    FOLDER_NAMES,
+    TOKEN,
+    TOKEN_ENV,
+    GmailIMAP,
+    command_names,
+    gmail_account,
+    writes,
+)
+from tests.support.mail import (
     NOW,
     bulk_mail,
     config_for,
@@ -42,11 +49,10 @@ from tests.sources.mail import (
     sent_mail,
     subjects,
 )
+from tests.support.mailfactory import ME, ME_NAME, make_message
 
 pytestmark = pytest.mark.system
 
-TOKEN = "ya29.a0AfB-fake-imap-token-7Qx"
-TOKEN_ENV = "INBOXWATCH_TEST_GMAIL_IMAP_TOKEN"
 GERMAN = {  # Gmail localises its folder names; only the SPECIAL-USE attributes stay the same
     "all": "[Google Mail]/Alle Nachrichten",
     "drafts": "[Google Mail]/Entwürfe",
@@ -69,22 +75,6 @@ def gmail(monkeypatch: pytest.MonkeyPatch) -> Iterator[GmailIMAP]:
         yield server
 
 
-def gmail_account(server: GmailIMAP, **overrides: Any) -> AccountConfig:
-    values: dict[str, Any] = {
-        "name": "gmail",
-        "kind": "imap",
-        "host": "127.0.0.1",
-        "port": server.port,
-        "security": "none",
-        "username": ME,
-        "auth": "xoauth2",
-        "password_env": TOKEN_ENV,
-        "backfill": timedelta(days=120),
-    }
-    values.update(overrides)
-    return AccountConfig(**values)
-
-
 @pytest.fixture
 def source_for() -> Iterator[Any]:
     opened: list[IMAPSource] = []
@@ -97,28 +87,6 @@ def source_for() -> Iterator[Any]:
     yield make
     for source in opened:
         source.close()
-
-
-def command_names(commands: list[str]) -> list[str]:
-    """``UID FETCH 1,2 (…)`` → ``UID FETCH``; ``EXAMINE "INBOX"`` → ``EXAMINE``."""
-    names = []
-    for command in commands:
-        words = command.split(" ")
-        names.append(" ".join(words[:2]) if words[0].upper() == "UID" else words[0])
-    return names
-
-
-WRITING = frozenset({"SELECT", "STORE", "UID STORE", "COPY", "UID COPY", "MOVE", "UID MOVE", "EXPUNGE", "APPEND"})
-SETS_SEEN = re.compile(r"BODY\[|RFC822(?!\.SIZE|\.HEADER)")  # BODY.PEEK[ and RFC822.SIZE leave \Seen alone
-
-
-def writes(commands: list[str]) -> list[str]:
-    """Commands that change a mailbox or open it for writing, and fetches that would set ``\\Seen``."""
-    return [
-        command
-        for command, name in zip(commands, command_names(commands), strict=True)
-        if name in WRITING or (name in ("FETCH", "UID FETCH") and SETS_SEEN.search(command.upper()))
-    ]
 
 
 # --- the fake itself -----------------------------------------------------------------------------------
@@ -379,26 +347,6 @@ def test_an_app_password_logs_in_with_login(gmail: GmailIMAP, source_for: Any, m
 
 
 # --- read-only, incremental --------------------------------------------------------------------------------
-
-
-def test_scans_are_read_only(gmail: GmailIMAP) -> None:
-    gmail.add(job_mail(1))
-    gmail.add(job_mail(2), flags=["\\Seen", "\\Flagged"])
-    gmail.add(bulk_mail(3), ["\\Inbox", "Newsletters"])
-    gmail.add(sent_mail(1), ["\\Sent"], flags=["\\Seen"])
-    before = gmail.flags()
-    config = config_for(gmail_account(gmail))
-    store = Store.memory()
-    assert scan(config, store, NOW).added == 4
-    gmail.add(job_mail(4))
-    assert scan(config, store, NOW + timedelta(minutes=5)).added == 1
-    assert scan(config, store, NOW + timedelta(minutes=10)).added == 0
-    assert writes(gmail.commands) == []
-    names = command_names(gmail.commands)
-    assert names.count("EXAMINE") == 3 and "UID FETCH" in names  # first scan: both folders; then INBOX
-    after = gmail.flags()
-    assert {m: after[m] for m in before} == before
-    assert all("\\Seen" not in flags for m, flags in after.items() if m not in before)
 
 
 def test_a_rescan_with_nothing_new_is_one_status_per_folder(gmail: GmailIMAP, source_for: Any) -> None:

@@ -1,13 +1,13 @@
-"""The IMAP source's pure parts (prefilter, folder roles, cursor) and its Gmail path against a fake client."""
+"""The IMAP source's pure parts: prefilter, folder roles, cursor, fetch groups, secrets, error mapping."""
 
 from __future__ import annotations
 
 import socket
 import sys
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import pytest
+from imapclient import IMAPClient
 
 from inboxwatch.config import AccountConfig
 from inboxwatch.config.credentials import keyring_username, password_from_command, resolve_password
@@ -175,131 +175,36 @@ def test_keyring_is_the_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
     assert asked == [("inboxwatch", "imap:work"), ("inboxwatch", "imap:other")]
 
 
-# --- a Gmail-like server, faked at the imapclient level ------------------------------------------------
+# --- how connection failures are told apart ------------------------------------------------------------
 
 
-class FakeGmail:
-    """Just enough of IMAPClient to look like Gmail: X-GM-EXT-1, no SPECIAL-USE flags in LIST."""
+class ConnectFails(IMAPSource):
+    """The real source, whose connection fails the way ``error`` says before any command is sent."""
 
-    def __init__(self, messages: dict[int, bytes], fail_with: BaseException | None = None) -> None:
-        self.messages = messages
-        self.fail_with = fail_with
-        self.commands: list[str] = []
-
-    def has_capability(self, name: str) -> bool:
-        return name.upper() in {"IDLE", "X-GM-EXT-1", "UIDPLUS", "CONDSTORE", "UNSELECT"}
-
-    def login(self, username: str, password: str) -> bytes:
-        if self.fail_with:
-            raise self.fail_with
-        return b"OK"
-
-    def enable(self, *capabilities: str) -> list[bytes]:
-        return [b"CONDSTORE"]
-
-    def list_folders(self) -> list[tuple[tuple[bytes, ...], bytes, str]]:
-        return [((b"\\HasNoChildren",), b"/", "INBOX"), ((b"\\HasNoChildren",), b"/", "[Gmail]/Sent Mail")]
-
-    def select_folder(self, folder: str, readonly: bool = False) -> dict[bytes, Any]:
-        assert readonly
-        self.commands.append(f"EXAMINE {folder}")
-        return {b"UIDVALIDITY": 11, b"UIDNEXT": max(self.messages) + 1, b"HIGHESTMODSEQ": 5}
-
-    def search(self, criteria: list[Any]) -> list[int]:
-        self.commands.append(f"SEARCH {criteria[0]}")
-        return sorted(self.messages)
-
-    def fetch(self, uids: list[int], items: list[str]) -> dict[int, dict[bytes, Any]]:
-        self.commands.append("FETCH " + " ".join(i.split("[")[0] for i in items))
-        out: dict[int, dict[bytes, Any]] = {}
-        for uid in uids:
-            raw = self.messages[uid]
-            data: dict[bytes, Any] = {b"SEQ": uid}
-            for item in items:
-                if item == "RFC822.SIZE":
-                    data[b"RFC822.SIZE"] = len(raw)
-                elif item.startswith("BODY.PEEK[HEADER.FIELDS"):
-                    data[b"BODY[HEADER.FIELDS (FROM)]"] = raw.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
-                elif item == "BODY.PEEK[]":
-                    data[b"BODY[]"] = raw
-                elif item == "X-GM-MSGID":
-                    data[b"X-GM-MSGID"] = 1278455344230334865 + uid
-                elif item == "X-GM-THRID":
-                    data[b"X-GM-THRID"] = 1266894439832287888
-            out[uid] = data
-        return out
-
-    def unselect_folder(self) -> None:
-        self.commands.append("UNSELECT")
-
-    def logout(self) -> None:
-        pass
-
-    def shutdown(self) -> None:
-        pass
-
-
-class FakeSource(IMAPSource):
-    def __init__(self, fake: FakeGmail) -> None:
-        super().__init__(
-            AccountConfig(name="gmail", kind="imap", host="imap.gmail.com", username="me", password_env="FAKE_PW")
-        )
-        self.fake = fake
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(AccountConfig(name="w", kind="imap", host="imap.example.com", username="me"))
+        self.error = error
 
     def password(self) -> str:
         return "app-password"
 
-    def create_client(self) -> Any:
-        return self.fake
-
-
-def test_gmail_ids_become_identity_and_thread() -> None:
-    raw = b"From: Dana <dana@acme.example>\r\nSubject: Interview\r\nMessage-ID: <m1@acme>\r\n\r\nHello\r\n"
-    fake = FakeGmail({1: raw, 2: raw.replace(b"m1@", b"m2@")})
-    source = FakeSource(fake)
-    assert source.roles() == (FolderRole.INBOX, FolderRole.SENT)
-    assert source.folder(FolderRole.SENT) == "[Gmail]/Sent Mail"
-    [batch] = list(source.fetch_changes(FolderRole.INBOX, None, since=datetime(2026, 1, 1, tzinfo=UTC)))
-    assert [(m.identity, m.thread_id) for m in batch.messages] == [
-        (f"gmail:{1278455344230334866:x}", f"{1266894439832287888:x}"),
-        (f"gmail:{1278455344230334867:x}", f"{1266894439832287888:x}"),
-    ]
-    assert batch.messages[0].raw == raw
-    assert fake.commands == [
-        "EXAMINE INBOX",
-        "SEARCH SINCE",
-        "FETCH RFC822.SIZE BODY.PEEK X-GM-MSGID X-GM-THRID",
-        "FETCH BODY.PEEK",
-        "UNSELECT",
-    ]
+    def create_client(self) -> IMAPClient:
+        raise self.error
 
 
 @pytest.mark.parametrize(
-    ("error", "expected"),
+    "error",
     [
-        (TimeoutError("timed out"), TransientSourceError),
-        (ConnectionResetError(104, "reset"), TransientSourceError),
-        (socket.gaierror(-3, "Temporary failure in name resolution"), TransientSourceError),
-        (EOFError(), TransientSourceError),
+        TimeoutError("timed out"),
+        ConnectionResetError(104, "reset"),
+        socket.gaierror(-3, "Temporary failure in name resolution"),
+        EOFError(),
     ],
 )
-def test_network_errors_are_transient(error: BaseException, expected: type[Exception]) -> None:
-    source = FakeSource(FakeGmail({1: b"x"}, fail_with=error))
-    with pytest.raises(expected) as caught:
-        source.roles()
+def test_network_errors_are_transient(error: BaseException) -> None:
+    with pytest.raises(TransientSourceError) as caught:
+        ConnectFails(error).roles()
     assert caught.value.__cause__ is error
-
-
-def test_login_errors_hide_the_secret() -> None:
-    from imapclient.exceptions import LoginError
-
-    source = FakeSource(FakeGmail({1: b"x"}, fail_with=LoginError("[AUTHENTICATIONFAILED] bad app-password")))
-    with pytest.raises(AuthError) as caught:
-        source.roles()
-    assert "app-password" not in str(caught.value)
-    unavailable = FakeSource(FakeGmail({1: b"x"}, fail_with=LoginError("[UNAVAILABLE] try later")))
-    with pytest.raises(TransientSourceError):
-        unavailable.roles()
 
 
 def test_missing_host_or_unknown_security_is_a_source_error() -> None:

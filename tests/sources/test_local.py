@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from inboxwatch.core.parse import parse_message
-from inboxwatch.errors import SourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.sources.local import LocalSource
-from tests.mailfactory import make_message
+from tests.support.mailfactory import make_message
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -45,19 +44,6 @@ def maildir(tmp_path: Path) -> tuple[LocalSource, mailbox.Maildir, mailbox.Maild
     return LocalSource("personal", "maildir", tmp_path / "INBOX", tmp_path / "Sent"), inbox, sent
 
 
-def test_maildir_rescan_reads_only_what_is_new(maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir]) -> None:
-    source, inbox, _ = maildir
-    for n in range(3):
-        inbox.add(msg(n))
-    first, cursor = drain(source, FolderRole.INBOX, None)
-    assert sorted(subjects(first)) == ["Message 0", "Message 1", "Message 2"]
-    again, cursor2 = drain(source, FolderRole.INBOX, cursor)
-    assert again == []
-    inbox.add(msg(3))
-    new, _ = drain(source, FolderRole.INBOX, cursor2 or cursor)
-    assert subjects(new) == ["Message 3"]
-
-
 def test_maildir_flag_change_by_a_mail_client_is_not_new(
     maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir],
 ) -> None:
@@ -70,70 +56,10 @@ def test_maildir_flag_change_by_a_mail_client_is_not_new(
     assert again == []
 
 
-def test_maildir_scan_never_changes_the_mailbox(maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir]) -> None:
-    source, inbox, _ = maildir
-    inbox.add(msg(1))
-    before = sorted(p.name for p in Path(inbox._path).rglob("*"))
-    drain(source, FolderRole.INBOX, None)
-    assert sorted(p.name for p in Path(inbox._path).rglob("*")) == before
-
-
-def test_maildir_sent_folder_is_read_with_its_role(
-    maildir: tuple[LocalSource, mailbox.Maildir, mailbox.Maildir],
-) -> None:
-    source, _, sent = maildir
-    sent.add(msg(7))
-    batches = list(source.fetch_changes(FolderRole.SENT, None))
-    assert [m.role for b in batches for m in b.messages] == [FolderRole.SENT]
-    assert source.roles() == (FolderRole.INBOX, FolderRole.SENT)
-
-
-def test_maildir_batches_carry_a_cursor_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("inboxwatch.sources.local.BATCH_SIZE", 2)
-    box = mailbox.Maildir(tmp_path / "INBOX", create=True)
-    for n in range(5):
-        box.add(msg(n))
-    source = LocalSource("p", "maildir", tmp_path / "INBOX", None)
-    batches = list(source.fetch_changes(FolderRole.INBOX, None))
-    assert [len(b.messages) for b in batches] == [2, 2, 1]
-    # Resuming from the first batch's cursor yields exactly the remaining three.
-    rest, _ = drain(source, FolderRole.INBOX, batches[0].cursor)
-    assert len(rest) == 3
-
-
-def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    source = LocalSource("p", "maildir", tmp_path / "nope", None)
-    with pytest.raises(SourceError, match="not found"):
-        list(source.fetch_changes(FolderRole.INBOX, None))
-
-
 def write_mbox(path: Path, raws: list[bytes]) -> None:
     with path.open("ab") as fh:
         for raw in raws:
             fh.write(b"From MAILER-DAEMON Sun Mar  1 09:00:00 2026\n" + raw.replace(b"\r\n", b"\n") + b"\n")
-
-
-def test_mbox_appended_messages_are_read_from_where_the_last_scan_stopped(tmp_path: Path) -> None:
-    path = tmp_path / "inbox.mbox"
-    write_mbox(path, [msg(1), msg(2)])
-    source = LocalSource("p", "mbox", path, None)
-    first, cursor = drain(source, FolderRole.INBOX, None)
-    assert subjects(first) == ["Message 1", "Message 2"]
-    assert drain(source, FolderRole.INBOX, cursor)[0] == []
-    write_mbox(path, [msg(3)])
-    new, _ = drain(source, FolderRole.INBOX, cursor)
-    assert subjects(new) == ["Message 3"]
-
-
-def test_mbox_rewritten_by_a_client_is_read_again(tmp_path: Path) -> None:
-    path = tmp_path / "inbox.mbox"
-    write_mbox(path, [msg(1), msg(2)])
-    source = LocalSource("p", "mbox", path, None)
-    _, cursor = drain(source, FolderRole.INBOX, None)
-    path.unlink()
-    write_mbox(path, [msg(2)])  # message 1 deleted: the file shrank and changed
-    again, _ = drain(source, FolderRole.INBOX, cursor)
-    assert subjects(again) == ["Message 2"]
 
 
 def test_mbox_with_a_malformed_message_in_the_middle(tmp_path: Path) -> None:

@@ -18,10 +18,14 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from imapclient import IMAPClient
 
+from inboxwatch.config import AccountConfig
+from inboxwatch.sources.imap import IMAPSource
 from tests.support.certs import make_ca_and_cert
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -30,6 +34,7 @@ PASSWORD = "s3cret-Pa55"
 USER_POOL = 100
 UTF8_USER = "utf8user"  # a user whose password is not ASCII (AUTHENTICATE PLAIN carries UTF-8)
 UTF8_PASSWORD = "pässwörd-✓-密码"
+PASSWORD_ENV = "INBOXWATCH_TEST_IMAP_PASSWORD"  # where the tests put PASSWORD for the source to read
 
 CONFIG = """\
 base_dir = {d}/run
@@ -256,3 +261,64 @@ class Dovecot:
     def doveadm(self, *args: str) -> str:
         done = subprocess.run([DOVEADM, "-c", str(self.conf), *args], capture_output=True, check=True, timeout=60)
         return done.stdout.decode()
+
+
+def cannot_run_dovecot() -> str | None:
+    """Why the Dovecot tests cannot run here (a skip reason), or None."""
+    if not shutil.which("dovecot") and not os.path.exists(DOVECOT):
+        return "dovecot is not installed (scripts/test installs dovecot-imapd)"
+    if os.geteuid() != 0:
+        return "the Dovecot tests start the server as root"
+    return None
+
+
+def imap_account(
+    server: Dovecot,
+    user: str,
+    *,
+    name: str = "work",
+    security: str = "none",
+    backfill: timedelta = timedelta(days=120),
+    **overrides: object,
+) -> AccountConfig:
+    """An ``imap`` account of ``user`` on ``server``; its password is read from ``PASSWORD_ENV``."""
+    port = {"none": server.port, "starttls": server.port, "tls": server.tls_port}[security]
+    values: dict[str, object] = {
+        "name": name,
+        "kind": "imap",
+        "host": "127.0.0.1",
+        "port": port,
+        "security": security,
+        "username": user,
+        "password_env": PASSWORD_ENV,
+        "backfill": backfill,
+    }
+    values.update(overrides)
+    return AccountConfig(**values)  # type: ignore[arg-type]
+
+
+class Recording(IMAPSource):
+    """The real source, with every IMAP command it sends recorded (first words, secrets left out)."""
+
+    def __init__(self, account: AccountConfig, **kwargs: Any) -> None:
+        super().__init__(account, **kwargs)
+        self.commands: list[str] = []
+
+    def create_client(self) -> IMAPClient:
+        client = super().create_client()
+        imap = client._imap
+        send, tagpre = imap.send, imap.tagpre
+
+        def recording_send(data: bytes) -> None:
+            for line in data.split(b"\r\n"):
+                if line.startswith(tagpre):
+                    words = line.decode("ascii", "replace").split(" ")
+                    name = words[1].upper()
+                    if name == "UID":
+                        name += " " + words[2].upper()
+                    arg = words[2] if len(words) > 2 and name in ("STATUS", "SELECT", "EXAMINE") else ""
+                    self.commands.append(f"{name} {arg}".strip())
+            send(data)
+
+        imap.send = recording_send
+        return client

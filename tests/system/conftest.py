@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mailfactory import ME, ics, make_message
+from tests.support.mailfactory import ME, ics, make_message
 
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # the interview invitation arrives
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import mailbox
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from inboxwatch import cli
-from tests.mailfactory import ME, make_message
+from tests.support.mailfactory import ME, make_message
 
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # the interview invitation arrives
 INTERVIEW = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
@@ -27,8 +28,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_every_command_has_help_text() -> None:
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")
-    choices = subparsers.choices  # type: ignore[attr-defined]
-    helps = {a.dest: a.help for a in subparsers._choices_actions}  # type: ignore[attr-defined]
+    assert isinstance(subparsers, argparse._SubParsersAction)
+    choices = subparsers.choices
+    helps = {a.dest: a.help for a in subparsers._choices_actions}
     assert {"demo", "scan", "status", "nudges", "check-config", "classify"} <= set(choices)
     for name, sub in choices.items():
         assert helps.get(name), f"{name} has no help line"
@@ -126,7 +128,7 @@ def test_status_and_nudges_json_fields(mailhome: Path, capsys: pytest.CaptureFix
     (nudge,) = json.loads(out)
     assert nudge["kind"] == "follow_up" and nudge["attempt"] == 1  # the follow-up replaced the thank-you
     assert nudge["conversation_id"] == conv["id"]
-    assert nudge["suggestion"]["to"] == "Dana Whitfield <dana@northwind-analytics.example>"
+    assert nudge["suggestion"]["to"] == ["Dana Whitfield <dana@northwind-analytics.example>"]
     assert nudge["suggestion"]["subject"].startswith("Re: ")
     assert "Hi Dana," in nudge["suggestion"]["body"]
     assert nudge["delivered"] is False

@@ -18,7 +18,7 @@ from inboxwatch.core.detect.corrections import message_ref
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import Label
 from inboxwatch.state.store import Store
-from tests.mailfactory import ME, make_message
+from tests.support.mailfactory import ME, make_message
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -250,3 +250,20 @@ def test_track_teaches_the_label_it_gives(home: Path, capsys: pytest.CaptureFixt
     label, evidence = stored(home, second)
     assert label is Label.APPLICATION_RECEIVED
     assert "like the message you marked as an acknowledgment of your application on 2 Mar" in evidence[0]
+
+
+def test_a_message_file_teaches_without_being_stored_and_is_forgotten_by_its_reference(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = home / "pool.eml"
+    path.write_bytes(talent_pool("Data Engineer", 2291, T0))
+    code, out, _ = run(capsys, home, "relabel", str(path), "not-job", now=T0)
+    assert code == 0 and "not in the state file: it teaches only" in out
+    second = talent_pool("Staff Engineer", 9001, T0 + timedelta(days=3))
+    deliver(home, second)
+    run(capsys, home, "scan", "--once", now=T0 + timedelta(days=3, hours=1))
+    assert stored(home, second)[0] is Label.OTHER
+    ref = message_ref(parse_message(path.read_bytes()).key)
+    code, out, _ = run(capsys, home, "relabel", ref, "--forget", now=T0 + timedelta(days=4))
+    assert code == 0 and "correction forgotten" in out
+    assert stored(home, second)[0] is Label.REJECTION  # what the classifier says of it alone, again

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.mailfactory import ME, ics, make_message
+from tests.support.mailfactory import ME, ics, make_message
 
 NOW = datetime.now(UTC)
 INTERVIEW = NOW - timedelta(days=8)  # the first follow-up fell due a day ago
@@ -116,7 +117,7 @@ def received(sock: socket.socket) -> list[str]:
             return states
 
 
-def alerts(home: Path) -> list[dict[str, object]]:
+def alerts(home: Path) -> list[dict[str, Any]]:
     path = home / "alerts.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
@@ -136,7 +137,12 @@ def test_daemon_delivers_once_reloads_stops_and_restarts(home: Path, notify_sock
     proc = start(home, path)
     try:
         states: list[str] = []
-        assert wait_for(lambda: any("READY=1" in s for s in states + (states.extend(received(sock)) or []))), (
+
+        def ready() -> bool:
+            states.extend(received(sock))
+            return any("READY=1" in s for s in states)
+
+        assert wait_for(ready), (
             "no READY=1 on the notify socket"
         )
         assert wait_for(lambda: len(alerts(home)) == 1), "the due follow-up was not delivered"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
+from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -13,21 +16,11 @@ from inboxwatch.demo import DEMO_IDENTITY, DEMO_NOW, build_maildirs, demo_messag
 from inboxwatch.runtime.pipeline import Overview, overview, scan
 from inboxwatch.state.store import Store
 
-# company → (stage, next nudge kind and attempt if due now, else None)
-EXPECTED = {
-    "Northwind Analytics": ("awaiting_response", ("follow_up", 1)),
-    "Larkspur Health": ("awaiting_response", ("thank_you", 1)),
-    "Copperline Robotics": ("followed_up", ("follow_up", 2)),
-    "Halcyon Bank": ("rejected", None),
-    "Tidewater Games": ("offer", None),
-    "Fernhill Energy": ("awaiting_response", None),
-    "Brightpath Learning": ("awaiting_response", None),
-    "Ostara Systems": ("closed", ("move_on", 1)),
-    "Quillfeather Labs": ("acknowledged", None),
-    "Marlowe Insurance": ("interview_cancelled", None),
-    "Juniper Freight": ("interview_scheduled", None),
-    "Sablewood Media": ("followed_up", None),
-}
+WEEK = timedelta(days=7)
+
+STORIES = tomllib.loads((resources.files("inboxwatch") / "demo" / "stories.toml").read_text(encoding="utf-8"))["story"]
+# company → (stage, next nudge kind and attempt if due now, else None): the stories file, which STORY.md renders
+EXPECTED = {s["company"]: (s["stage"], tuple(s["due"]) if "due" in s else None) for s in STORIES}
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +56,19 @@ def test_every_story_reaches_its_expected_stage(demo_view: Overview) -> None:
 
 
 def test_the_employers_own_dates_move_and_pause_the_ladder(demo_view: Overview) -> None:
+    """Fernhill's timeline, Sablewood's out-of-office, Brightpath's reply and Juniper's reschedule, as the stories
+    date them ("by Friday, March 20"; back on the 18th; the interview on the 17th)."""
     ladders = {c.company: demo_view.ladders[c.id] for c in demo_view.conversations}
-    fernhill = ladders["Fernhill Energy"].next_nudge
-    assert fernhill is not None and fernhill.due_at.date().isoformat() == "2026-03-21"  # "by Friday, March 20"
-    sablewood = ladders["Sablewood Media"].next_nudge
-    assert sablewood is not None and sablewood.due_at.date().isoformat() == "2026-03-18"  # back on the 18th
-    juniper = ladders["Juniper Freight"]
-    assert juniper.interview is not None and juniper.interview.start.date().isoformat() == "2026-03-17"
+    dated = [s for s in STORIES if "next" in s or "interview" in s]
+    assert {s["letter"] for s in dated} >= {"F", "G", "K", "L"}
+    for story in dated:
+        ladder = ladders[story["company"]]
+        if "next" in story:
+            assert ladder.next_nudge is not None, story["company"]
+            assert ladder.next_nudge.due_at.date().isoformat() == story["next"], story["company"]
+        if "interview" in story:
+            assert ladder.interview is not None, story["company"]
+            assert ladder.interview.start.date().isoformat() == story["interview"], story["company"]
 
 
 def test_the_second_follow_up_names_other_people_to_try(demo_view: Overview) -> None:
@@ -92,12 +91,15 @@ def test_demo_command_exits_0_and_shows_a_follow_up_with_its_text() -> None:
 
 
 def test_the_daily_digest_lists_what_is_due_and_what_is_coming(demo_view: Overview) -> None:
-    from inboxwatch.runtime.pipeline import digest_text
+    from inboxwatch.runtime.digest import digest_text
 
     title, body = digest_text(demo_view)
-    assert title == "4 follow-up(s) due, 4 coming this week"
-    due, coming = body.split("Coming up:")
-    for company in ("Northwind Analytics", "Larkspur Health", "Copperline Robotics", "Ostara Systems"):
+    due_now = [s["company"] for s in STORIES if "due" in s]
+    coming = [s["company"] for s in STORIES if "next" in s and date.fromisoformat(s["next"]) <= DEMO_NOW.date() + WEEK]
+    assert title == f"{len(due_now)} follow-up(s) due, {len(coming)} coming this week"
+    assert (len(due_now), len(coming)) == (4, 4)
+    due, later = body.split("Coming up:")
+    for company in due_now:
         assert company in due
-    for company in ("Juniper Freight", "Sablewood Media", "Brightpath Learning", "Fernhill Energy"):
-        assert company in coming
+    for company in coming:
+        assert company in later

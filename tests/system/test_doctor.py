@@ -7,7 +7,7 @@ import pytest
 
 from inboxwatch import cli
 from inboxwatch.state.store import Store
-from tests.mailfactory import ME
+from tests.support.mailfactory import ME
 
 
 def config(tmp_path: Path, inbox: Path) -> Path:

@@ -19,7 +19,7 @@ import pytest
 from inboxwatch import cli
 from inboxwatch.cli.manpage import inboxwatch_manpage
 from inboxwatch.config import load_config
-from tests.mailfactory import ME
+from tests.support.mailfactory import ME
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -63,7 +63,7 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
         HOME=str(home),
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         PYTHONPATH=str(REPO),
-        PYTHON_KEYRING_BACKEND="tests.keyrings.FileKeyring",
+        PYTHON_KEYRING_BACKEND="tests.support.keyrings.FileKeyring",
         INBOXWATCH_TEST_KEYRING=str(tmp_path / "keyring.json"),
         TERM="xterm-256color",
         COLUMNS="160",
@@ -243,6 +243,7 @@ def test_init_fastmail_by_flags_names_the_server_and_keeps_no_secret(tmp_path: P
         "--channel", "desktop", "--channel", "email", "--no-check",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert "note: make an app password with IMAP access: Fastmail" in done.stdout  # what to do on Fastmail's side
     assert inboxwatch(env, "check-config", "--config", str(target)).returncode == 0
     data = tomllib.loads(target.read_text())
     (account,) = data["accounts"]

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 
 from inboxwatch import cli
 from inboxwatch.state import store
-from tests.mailfactory import ME, ics, make_message
+from tests.support.mailfactory import ME, ics, make_message
 
 NOW = datetime.now(UTC)
 
@@ -117,7 +118,7 @@ def test_kill_9_at_random_points_loses_nothing_and_repeats_at_most_one_alert_per
 
 
 @pytest.fixture
-def tiny_disk(tmp_path: Path) -> Path:
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "tiny"
     mount.mkdir()
     done = subprocess.run(

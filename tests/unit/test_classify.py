@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from inboxwatch.core.detect import classify
 from inboxwatch.core.parse import MAX_RAW_BYTES, parse_message
 from inboxwatch.models import FolderRole, Identity, Label
-from tests.mailfactory import ME, make_message
+from tests.support.mailfactory import ME, make_message
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "detection"
 ROWS = list(csv.DictReader((FIXTURES / "labels.tsv").open(encoding="utf-8"), delimiter="\t"))

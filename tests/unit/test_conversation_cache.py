@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,7 @@ from inboxwatch.runtime import pipeline
 from inboxwatch.runtime.pipeline import CONVERSATIONS_KEY, overview
 from inboxwatch.state.codec import conversations_from_json, conversations_to_json
 from inboxwatch.state.store import Store
-from tests.unit.test_ladder import config
-from tests.unit.test_track import END, INVITED, D, Story
+from tests.support.stories import END, INVITED, D, Story, config
 
 
 def story() -> Story:
@@ -44,9 +44,12 @@ def test_a_scan_that_stored_nothing_reads_no_message(tmp_path: Path, monkeypatch
         first = overview(cfg, store, END + 4 * D)
         reads: list[int] = []
         original = Store.relevant_messages
-        monkeypatch.setattr(
-            Store, "relevant_messages", lambda self, select: reads.append(1) or original(self, select)
-        )
+
+        def counted(self: Store, select: Any) -> Any:
+            reads.append(1)
+            return original(self, select)
+
+        monkeypatch.setattr(Store, "relevant_messages", counted)
         store.commit_batch("test", "inbox", [], "cursor-moved", END + 4 * D)  # a rescan: nothing new
         second = overview(cfg, store, END + 5 * D)
         assert reads == []

@@ -25,8 +25,9 @@ from inboxwatch.core.parse import parse_message
 from inboxwatch.core.records import StoredMessage
 from inboxwatch.models import Address, Classification, Identity, Label, Message
 from inboxwatch.state.codec import vector_from_bytes, vector_to_bytes
-from inboxwatch.state.store import MIGRATIONS, Store
-from tests.mailfactory import ME, ME_NAME, make_message
+from inboxwatch.state.migrations import MIGRATIONS
+from inboxwatch.state.store import Store
+from tests.support.mailfactory import ME, ME_NAME, make_message
 
 OWNER = Identity(ME_NAME, frozenset({ME}))
 MARCH_12 = datetime(2026, 3, 12, 18, 30, tzinfo=UTC)

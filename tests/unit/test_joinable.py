@@ -18,7 +18,7 @@ from inboxwatch.core.records import StoredMessage
 from inboxwatch.core.track import build_conversations, joinable
 from inboxwatch.models import Address, Label
 from inboxwatch.state.store import Store
-from tests.unit.test_track import END, IDENTITY, INVITED, ME, D, Story
+from tests.support.stories import END, IDENTITY, INVITED, ME, D, Story
 
 FRIENDS = [
     Address("Pat Friend", "pat@mail.example"),

@@ -8,7 +8,6 @@ explicit moments. A message takes part only once its date has passed, as it woul
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,15 +16,14 @@ from typing import Any
 import pytest
 
 from inboxwatch import cli
-from inboxwatch.config import Config, FollowUpConfig, FollowUpRules, load_config
+from inboxwatch.config import FollowUpConfig, FollowUpRules, load_config
 from inboxwatch.core.policy import add_time, due_nudges, evaluate, evaluate_all
 from inboxwatch.core.records import Control, StoredMessage
 from inboxwatch.core.track import build_conversations
 from inboxwatch.models import Address, Label, NudgeKind
-from inboxwatch.notify.base import Alert, Channel
-from inboxwatch.runtime.pipeline import DeliveryReport, deliver, overview
+from inboxwatch.runtime.pipeline import overview
 from inboxwatch.state.store import Store
-from tests.unit.test_track import (
+from tests.support.stories import (
     ACME,
     DANA,
     END,
@@ -38,43 +36,15 @@ from tests.unit.test_track import (
     D,
     H,
     M,
+    Recorder,
     Story,
+    config,
     interviewed,
     next_of,
+    run_deliveries,
+    scan_into,
     step,
 )
-
-
-class Recorder(Channel):
-    name = "recorder"
-
-    def __init__(self) -> None:
-        self.alerts: list[Alert] = []
-
-    def send(self, alert: Alert) -> None:
-        self.alerts.append(alert)
-
-
-def config(rules: FollowUpRules = RULES, overrides: dict[str, FollowUpRules] | None = None) -> Config:
-    base = Config.default(IDENTITY, source="<test>")
-    return replace(base, follow_up=FollowUpConfig(rules, overrides or {}))
-
-
-def scan_into(store: Store, records: Sequence[StoredMessage], now: datetime) -> None:
-    """What a scan at ``now`` adds: every message already dated, once."""
-    fresh = [r for r in records if r.message.date is not None and r.message.date <= now]
-    store.commit_batch("test", "inbox", fresh, None, now)
-
-
-def run_deliveries(
-    store: Store, cfg: Config, records: Sequence[StoredMessage], nows: Sequence[datetime], channel: Recorder
-) -> list[DeliveryReport]:
-    reports = []
-    for now in nows:
-        scan_into(store, records, now)
-        reports.append(deliver(cfg, store, overview(cfg, store, now), [channel], now))
-    return reports
-
 
 # --- the thank-you -------------------------------------------------------------------------------------
 

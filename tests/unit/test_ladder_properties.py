@@ -18,8 +18,7 @@ from inboxwatch.core.track import build_conversations
 from inboxwatch.models import Address, FolderRole, Label, NudgeKind
 from inboxwatch.runtime.pipeline import deliver, overview
 from inboxwatch.state.store import Store
-from tests.unit.test_ladder import Recorder, config, scan_into
-from tests.unit.test_track import END, IDENTITY, IV, D, H, Story
+from tests.support.stories import END, IDENTITY, IV, D, H, Recorder, Story, config, scan_into
 
 TEMPLATES = Templates.load()
 PROPERTY = settings(deadline=None, max_examples=120, suppress_health_check=[HealthCheck.too_slow])

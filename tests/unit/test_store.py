@@ -11,8 +11,9 @@ from inboxwatch.core.parse import parse_message
 from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import StoreError
 from inboxwatch.models import Classification, FolderRole, Label, Nudge, NudgeKind
-from inboxwatch.state.store import MIGRATIONS, Store
-from tests.mailfactory import make_message
+from inboxwatch.state.migrations import MIGRATIONS
+from inboxwatch.state.store import Store
+from tests.support.mailfactory import make_message
 
 NOW = datetime(2026, 3, 16, 13, 0, tzinfo=UTC)
 

@@ -12,7 +12,8 @@ from inboxwatch.config import Config, load_config, parse_duration
 from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import UsageError
 from inboxwatch.runtime import corrections
-from inboxwatch.runtime.pipeline import Overview, conversation_json, nudge_json, overview
+from inboxwatch.runtime.pipeline import Overview, overview
+from inboxwatch.runtime.views import conversation_json, nudge_json
 from inboxwatch.state.meta import AccountStatus
 from inboxwatch.state.store import Store
 

@@ -12,7 +12,7 @@ from inboxwatch.config import load_config
 from inboxwatch.core.detect.corrections import Correction, describe, message_ref
 from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import UsageError
-from inboxwatch.models import Label
+from inboxwatch.models import CONVERSATION_LABELS, Label
 from inboxwatch.runtime import corrections as kept
 from inboxwatch.state.store import Store
 
@@ -39,6 +39,20 @@ def _find(store: Store, ref: str) -> StoredMessage:
         refs = ", ".join(message_ref(r.message.key) for r in found)
         raise UsageError(f"{ref!r} is more than one message ({refs}): give more of its digits")
     return found[0]
+
+
+def _corrected_key(store: Store, ref: str) -> str:
+    """The key of the corrected message ``ref`` names: among the corrections (a message read from a file
+    may have one without being stored), else among the stored messages."""
+    digits = ref.lower().removeprefix("m-")
+    keys = {
+        c.message_key
+        for c in store.corrections()
+        if len(digits) >= 4 and message_ref(c.message_key)[2:].startswith(digits)
+    }
+    if len(keys) == 1:
+        return keys.pop()
+    return _find(store, ref).message.key
 
 
 def _from_file(store: Store, path: Path, args: argparse.Namespace) -> StoredMessage:
@@ -71,7 +85,7 @@ def relabel(args: argparse.Namespace, ui: Ui) -> int:
         path = Path(args.message).expanduser()
         is_file = path.is_file()
         if args.forget:
-            key = _from_file(store, path, args).message.key if is_file else _find(store, args.message).message.key
+            key = _from_file(store, path, args).message.key if is_file else _corrected_key(store, args.message)
             if not any(c.message_key == key for c in store.corrections()):
                 raise UsageError(f"{args.message} has no correction to forget (`inboxwatch relabel --list`)")
             restored = kept.forget(store, key)
@@ -93,6 +107,8 @@ def relabel(args: argparse.Namespace, ui: Ui) -> int:
         views.render_followers(ui, done.followers)
     else:
         ui.out.print("Its words were not kept (it was stored with no job label), so the correction applies to it only.")
+    if done.before is None and label in CONVERSATION_LABELS:
+        ui.out.print(f"[dim]To track it too: inboxwatch track {safe(args.message)} --label {label}[/dim]")
     ui.out.print(f"[dim]Undo: inboxwatch relabel {ref} --forget[/dim]")
     return 0
 

@@ -224,9 +224,6 @@ def ask_all(args: argparse.Namespace, ask: Prompter) -> Gathered:
         )
     else:
         account = AccountAnswers(account_name, p)
-    for note in p.notes:
-        ask.say("  note: " + note.format(account=account_name))
-
     if args.channel:
         channels = _channels_from(args.channel)
     else:
@@ -467,17 +464,19 @@ def keep_secret(gathered: Gathered) -> list[str]:
 
 
 def next_steps(answers: InitAnswers) -> list[str]:
+    """The commands to run next, each with why, aligned."""
     a = answers.account
-    steps = []
+    steps: list[tuple[str, str]] = []
     if a.kind == "gmail":
-        steps.append(f"inboxwatch auth gmail {a.name} --client-secrets client.json   # sign in once")
+        steps.append((f"inboxwatch auth gmail {a.name} --client-secrets client.json", "sign in once"))
     elif a.kind == "imap" and not (a.password_command or a.password_env):
-        steps.append(f"inboxwatch auth imap {a.name}   # the {a.preset.secret}, kept in the keyring")
+        steps.append((f"inboxwatch auth imap {a.name}", f"the {a.preset.secret}, kept in the keyring"))
     steps += [
-        "inboxwatch scan --once        # read your mail now and see what is tracked",
-        "inboxwatch service install    # then keep watching in the background (systemd user unit)",
+        ("inboxwatch scan --once", "read your mail now and see what is tracked"),
+        ("inboxwatch service install", "then keep watching in the background (a systemd user unit)"),
     ]
-    return steps
+    width = max(len(command) for command, _ in steps)
+    return [f"{command:<{width}}  # {why}" for command, why in steps]
 
 
 def run(args: argparse.Namespace, ui: Ui) -> int:
@@ -517,6 +516,9 @@ def run(args: argparse.Namespace, ui: Ui) -> int:
     ui.out.print(f"wrote {path} (mode 600)", markup=False)
     for line in told:
         ui.out.print(line, markup=False)
+    account = gathered.answers.account
+    for note in account.preset.notes:
+        ui.out.print(f"note: {note.format(account=account.name)}", markup=False)
     if not args.no_check:
         from inboxwatch.runtime.doctor import run_checks
 

@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from inboxwatch.config.presets import Preset
@@ -60,7 +60,6 @@ class InitAnswers:
     email: EmailAlertAnswers | None = None
     command: tuple[str, ...] = ()
     state_dir: str | None = None
-    notes: tuple[str, ...] = field(default=())
 
 
 def toml_str(value: str) -> str:

@@ -12,19 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from inboxwatch.models import Address, Nudge, NudgeKind, Suggestion
+from inboxwatch.models import Address, Nudge, Suggestion
+from inboxwatch.notify.payload import command_payload, nudge_title
 
 if TYPE_CHECKING:
     from inboxwatch.config import AccountConfig, Config
     from inboxwatch.notify.drafts import DraftBox
-
-STEP_TITLES = {
-    NudgeKind.THANK_YOU: "send a thank-you note",
-    NudgeKind.FOLLOW_UP: "time to follow up",
-    NudgeKind.MOVE_ON: "time to move on",
-    NudgeKind.APPLICATION_SILENCE: "no answer to your application",
-}
-
 
 @dataclass(frozen=True)
 class Alert:
@@ -35,34 +28,11 @@ class Alert:
 
     @property
     def title(self) -> str:
-        step = STEP_TITLES[self.nudge.kind]
-        if self.nudge.kind is NudgeKind.FOLLOW_UP and self.nudge.attempt > 1:
-            step = f"follow up again (#{self.nudge.attempt})"
-        return f"{self.nudge.company}: {step}"
+        return nudge_title(self.nudge)
 
     def as_json(self) -> str:
-        n, s = self.nudge, self.suggestion
-        return json.dumps(
-            {
-                "conversation_id": n.conversation_id,
-                "company": n.company,
-                "role": n.role,
-                "kind": str(n.kind),
-                "attempt": n.attempt,
-                "due_at": n.due_at.isoformat(),
-                "why": self.why,
-                "title": self.title,
-                "suggestion": {
-                    "to": [str(a) for a in s.to],
-                    "subject": s.subject,
-                    "body": s.body,
-                    "in_reply_to": s.in_reply_to,
-                    "references": list(s.references),
-                    "tips": list(s.tips),
-                },
-            },
-            ensure_ascii=False,
-        )
+        """The alert as the ``command`` channel hands it on (``notify.payload``)."""
+        return json.dumps(command_payload(self.nudge, self.suggestion, self.why), ensure_ascii=False)
 
 
 class ChannelUnavailable(Exception):  # noqa: N818 - a reason, shown as a problem line, not an error raised to users

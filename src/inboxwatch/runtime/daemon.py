@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import signal
 import threading
 import time
@@ -23,6 +22,7 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from inboxwatch.backoff import Backoff
 from inboxwatch.config import AccountConfig, Config, load_config
 from inboxwatch.errors import (
     AuthError,
@@ -38,8 +38,9 @@ from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
 from inboxwatch.runtime import sdnotify
 from inboxwatch.runtime.analyse import Analyser
+from inboxwatch.runtime.digest import digest_text
 from inboxwatch.runtime.logs import PrintableFormatter
-from inboxwatch.runtime.pipeline import AccountReport, deliver, digest_text, overview, scan_account
+from inboxwatch.runtime.pipeline import AccountReport, deliver, overview, scan_account
 from inboxwatch.sources.base import PushSource, Source
 from inboxwatch.sources.registry import can_push, open_source
 from inboxwatch.state import meta
@@ -51,6 +52,8 @@ log = logging.getLogger(__name__)
 SAFETY_PASS = timedelta(minutes=5)
 FIRST_RETRY = 5.0  # seconds before the first retry of a failing account; doubles up to MAX_RETRY
 MAX_RETRY = 1800.0
+ACCOUNT_RETRY = Backoff(FIRST_RETRY, MAX_RETRY, jitter=(0.8, 1.2))
+PUSH_RETRY = Backoff(2.0, 300.0, jitter=(0.5, 1.5))  # a lost IDLE connection
 STOP_WAIT = 3.5  # seconds a stopping daemon waits for the running job (systemd's patience is longer)
 STUCK_AFTER = 900.0  # seconds without progress before a job counts as stuck and the watchdog stops pinging
 
@@ -305,7 +308,7 @@ class Daemon:
         self._drop_source(account.name)
         count = self.failures.get(account.name, 0) + 1
         self.failures[account.name] = count
-        delay = min(FIRST_RETRY * 2 ** (count - 1), MAX_RETRY) * random.uniform(0.8, 1.2)
+        delay = ACCOUNT_RETRY.delay(count)
         log.error("account %s: %s (retry in %.0fs)", account.name, error, delay)
         if isinstance(error, AuthError):
             self._tell_user_once(account.name, str(error))
@@ -420,7 +423,7 @@ class Daemon:
                         self._sync_now(account.name)
             except Exception as e:  # the push thread never dies: anything is a lost connection, tried again
                 failures += 1
-                delay = min(2**failures, 300) * random.uniform(0.5, 1.5)
+                delay = PUSH_RETRY.delay(failures)
                 if not isinstance(e, InboxwatchError):
                     log.error("account %s: push: unexpected %s", account.name, type(e).__name__, exc_info=True)
                 log.warning("account %s: push connection lost (%s); again in %.0fs", account.name, e, delay)

@@ -1,7 +1,8 @@
 """The data flow, wired: sources → parse → classify → store → track → policy → compose → notify.
 
 ``scan`` brings new mail into the store; ``overview`` computes conversations and due nudges from the
-store at ``now``; ``deliver`` hands due nudges to the channels, exactly once per channel.
+store at ``now``; ``deliver`` hands due nudges to the channels, exactly once per channel. When a nudge may go
+out is ``runtime.schedule`` (quiet hours, retries); how the CLI shows it, ``runtime.views`` and ``runtime.digest``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from inboxwatch.config import AccountConfig, Config
@@ -32,6 +33,8 @@ from inboxwatch.errors import (
 )
 from inboxwatch.models import FolderRole, Nudge, Suggestion
 from inboxwatch.notify.base import Alert, Channel
+from inboxwatch.runtime.schedule import delivery_backoff, in_quiet_hours
+from inboxwatch.runtime.views import nudge_json
 from inboxwatch.sources.base import Batch, Source
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state import meta
@@ -313,16 +316,6 @@ def backlog_before(config: Config, store: Store) -> datetime | None:
     return datetime.fromisoformat(initialised) - config.follow_up.rules.announce_backlog
 
 
-def in_quiet_hours(quiet: tuple[time, time] | None, now: datetime) -> bool:
-    if quiet is None:
-        return False
-    start, end = quiet
-    clock = now.timetz().replace(tzinfo=None)
-    if start <= end:
-        return start <= clock < end
-    return clock >= start or clock < end
-
-
 @dataclass
 class DeliveryReport:
     delivered: list[tuple[Nudge, str]] = field(default_factory=list)
@@ -367,8 +360,8 @@ def deliver(config: Config, store: Store, view: Overview, channels: Sequence[Cha
                     problem = f"unexpected {type(e).__name__} in the {channel.name} channel: {e}"
                     log.error("nudge %s on %s: %s", item.nudge.key, channel.name, problem, exc_info=True)
                 tries = state.tries + 1 if state else 1
-                wait = config.alerts.retry_after * min(2 ** (tries - 1), 48)
-                store.mark_failed(item.nudge, channel.name, problem, now, now + min(wait, timedelta(hours=6)))
+                wait = delivery_backoff(config).delay(tries)
+                store.mark_failed(item.nudge, channel.name, problem, now, now + timedelta(seconds=wait))
                 report.failed.append((item.nudge, channel.name, problem))
                 log.warning("nudge %s on %s failed: %s", item.nudge.key, channel.name, problem)
                 continue
@@ -376,72 +369,3 @@ def deliver(config: Config, store: Store, view: Overview, channels: Sequence[Cha
             report.delivered.append((item.nudge, channel.name))
             log.info("nudge %s delivered on %s", item.nudge.key, channel.name)
     return report
-
-
-def nudge_json(d: DueNudge, delivered: bool) -> dict[str, object]:
-    n, s = d.nudge, d.suggestion
-    return {
-        "conversation_id": n.conversation_id,
-        "company": n.company,
-        "role": n.role,
-        "kind": str(n.kind),
-        "attempt": n.attempt,
-        "due_at": n.due_at.isoformat(),
-        "reason": n.reason,
-        "delivered": delivered,
-        "suggestion": {
-            "to": ", ".join(str(a) for a in s.to),
-            "subject": s.subject,
-            "body": s.body,
-            "in_reply_to": s.in_reply_to,
-            "tips": list(s.tips),
-        },
-    }
-
-
-def conversation_json(conv: Conversation, ladder: Ladder) -> dict[str, object]:
-    n = ladder.next_nudge
-    interview = ladder.interview
-    return {
-        "id": conv.id,
-        "company": conv.company,
-        "role": conv.role,
-        "contact": str(conv.contact) if conv.contact else None,
-        "stage": ladder.stage,
-        "closed_reason": ladder.closed_reason,
-        "interview_at": interview.start.isoformat() if interview else None,
-        "last_inbound_at": conv.last_inbound_at.isoformat() if conv.last_inbound_at else None,
-        "last_outbound_at": conv.last_outbound_at.isoformat() if conv.last_outbound_at else None,
-        "follow_ups_sent": ladder.follow_ups_sent,
-        "reply_by": conv.reply_by.isoformat() if conv.reply_by else None,
-        "next_nudge": {"kind": str(n.kind), "attempt": n.attempt, "due_at": n.due_at.isoformat()} if n else None,
-        "why": ladder.explanation,
-        "messages": len(conv.message_keys),
-        "control": conv.control.action if conv.control else None,
-    }
-
-
-def digest_text(view: Overview, horizon: timedelta = timedelta(days=7)) -> tuple[str, str]:
-    """The daily summary: what is due now and what falls due within ``horizon``, one line each."""
-    due = [d.nudge for d in view.due]
-    coming = sorted(
-        (
-            lad.next_nudge
-            for lad in view.ladders.values()
-            if lad.next_nudge is not None and view.now < lad.next_nudge.due_at <= view.now + horizon
-        ),
-        key=lambda n: n.due_at,
-    )
-    title = f"{len(due)} follow-up(s) due, {len(coming)} coming this week"
-    lines = ["Due now:", *(f"- {n.company}: {n.kind}{_attempt(n)} ({n.reason})" for n in due)]
-    if not due:
-        lines = ["Nothing is due now."]
-    lines += ["", "Coming up:"] + [f"- {n.due_at:%a %d %b}: {n.company}: {n.kind}{_attempt(n)}" for n in coming]
-    if not coming:
-        lines[-1] = "Nothing else falls due this week."
-    lines += ["", "Details and suggested messages: inboxwatch nudges"]
-    return title, "\n".join(lines) + "\n"
-
-
-def _attempt(n: Nudge) -> str:
-    return f" #{n.attempt}" if n.kind == "follow_up" else ""

@@ -17,32 +17,14 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
+from inboxwatch.backoff import Backoff
 from inboxwatch.models import FolderRole
+from inboxwatch.sources.headers import PREFILTER_HEADERS
 
 LABELS: Final = {FolderRole.INBOX: "INBOX", FolderRole.SENT: "SENT", FolderRole.DRAFTS: "DRAFT"}
 
-# Asked for with format=metadata: what the header prefilter and a header-only classification need
-# (the IMAP source's HEADER_FIELDS, spelled as Gmail shows them).
-METADATA_HEADERS: Final = (
-    "From",
-    "To",
-    "Cc",
-    "Reply-To",
-    "Sender",
-    "Subject",
-    "Date",
-    "Message-ID",
-    "In-Reply-To",
-    "References",
-    "List-Id",
-    "List-Unsubscribe",
-    "Precedence",
-    "Auto-Submitted",
-    "X-Autoreply",
-    "X-Autorespond",
-    "Feedback-ID",
-    "Content-Type",
-)
+# Asked for with format=metadata: the one list of first-pass headers (sources.headers).
+METADATA_HEADERS: Final = PREFILTER_HEADERS
 
 # Quota units per call (https://developers.google.com/gmail/api/reference/quota).
 UNITS: Final = {
@@ -280,6 +262,6 @@ def retry_after(headers: Mapping[str, Any], content: bytes | str | None, now: da
 
 
 def backoff(attempt: int, *, base: float = 1.0, cap: float = 32.0, rand: Callable[[], float] = random.random) -> float:
-    """Exponential backoff with jitter: between half and all of ``base * 2**attempt`` (at most ``cap``)."""
-    delay = min(cap, base * 2.0**attempt)
-    return delay / 2 + rand() * delay / 2
+    """Exponential backoff with jitter: between half and all of ``base * 2**attempt`` (at most ``cap``); the one
+    formula of ``inboxwatch.backoff`` (``attempt`` counts from 0 here)."""
+    return Backoff(base, cap, jitter=(0.5, 1.0)).delay(attempt + 1, rand)

@@ -16,28 +16,10 @@ from typing import Final
 from inboxwatch.core.detect.bulk import is_bulk_header_lines
 from inboxwatch.core.detect.senders import ats_vendor, job_board, scheduling_tool
 from inboxwatch.models import FolderRole
+from inboxwatch.sources.headers import IMAP_HEADER_FIELDS
 
-# Fetched in the first pass; enough for the prefilter and for classifying a message from headers alone.
-HEADER_FIELDS: Final = (
-    "FROM",
-    "TO",
-    "CC",
-    "REPLY-TO",
-    "SENDER",
-    "SUBJECT",
-    "DATE",
-    "MESSAGE-ID",
-    "IN-REPLY-TO",
-    "REFERENCES",
-    "LIST-ID",
-    "LIST-UNSUBSCRIBE",
-    "PRECEDENCE",
-    "AUTO-SUBMITTED",
-    "X-AUTOREPLY",
-    "X-AUTORESPOND",
-    "FEEDBACK-ID",
-    "CONTENT-TYPE",
-)
+# Fetched in the first pass: the one list, in sources.headers.
+HEADER_FIELDS: Final = IMAP_HEADER_FIELDS
 
 # Words that make a bulk-looking message worth reading (English, German, French, Spanish stems).
 _JOB_WORDS_RE: Final = re.compile(

@@ -1,4 +1,4 @@
-"""The one state file: SQLite in WAL mode, mode 0600, numbered migrations recorded as they apply.
+"""The one state file: SQLite in WAL mode, mode 0600, its schema from ``state.migrations``.
 
 Holds per-folder cursors, the messages seen (headers and classification, never bodies), the user's
 corrections, the nudges listed and their delivery on each channel. A batch of messages and the cursor
@@ -36,57 +36,9 @@ from inboxwatch.state.codec import (
     vector_from_bytes,
     vector_to_bytes,
 )
+from inboxwatch.state.migrations import MIGRATIONS, apply_migrations
 
 BUSY_TIMEOUT = 10.0  # seconds to wait for another inboxwatch process holding the write lock
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE cursors (
-        account TEXT NOT NULL, role TEXT NOT NULL, cursor TEXT NOT NULL, updated_at TEXT NOT NULL,
-        PRIMARY KEY (account, role));
-    CREATE TABLE messages (
-        key TEXT PRIMARY KEY, account TEXT NOT NULL, role TEXT NOT NULL, uid TEXT NOT NULL,
-        date TEXT, label TEXT NOT NULL, forced INTEGER NOT NULL DEFAULT 0,
-        summary TEXT NOT NULL, classification TEXT NOT NULL, seen_at TEXT NOT NULL);
-    CREATE INDEX messages_label ON messages (label);
-    CREATE TABLE skipped (
-        account TEXT NOT NULL, role TEXT NOT NULL, uid TEXT NOT NULL, reason TEXT NOT NULL,
-        seen_at TEXT NOT NULL, PRIMARY KEY (account, role, uid));
-    CREATE TABLE controls (
-        conversation_id TEXT PRIMARY KEY, action TEXT NOT NULL, until TEXT, at TEXT NOT NULL);
-    CREATE TABLE nudges (
-        conversation_id TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL,
-        due_at TEXT NOT NULL, first_listed_at TEXT NOT NULL, backlog INTEGER NOT NULL DEFAULT 0,
-        payload TEXT NOT NULL, PRIMARY KEY (conversation_id, kind, attempt));
-    CREATE TABLE deliveries (
-        conversation_id TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL,
-        channel TEXT NOT NULL, state TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT, updated_at TEXT NOT NULL, next_try_at TEXT,
-        PRIMARY KEY (conversation_id, kind, attempt, channel));
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    """,
-    # 2: newsletters and job alerts are kept for de-duplication only; tracking reads the rest
-    """
-    ALTER TABLE messages ADD COLUMN relevant INTEGER NOT NULL DEFAULT 1;
-    CREATE INDEX messages_relevant ON messages (relevant, date);
-    """,
-    # 3: what could tie a message to a conversation (ids, threads, invites, addresses; see core.links), so
-    # tracking decodes only the mail that can join one. Rows from before have none and are always read.
-    """
-    ALTER TABLE messages ADD COLUMN links TEXT;
-    """,
-    # 4: the user's corrections (a label for one message, with its hashed word features and sender, never
-    # its text; the classification it replaced, to restore), and the features of job mail, to correct later
-    """
-    ALTER TABLE messages ADD COLUMN features BLOB;
-    CREATE TABLE corrections (
-        message_key TEXT PRIMARY KEY, label TEXT NOT NULL, was TEXT, at TEXT NOT NULL,
-        sender TEXT NOT NULL, scope TEXT NOT NULL, features BLOB, origin TEXT NOT NULL, replaced TEXT);
-    CREATE INDEX corrections_origin ON corrections (origin);
-    """,
-)
-
 
 GENERATION_KEY = meta.MESSAGES_GENERATION
 
@@ -264,25 +216,8 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self, migrations: Sequence[str] = MIGRATIONS) -> None:
-        """Apply every migration newer than the file; each is recorded in the transaction that applies it."""
-        current = self.schema_version()
-        if current > len(migrations):
-            raise StoreError(
-                f"state file {self.path} has schema {current}, newer than this inboxwatch ({len(migrations)})"
-            )
-        for number, script in enumerate(migrations, start=1):
-            if number <= current:
-                continue
-            try:
-                with self.transaction() as conn:
-                    if self.schema_version() >= number:  # another process applied it while this one waited
-                        continue
-                    for statement in script.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {number}")
-            except sqlite3.Error as e:
-                raise StoreError(f"migration {number} failed: {e}") from e
+        """Apply every migration newer than the file (``state.migrations``)."""
+        apply_migrations(self, migrations)
 
     def integrity_ok(self) -> bool:
         return not self.integrity_problems()

@@ -33,11 +33,14 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.message import Message
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from inboxwatch.config import AccountConfig
 
 SYSTEM_LABELS = ("INBOX", "SENT", "DRAFT", "SPAM", "TRASH", "UNREAD", "STARRED", "IMPORTANT", "CATEGORY_PERSONAL")
 API = "/gmail/v1/users/me/"
@@ -334,7 +337,9 @@ class FakeGmail:
         if not path.startswith(API):
             return Response(404, error_body(404))
         rest = path[len(API) :]
-        one = lambda name: query.get(name, [None])[0]  # noqa: E731
+        def one(name: str) -> str | None:
+            return query.get(name, [None])[0]
+
         if method == "GET" and rest == "profile":
             threads = {m.thread_id for m in self.messages.values()}
             return _json(
@@ -591,3 +596,32 @@ def _matches(message: StoredMessage, terms: Sequence[str]) -> bool:
         else:
             raise ValueError(f"the fake does not understand {term!r}")
     return True
+
+
+# --- for the tests: an account on the fake, a sleep that only records ---------------------------------
+
+TOKEN = "fake-access-token"
+TOKEN_ENV = "INBOXWATCH_TEST_GMAIL_TOKEN"
+
+
+def gmail_account(fake: FakeGmail, **overrides: Any) -> AccountConfig:
+    values: dict[str, Any] = {
+        "name": "work",
+        "kind": "gmail",
+        "api_endpoint": fake.url,
+        "token_env": TOKEN_ENV,
+        "auth": "xoauth2",
+        "backfill": timedelta(days=120),
+    }
+    values.update(overrides)
+    return AccountConfig(**values)
+
+
+class Sleeps:
+    """A sleep that only records: backoff is asserted, not waited for."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)

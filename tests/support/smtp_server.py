@@ -15,6 +15,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from inboxwatch.config import EmailAlertConfig
 from tests.support.certs import make_ca, make_server_cert, write_cert, write_key
 
 USERNAME = "alex@example.net"
@@ -105,3 +106,20 @@ def smtp_server(
         yield controller, mailbox
     finally:
         controller.stop()
+
+
+def email_config(port: int, **changes: Any) -> EmailAlertConfig:
+    """The email channel's settings for a server on ``port`` of 127.0.0.1, plaintext, to the owner."""
+    values: dict[str, Any] = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "security": "none",
+        "username": None,
+        "password_command": None,
+        "password_env": None,
+        "from_addr": "inboxwatch@example.net",
+        "to": "alex.morgan@example.net",
+        "ca_file": None,
+    }
+    values.update(changes)
+    return EmailAlertConfig(**values)

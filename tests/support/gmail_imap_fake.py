@@ -1,4 +1,4 @@
-"""A fake of Gmail's IMAP server, for the X-GM tests only (``tests/sources/test_imap_gmail.py``).
+"""A fake of Gmail's IMAP server, for the X-GM tests (``tests/sources/test_imap_gmail.py``) and the contract suite.
 
 Gmail's IMAP extensions (X-GM-MSGID, X-GM-THRID, X-GM-LABELS) cannot come from Dovecot, so this is a
 small IMAP4rev1 server speaking real IMAP over TCP on 127.0.0.1 (plaintext, an ephemeral port, one
@@ -33,9 +33,12 @@ import socketserver
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
+
+from inboxwatch.config import AccountConfig
+from tests.support.mailfactory import ME
 
 GREETING: Final = b"* OK Gimap ready for requests from 127.0.0.1 fake1a2b3c4d"
 PRE_AUTH_CAPABILITIES: Final = (
@@ -858,3 +861,45 @@ def decode_utf7(name: str) -> str:
         return base64.b64decode(b64 + "=" * (-len(b64) % 4)).decode("utf-16-be")
 
     return re.sub(r"&([A-Za-z0-9+,]*)-", decode, name)
+
+
+def command_names(commands: list[str]) -> list[str]:
+    """``UID FETCH 1,2 (…)`` → ``UID FETCH``; ``EXAMINE "INBOX"`` → ``EXAMINE``."""
+    names = []
+    for command in commands:
+        words = command.split(" ")
+        names.append(" ".join(words[:2]) if words[0].upper() == "UID" else words[0])
+    return names
+
+
+WRITING = frozenset({"SELECT", "STORE", "UID STORE", "COPY", "UID COPY", "MOVE", "UID MOVE", "EXPUNGE", "APPEND"})
+SETS_SEEN = re.compile(r"BODY\[|RFC822(?!\.SIZE|\.HEADER)")  # BODY.PEEK[ and RFC822.SIZE leave \Seen alone
+
+
+def writes(commands: list[str]) -> list[str]:
+    """Commands that change a mailbox or open it for writing, and fetches that would set ``\\Seen``."""
+    return [
+        command
+        for command, name in zip(commands, command_names(commands), strict=True)
+        if name in WRITING or (name in ("FETCH", "UID FETCH") and SETS_SEEN.search(command.upper()))
+    ]
+
+
+TOKEN = "ya29.a0AfB-fake-imap-token-7Qx"
+TOKEN_ENV = "INBOXWATCH_TEST_GMAIL_IMAP_TOKEN"
+
+
+def gmail_account(server: GmailIMAP, **overrides: Any) -> AccountConfig:
+    values: dict[str, Any] = {
+        "name": "gmail",
+        "kind": "imap",
+        "host": "127.0.0.1",
+        "port": server.port,
+        "security": "none",
+        "username": ME,
+        "auth": "xoauth2",
+        "password_env": TOKEN_ENV,
+        "backfill": timedelta(days=120),
+    }
+    values.update(overrides)
+    return AccountConfig(**values)

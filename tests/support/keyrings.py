@@ -13,10 +13,10 @@ from keyring.backend import KeyringBackend
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's base class has no annotations
         self.entries: dict[tuple[str, str], str] = {}
         self.asked: list[tuple[str, str]] = []
 
@@ -44,9 +44,9 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 class FileKeyring(KeyringBackend):
     """A keyring in a JSON file named by $INBOXWATCH_TEST_KEYRING, for inboxwatch run as a subprocess:
-    select it with PYTHON_KEYRING_BACKEND=tests.keyrings.FileKeyring (and the repository on PYTHONPATH)."""
+    select it with PYTHON_KEYRING_BACKEND=tests.support.keyrings.FileKeyring (and the repository on PYTHONPATH)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def _path(self) -> Path:
         return Path(os.environ["INBOXWATCH_TEST_KEYRING"])

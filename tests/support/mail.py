@@ -9,7 +9,7 @@ from inboxwatch.config import AccountConfig, Config
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import FolderRole, Identity
 from inboxwatch.sources.base import Batch, Source
-from tests.mailfactory import ME, ME_NAME, make_message
+from tests.support.mailfactory import ME, ME_NAME, make_message
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 IDENTITY = Identity(name=ME_NAME, addresses=frozenset({ME}))
