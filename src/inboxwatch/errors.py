@@ -50,3 +50,7 @@ class TemplateError(InboxwatchError):
 
 class UsageError(InboxwatchError):
     """The command line asks for something that cannot be done (unknown id, bad argument)."""
+
+
+class ScanCancelledError(InboxwatchError):
+    """A scan was stopped before it finished (the daemon is stopping); what was stored before it is kept."""

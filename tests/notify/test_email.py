@@ -164,8 +164,9 @@ def test_wrong_password_is_an_error_without_the_password(
 def test_failing_password_command_is_a_notify_error(plain_server: tuple[int, Mailbox], alert: Alert) -> None:
     port, mailbox = plain_server
     command = f"{sys.executable} -c \"import sys; sys.stderr.write('gpg: decryption failed'); sys.exit(2)\""
-    with pytest.raises(NotifyError, match=r"no SMTP password: .*exited with status 2: gpg: decryption failed"):
+    with pytest.raises(NotifyError, match=r"no SMTP password: .*exited with status 2") as caught:
         EmailChannel(email_config(port, username=USERNAME, password_command=command)).send(alert)
+    assert "decryption" not in str(caught.value), "its error output may hold the secret: never repeated"
     assert mailbox.received == []
 
 

@@ -32,6 +32,8 @@ DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
 PASSWORD = "s3cret-Pa55"
 USER_POOL = 100
+UTF8_USER = "utf8user"  # a user whose password is not ASCII (AUTHENTICATE PLAIN carries UTF-8)
+UTF8_PASSWORD = "pässwörd-✓-密码"
 PASSWORD_ENV = "INBOXWATCH_TEST_IMAP_PASSWORD"  # where the tests put PASSWORD for the source to read
 
 CONFIG = """\
@@ -151,7 +153,8 @@ class Dovecot:
         self.home.mkdir(exist_ok=True)
         self.home.chmod(0o755)
         # Dovecot re-reads a changed passwd-file at most once a second, so users are made up front.
-        self.passwd.write_text("".join(f"user{n}:{{PLAIN}}{PASSWORD}::::::\n" for n in range(1, USER_POOL + 1)))
+        users = "".join(f"user{n}:{{PLAIN}}{PASSWORD}::::::\n" for n in range(1, USER_POOL + 1))
+        self.passwd.write_text(users + f"{UTF8_USER}:{{PLAIN}}{UTF8_PASSWORD}::::::\n", encoding="utf-8")
         self.passwd.chmod(0o644)
         self.ca_file, _, _ = make_ca_and_cert(self.root)
         self.conf.write_text(CONFIG.format(d=self.root, port=self.port, tls_port=self.tls_port))
@@ -211,6 +214,14 @@ class Dovecot:
         home.mkdir()
         os.chown(home, self._nobody.pw_uid, self._nobody.pw_gid)
         return name
+
+    def add_utf8_user(self) -> str:
+        """The user ``UTF8_USER`` (password ``UTF8_PASSWORD``), with an empty mailbox."""
+        home = self.home / UTF8_USER
+        if not home.exists():
+            home.mkdir()
+            os.chown(home, self._nobody.pw_uid, self._nobody.pw_gid)
+        return UTF8_USER
 
     def maildir(self, user: str, folder: str = "INBOX") -> Path:
         base = self.home / user / "Maildir"

@@ -1,23 +1,29 @@
-"""Parallel analysis gives exactly what serial analysis gives, in order, and survives bad input."""
+"""Analysis in worker processes: the serial results in order, a time budget per message, workers that
+die are replaced, and the batch always comes back whole."""
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from inboxwatch.errors import ScanCancelledError
 from inboxwatch.models import FolderRole, Identity
 from inboxwatch.runtime import analyse as analyse_module
 from inboxwatch.runtime.analyse import Analyser, analyse
 from inboxwatch.sources.base import FetchedMessage
+from tests.hostile.tasks import misbehaving
 from tests.support.mailfactory import ME, make_message
 
 OWNER = Identity("Alex Morgan", frozenset({ME}))
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 
 
-def batch(n: int) -> list[FetchedMessage]:
+def batch(n: int, prefix: str = "") -> list[FetchedMessage]:
     out = []
     for i in range(n):
         raw = make_message(
@@ -29,8 +35,14 @@ def batch(n: int) -> list[FetchedMessage]:
         )
         if i % 7 == 3:
             raw = b"\xff\xfe garbage \x00" * 50
-        out.append(FetchedMessage(uid=str(i), raw=raw, role=FolderRole.INBOX, thread_id=f"t{i}" if i % 2 else None))
+        out.append(
+            FetchedMessage(uid=f"{prefix}{i}", raw=raw, role=FolderRole.INBOX, thread_id=f"t{i}" if i % 2 else None)
+        )
     return out
+
+
+def without_text(outcome: object) -> object:
+    return outcome if isinstance(outcome, str) else (replace(outcome[0], text=""), outcome[1])  # type: ignore[index]
 
 
 def test_worker_processes_give_the_serial_results_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,14 +52,13 @@ def test_worker_processes_give_the_serial_results_in_order(monkeypatch: pytest.M
     analyser = Analyser(OWNER, workers=2)
     try:
         first, second = analyser.submit(messages), analyser.submit(messages[::-1])  # both in flight
-        assert analyser.pool is not None, "the batch was big enough for worker processes"
         parallel, reversed_ = first.results(), second.results()
+        assert analyser.started == 2, "the batch was big enough for two workers"
     finally:
         analyser.close()
     # Workers send back everything but the text, which is never stored.
-    without_text = [o if isinstance(o, str) else (replace(o[0], text=""), o[1]) for o in serial]
-    assert parallel == without_text
-    assert reversed_ == without_text[::-1]
+    assert parallel == [without_text(o) for o in serial]
+    assert reversed_ == [without_text(o) for o in serial][::-1]
     assert all(o[0].text for o in serial if not isinstance(o, str))
     labels = [str(o[1].label) for o in parallel if not isinstance(o, str)]
     assert labels == ["other" if i % 7 == 3 else "interview_request" for i in range(40)]
@@ -55,52 +66,104 @@ def test_worker_processes_give_the_serial_results_in_order(monkeypatch: pytest.M
     assert not isinstance(in_thread, str) and in_thread[0].thread_id == "t1"
 
 
-def test_small_batches_stay_in_this_process() -> None:
-    analyser = Analyser(OWNER, workers=2)
-    analyser.run(batch(3))
-    assert analyser.pool is None
-
-
-def test_mail_ruled_out_by_its_headers_is_analysed_here_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(analyse_module, "PARALLEL_MIN", 8)
-    messages = [
-        replace(f, raw=f.raw.split(b"\n\n")[0] + b"\n\n", headers_only=True) if i % 3 == 0 else f
-        for i, f in enumerate(batch(30))
-    ]
-    serial = [analyse(f, OWNER) for f in messages]
-    analyser = Analyser(OWNER, workers=2)
+def test_a_small_batch_is_read_by_one_worker_and_headers_only_mail_here() -> None:
+    messages = batch(6)
+    messages[0] = replace(messages[0], raw=messages[0].raw.split(b"\n\n")[0] + b"\n\n", headers_only=True)
+    analyser = Analyser(OWNER, workers=4)
     try:
-        pending = analyser.submit(messages)
-        assert analyser.pool is not None
-        outcomes = pending.results()
+        outcomes = analyser.run(messages)
+        assert analyser.started == 1
+        only_headers = Analyser(OWNER, workers=4)
+        assert only_headers.run(messages[:1]) == [analyse(messages[0], OWNER)]
+        assert only_headers.started == 0, "nothing slow to read: no worker"
+        only_headers.close()
     finally:
         analyser.close()
-    remote_without_text = [
-        o if isinstance(o, str) or messages[i].headers_only else (replace(o[0], text=""), o[1])
-        for i, o in enumerate(serial)
-    ]
-    assert outcomes == remote_without_text
+    assert outcomes[0] == analyse(messages[0], OWNER)  # analysed here: its text stays
+    assert outcomes[1:] == [without_text(analyse(f, OWNER)) for f in messages[1:]]
 
 
-def test_workers_killed_mid_scan_fall_back_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An OOM killer or a crash takes the workers while two batches are in flight: both still come back."""
+@pytest.mark.parametrize(
+    ("kind", "where"),
+    [
+        ("loop", "(in tests.hostile.tasks)"),  # interrupted by the worker's own alarm, which says where
+        ("regex", "(in re)"),  # the regular expression engine lets the alarm in too
+        ("deaf", "(its worker was stopped)"),  # code that never lets the alarm in: killed
+    ],
+)
+def test_a_message_over_its_budget_is_abandoned_with_the_reason_and_the_batch_goes_on(
+    kind: str, where: str
+) -> None:
+    messages = batch(8)
+    messages[2] = replace(messages[2], uid=f"{kind}-2")
+    analyser = Analyser(OWNER, workers=1, budget=1.0, task=misbehaving)
+    started = time.monotonic()
+    try:
+        outcomes = analyser.run(messages)
+    finally:
+        analyser.close()
+    elapsed = time.monotonic() - started
+    assert isinstance(outcomes[2], str)
+    assert outcomes[2].startswith("abandoned: reading it took longer than 1 s") and where in outcomes[2]
+    assert outcomes[:2] + outcomes[3:] == [without_text(analyse(f, OWNER)) for f in messages[:2] + messages[3:]]
+    assert analyser.started == (1 if kind != "deaf" else 2), "only a worker that had to be killed is replaced"
+    assert elapsed < 1.0 + analyse_module.HARD_GRACE + 15, f"{elapsed:.1f} s"
+
+
+def test_a_message_that_kills_its_worker_twice_is_damaged_and_one_killed_once_is_read_again(tmp_path: Path) -> None:
+    messages = batch(6)
+    flag = tmp_path / "died-once"
+    messages[1] = replace(messages[1], uid="crash-1")
+    messages[4] = replace(messages[4], uid="flaky-4", raw=f"X-Marker: {flag}\n".encode() + messages[4].raw)
+    analyser = Analyser(OWNER, workers=1, task=misbehaving)
+    try:
+        outcomes = analyser.run(messages)
+    finally:
+        analyser.close()
+    assert outcomes[1] == "the process reading it died twice (exit status 3)"
+    assert flag.exists() and not isinstance(outcomes[4], str), "killed once, then read by a fresh worker"
+    good = [0, 2, 3, 5]
+    assert [outcomes[i] for i in good] == [without_text(analyse(messages[i], OWNER)) for i in good]
+
+
+def test_workers_killed_from_outside_mid_batch_are_replaced_and_nothing_is_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An OOM killer or a stray kill takes the workers while two batches are in flight: both still come back."""
     monkeypatch.setattr(analyse_module, "PARALLEL_MIN", 8)
-    messages = batch(40)
-    serial = [analyse(f, OWNER) for f in messages]
+    messages = batch(120)
     analyser = Analyser(OWNER, workers=2)
     try:
         analyser.run(messages[:10])  # the workers are up
-        assert analyser.pool is not None
-        first, second = analyser.submit(messages[:20]), analyser.submit(messages[20:])
-        for process in list(analyser.pool._processes.values()):
-            process.kill()
+        first, second = analyser.submit(messages[:60]), analyser.submit(messages[60:])
+        for worker in list(analyser._pool):
+            os.kill(worker.process.pid, 9)
         outcomes = first.results() + second.results()
-        assert analyser.workers == 1 and analyser.pool is None
+        assert analyser.started >= 3
     finally:
         analyser.close()
-    # Whatever the workers finished before they died comes back without its text; the rest is done here.
-    assert [without_text(o) for o in outcomes] == [without_text(o) for o in serial]
+    assert outcomes == [without_text(analyse(f, OWNER)) for f in messages]
 
 
-def without_text(outcome: object) -> object:
-    return outcome if isinstance(outcome, str) else (replace(outcome[0], text=""), outcome[1])  # type: ignore[index]
+def test_a_stop_request_ends_the_wait_and_close_ends_the_workers() -> None:
+    import threading
+
+    stop = threading.Event()
+    messages = [replace(f, uid=f"loop-{f.uid}") for f in batch(3)]
+    analyser = Analyser(OWNER, workers=1, budget=60.0, task=misbehaving, stop=stop)
+    pending = analyser.submit(messages)
+    threading.Timer(0.5, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(ScanCancelledError):
+        pending.results()
+    pids = [w.process.pid for w in analyser._pool]
+    analyser.close()
+    assert time.monotonic() - started < 5
+    assert pids and not any(os.path.exists(f"/proc/{pid}") and "Z" not in _state(pid) for pid in pids)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return "gone"

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from inboxwatch.cli.parser import build_parser
+from inboxwatch.cli.text import safe
 from inboxwatch.errors import ConfigError, InboxwatchError, UsageError
+from inboxwatch.runtime.logs import PrintableFormatter
 
 
 @dataclass
@@ -79,11 +80,9 @@ def parse_now(value: str | None) -> datetime:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING, handlers=[handler])
     name = getattr(args, "handler", None)
     if not name:
         parser.print_help()
@@ -92,13 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler_of(name)(args, ui))
     except ConfigError as e:
-        ui.err.print(f"[red]config error[/red] {escape(str(e))}")
+        ui.err.print(f"[red]config error[/red] {safe(str(e))}")
         return 2
     except UsageError as e:
-        ui.err.print(f"[red]error:[/red] {escape(str(e))}")
+        ui.err.print(f"[red]error:[/red] {safe(str(e))}")
         return 2
     except InboxwatchError as e:
-        ui.err.print(f"[red]error:[/red] {escape(str(e))}")
+        ui.err.print(f"[red]error:[/red] {safe(str(e))}")
         return 1
     except KeyboardInterrupt:
         return 130

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-
-from rich.markup import escape
+from datetime import datetime, timedelta
 
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
+from inboxwatch.cli.text import safe
 from inboxwatch.config import Config, load_config, parse_duration
 from inboxwatch.core.records import StoredMessage
 from inboxwatch.errors import UsageError
@@ -37,7 +37,7 @@ def status(args: argparse.Namespace, ui: Ui) -> int:
     else:
         views.render_status(ui, view)
         for line in health:
-            ui.err.print(f"[yellow]{escape(line)}[/yellow]")
+            ui.err.print(f"[yellow]{safe(line)}[/yellow]")
     return 0
 
 
@@ -104,7 +104,7 @@ def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
         ids = {c.id: c for c in view.conversations}
         if args.id not in ids:
             raise UsageError(f"no conversation {args.id!r}; `inboxwatch status` lists them")
-        until = now + parse_duration(args.duration) if action == "snooze" else None
+        until = _snooze_until(now, args.duration) if action == "snooze" else None
         store.set_control(args.id, action, until, now)
         conv = ids[args.id]
         taught = forgotten = 0
@@ -115,7 +115,7 @@ def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
         elif action == "reopen":
             forgotten = corrections.unignore(store, args.id)
     words = f"snoozed until {views.when(until, ui.display_tz)}" if action == "snooze" else _WORDS[action]
-    ui.out.print(f"{escape(conv.company)} ({args.id}): {words}")
+    ui.out.print(f"{safe(conv.company)} ({args.id}): {words}")
     if taught:
         ui.out.print(
             f"Mail like its {taught} message(s) from the employer's side will not be job mail either "
@@ -125,6 +125,19 @@ def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
     if forgotten:
         ui.out.print(f"Forgot the {forgotten} correction(s) its ignore had made.")
     return 0
+
+
+MAX_SNOOZE = timedelta(days=3660)
+
+
+def _snooze_until(now: datetime, text: str) -> datetime:
+    try:
+        length = parse_duration(text)
+    except ValueError as e:
+        raise UsageError(f"snooze: {e}") from None
+    if length > MAX_SNOOZE:
+        raise UsageError(f"snooze: {text!r} is longer than ten years; `inboxwatch done ID` closes a conversation")
+    return now + length
 
 
 def snooze(args: argparse.Namespace, ui: Ui) -> int:

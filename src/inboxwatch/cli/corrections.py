@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.markup import escape
-
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
+from inboxwatch.cli.text import safe
 from inboxwatch.config import load_config
 from inboxwatch.core.detect.corrections import Correction, describe, message_ref
 from inboxwatch.core.records import StoredMessage
@@ -101,15 +100,15 @@ def relabel(args: argparse.Namespace, ui: Ui) -> int:
     ref = message_ref(record.message.key)
     was = f" (was {done.before})" if done.before is not None else " (not in the state file: it teaches only)"
     ui.out.print(f"{ref}: now {describe(label)}{was}")
-    ui.out.print(f"  [dim]{escape(_what(record))}[/dim]")
+    ui.out.print(f"  [dim]{safe(_what(record))}[/dim]")
     c = done.correction
     if c.features and c.scope:
-        ui.out.print(f"Mail like it from {escape(c.scope)} will be {describe(label)} too.")
+        ui.out.print(f"Mail like it from {safe(c.scope)} will be {describe(label)} too.")
         views.render_followers(ui, done.followers)
     else:
         ui.out.print("Its words were not kept (it was stored with no job label), so the correction applies to it only.")
     if done.before is None and label in CONVERSATION_LABELS:
-        ui.out.print(f"[dim]To track it too: inboxwatch track {escape(args.message)} --label {label}[/dim]")
+        ui.out.print(f"[dim]To track it too: inboxwatch track {safe(args.message)} --label {label}[/dim]")
     ui.out.print(f"[dim]Undo: inboxwatch relabel {ref} --forget[/dim]")
     return 0
 
@@ -140,6 +139,6 @@ def _list(found: list[Correction], args: argparse.Namespace, ui: Ui) -> int:
         how = {"ignore": f"ignore {of}", "like": f"following {message_ref(of)}"}.get(kind, c.origin)
         ui.out.print(
             f"{message_ref(c.message_key)}  {c.at:%d %b %Y}  {describe(c.label)}"
-            f"{f' (was {c.was})' if c.was else ''}  from {escape(c.scope or c.sender or '?')}  [dim]by {how}[/dim]"
+            f"{f' (was {c.was})' if c.was else ''}  from {safe(c.scope or c.sender or '?')}  [dim]by {how}[/dim]"
         )
     return 0

@@ -7,10 +7,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from rich.markup import escape
-
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
+from inboxwatch.cli.text import safe
 from inboxwatch.config import load_config
 from inboxwatch.core.detect.corrections import Correction, describe, message_ref
 from inboxwatch.errors import ConfigError, UsageError
@@ -63,17 +62,17 @@ def scan(args: argparse.Namespace, ui: Ui) -> int:
         return 1 if failed_all else 0
     for account in report.accounts:
         if account.error:
-            ui.err.print(f"[red]account {escape(account.account)}: {escape(account.error)}[/red]")
+            ui.err.print(f"[red]account {safe(account.account)}: {safe(account.error)}[/red]")
         else:
             ui.out.print(
-                f"account {escape(account.account)}: {account.fetched} read, {account.added} new, "
+                f"account {safe(account.account)}: {account.fetched} read, {account.added} new, "
                 f"{account.skipped} skipped"
             )
     for problem in problems:
-        ui.err.print(f"[red]{escape(problem)}[/red]")
+        ui.err.print(f"[red]{safe(problem)}[/red]")
     for nudge, channel, error in delivery.failed:
         what = f"{nudge.company} ({nudge.kind})"
-        ui.err.print(f"[red]{channel}: {escape(what)} not delivered, will retry: {escape(error)}[/red]")
+        ui.err.print(f"[red]{channel}: {safe(what)} not delivered, will retry: {safe(error)}[/red]")
     ui.out.print(
         f"{len(view.conversations)} conversations, {len(view.due)} nudges due; "
         f"{len(delivery.delivered)} delivered, {len(delivery.failed)} failed"
@@ -109,7 +108,7 @@ def classify(args: argparse.Namespace, ui: Ui) -> int:
         try:
             raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         except OSError as e:
-            ui.err.print(f"[red]{escape(name)}: {e.strerror}[/red]")
+            ui.err.print(f"[red]{safe(name)}: {e.strerror}[/red]")
             status = 1
             continue
         message = parse_message(raw)
@@ -128,7 +127,10 @@ def track(args: argparse.Namespace, ui: Ui) -> int:
 
     config = load_config(config_path(args))
     now = parse_now(args.now)
-    raw = Path(args.file).read_bytes()
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read {args.file}: {e.strerror or e}") from e
     message = parse_message(raw, source_uid=f"track:{Path(args.file).name}")
     result = classify_message(message, config.identity)
     label = Label(args.label) if args.label else result.label
@@ -143,9 +145,9 @@ def track(args: argparse.Namespace, ui: Ui) -> int:
         forced = replace(forced, company=args.company)
     with Store.open(config.state_path) as store:
         done = kept.track(store, message, forced, now)
-    ui.out.print(f"tracked {escape(args.file)} as {label} ({escape(forced.company or 'company unknown')})")
+    ui.out.print(f"tracked {safe(args.file)} as {label} ({safe(forced.company or 'company unknown')})")
     if done.correction.scope:
-        ui.out.print(f"Mail like it from {escape(done.correction.scope)} will be {describe(label)} too.")
+        ui.out.print(f"Mail like it from {safe(done.correction.scope)} will be {describe(label)} too.")
     views.render_followers(ui, done.followers)
-    ui.out.print(f"[dim]Undo: inboxwatch relabel {message_ref(message.key)} --forget[/dim]")
+    ui.out.print(f"[dim]Undo: inboxwatch relabel {safe(message_ref(message.key))} --forget[/dim]")
     return 0

@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from inboxwatch.cli.app import Ui
+from inboxwatch.cli.text import plain, safe
 from inboxwatch.core.detect.corrections import Correction, message_ref
 from inboxwatch.core.records import StoredMessage
 from inboxwatch.models import Classification, FolderRole
@@ -62,8 +62,8 @@ def render_status(ui: Ui, view: Overview) -> None:
             nxt = f"{n.kind}{f' #{n.attempt}' if n.kind == 'follow_up' else ''} ({due})"
         table.add_row(
             conv.id,
-            conv.company,
-            conv.role or "—",
+            safe(conv.company),
+            safe(conv.role or "—"),
             ladder.stage.replace("_", " "),
             when(ladder.interview.start if ladder.interview else None, ui.display_tz),
             str(ladder.follow_ups_sent),
@@ -72,7 +72,7 @@ def render_status(ui: Ui, view: Overview) -> None:
     out.print(table)
     out.print("[bold]Why[/bold]")
     for conv in view.conversations:
-        out.print(f"  [dim]{conv.id}[/dim] {escape(conv.company)}: {escape(view.ladders[conv.id].explanation)}")
+        out.print(f"  [dim]{conv.id}[/dim] {safe(conv.company)}: {safe(view.ladders[conv.id].explanation)}")
 
 
 def render_nudges(ui: Ui, view: Overview) -> None:
@@ -83,13 +83,13 @@ def render_nudges(ui: Ui, view: Overview) -> None:
     for item in view.due:
         n, s = item.nudge, item.suggestion
         step = f"{n.kind}" + (f" #{n.attempt}" if n.kind == "follow_up" else "")
-        rule(ui, f"[bold]{escape(n.company)}[/bold] — {step} [dim](conversation {n.conversation_id})[/dim]")
-        out.print(f"[dim]due {when(n.due_at, ui.display_tz)}: {escape(n.reason)}[/dim]")
-        out.print(f"To: {', '.join(str(a) for a in s.to) or '(no address known)'}", markup=False)
-        out.print(f"Subject: {s.subject}\n", markup=False)
-        out.print(s.body, markup=False)
+        rule(ui, f"[bold]{safe(n.company)}[/bold] — {step} [dim](conversation {n.conversation_id})[/dim]")
+        out.print(f"[dim]due {when(n.due_at, ui.display_tz)}: {safe(n.reason)}[/dim]")
+        out.print(plain(f"To: {', '.join(str(a) for a in s.to) or '(no address known)'}"), markup=False)
+        out.print(plain(f"Subject: {s.subject}") + "\n", markup=False)
+        out.print(plain(s.body), markup=False)
         for tip in s.tips:
-            out.print(f"[yellow]tip:[/yellow] {escape(tip)}")
+            out.print(f"[yellow]tip:[/yellow] {safe(tip)}")
         out.print()
 
 
@@ -98,16 +98,16 @@ def render_messages(
 ) -> None:
     """A conversation's messages, oldest first, with the references ``inboxwatch relabel`` takes."""
     out = ui.out
-    out.print(f"[bold]{escape(company)}[/bold] [dim]({conversation_id})[/dim]: {len(records)} message(s)")
+    out.print(f"[bold]{safe(company)}[/bold] [dim]({conversation_id})[/dim]: {len(records)} message(s)")
     for r in records:
         m, c = r.message, r.classification
         arrow = "→" if m.folder is FolderRole.SENT else "←"
         who = (m.to[0].email if m.to else "?") if m.folder is FolderRole.SENT else (m.sender.email if m.sender else "?")
         mark = " [yellow](your label)[/yellow]" if m.key in corrected else ""
         out.print(
-            f"  {message_ref(m.key)}  {when(m.date, ui.display_tz)}  {arrow} {escape(who)}  {c.label}{mark}"
+            f"  {message_ref(m.key)}  {when(m.date, ui.display_tz)}  {arrow} {safe(who)}  {c.label}{mark}"
         )
-        out.print(f"      {escape(m.subject[:100])}")
+        out.print(f"      {safe(m.subject[:100])}")
     out.print("[dim]Correct one: inboxwatch relabel m-… LABEL (see inboxwatch relabel --help)[/dim]")
 
 
@@ -119,7 +119,7 @@ def render_followers(ui: Ui, followers: Sequence[StoredMessage]) -> None:
     for r in followers:
         m = r.message
         ui.out.print(
-            f"  {message_ref(m.key)}  {when(m.date, ui.display_tz)}  {escape(m.sender.email if m.sender else '?')}"
+            f"  {message_ref(m.key)}  {when(m.date, ui.display_tz)}  {safe(m.sender.email if m.sender else '?')}"
             f"  now {r.classification.label}"
         )
 
@@ -139,18 +139,18 @@ def message_json(r: StoredMessage, correction: Correction | None) -> dict[str, o
 
 def render_classification(ui: Ui, name: str, c: Classification, ref: str | None = None) -> None:
     out = ui.out
-    out.print(f"[bold]{escape(name)}[/bold]: {c.label} (confidence {c.confidence:.2f})")
+    out.print(f"[bold]{safe(name)}[/bold]: {c.label} (confidence {c.confidence:.2f})")
     if ref:
-        out.print(f"  message: {ref}", markup=False)
+        out.print(plain(f"  message: {ref}"), markup=False)
     for key in ("company", "role", "contact", "interview_at", "interview_end", "reply_by"):
         value = getattr(c, key)
         if value:
-            out.print(f"  {key}: {value}", markup=False)
+            out.print(plain(f"  {key}: {value}"), markup=False)
     for line in c.evidence:
-        out.print(f"  · {line}", markup=False)
+        out.print(plain(f"  · {line}"), markup=False)
     likely = [(lab, p) for lab, p in sorted(c.scores.items(), key=lambda kv: -kv[1]) if p >= 0.01]
     if likely:
-        out.print("  scores: " + ", ".join(f"{lab} {p:.2f}" for lab, p in likely), markup=False)
+        out.print(plain("  scores: " + ", ".join(f"{lab} {p:.2f}" for lab, p in likely)), markup=False)
 
 
 def classification_json(name: str, c: Classification, ref: str | None = None) -> dict[str, object]:
@@ -174,9 +174,9 @@ def classification_json(name: str, c: Classification, ref: str | None = None) ->
 def render_checks(ui: Ui, checks: Sequence[Check]) -> None:
     for check in checks:
         mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
-        ui.out.print(f"{mark} {escape(check.name)}: {escape(check.detail)}")
+        ui.out.print(f"{mark} {safe(check.name)}: {safe(check.detail)}")
         if check.fix:
-            ui.out.print(f"       fix: {escape(check.fix)}")
+            ui.out.print(f"       fix: {safe(check.fix)}")
 
 
 def checks_json(checks: Sequence[Check]) -> list[dict[str, object]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 import subprocess
 from typing import Final
@@ -18,6 +19,14 @@ log = logging.getLogger(__name__)
 
 KEYRING_SERVICE: Final = "inboxwatch"
 COMMAND_TIMEOUT_SECONDS: Final = 60.0
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """``text`` with ``secret`` replaced by ``***`` where it stands as itself: not inside a longer word, so a
+    secret that happens to be "xpe" leaves "unexpected" alone while a leaked ``LOGIN alex xpe`` is hidden."""
+    if not secret:
+        return text
+    return re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", text)
 
 
 def keyring_username(kind: str, account: str) -> str:
@@ -43,10 +52,12 @@ def password_from_command(command: str, *, timeout: float = COMMAND_TIMEOUT_SECO
     except OSError as e:
         raise AuthError(f"password_command: cannot run {program!r}: {e.strerror or e}") from e
     if done.returncode != 0:
-        # stderr may be useful ("gpg: decryption failed") and should not hold the secret; keep it short.
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        hint = f": {detail[-1][:200]}" if detail else ""
-        raise AuthError(f"password_command: {program!r} exited with status {done.returncode}{hint}")
+        # Its error output is not repeated: a failing decryption can print the secret (or part of it) there,
+        # and this message goes to logs, `status`, the state file and alerts.
+        raise AuthError(
+            f"password_command: {program!r} exited with status {done.returncode} (its error output is not "
+            "shown, as it may hold the secret: run the command yourself to see it)"
+        )
     lines = done.stdout.decode("utf-8", "replace").splitlines()
     password = lines[0] if lines else ""
     if not password:
@@ -124,5 +135,5 @@ def store_in_keyring(username: str, secret: str, *, service: str = KEYRING_SERVI
     try:
         keyring.set_password(service, username, secret)
     except Exception as e:  # no backend (headless session), locked collection, D-Bus errors
-        detail = str(e).replace(secret, "***")[:200] if secret else str(e)[:200]
+        detail = scrub(str(e), secret)[:200]
         raise AuthError(f"cannot write keyring entry {service}/{username}: {type(e).__name__}: {detail}") from e

@@ -402,8 +402,16 @@ def _command_alert(t: Table) -> CommandAlertConfig:
     if argv is not MISSING and not valid:
         t.expected("argv", "a non-empty array of strings whose first item names a program", argv)
     timeout = t.duration("timeout")
+    env = t.get("env")
+    names_ok = isinstance(env, list) and all(isinstance(n, str) and n and "=" not in n for n in env)
+    if env is not MISSING and not names_ok:
+        t.expected("env", 'an array of environment variable names, like ["NTFY_TOKEN"]', env)
     t.finish()
-    return CommandAlertConfig(argv=tuple(argv) if valid else (), timeout=timeout or timedelta(seconds=30))
+    return CommandAlertConfig(
+        argv=tuple(argv) if valid else (),
+        timeout=timeout or timedelta(seconds=30),
+        env=tuple(env) if names_ok and isinstance(env, list) else (),
+    )
 
 
 def _drafts(t: Table | None, accounts: Sequence[AccountConfig]) -> DraftsConfig:

@@ -89,6 +89,7 @@ class EmailAlertConfig:
 class CommandAlertConfig:
     argv: tuple[str, ...]
     timeout: timedelta = timedelta(seconds=30)
+    env: tuple[str, ...] = ()  # environment variables passed on besides the basic ones (PATH, HOME, locale...)
 
 
 @dataclass(frozen=True)

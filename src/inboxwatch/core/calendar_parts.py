@@ -222,8 +222,13 @@ def _address(prop: object) -> Address | None:
     value = str(prop)
     email = value[7:] if value.lower().startswith("mailto:") else value
     email = email.strip().lower()
-    if "@" not in email:
+    if not _ONE_ADDRESS.fullmatch(email):  # "a@x.example,b@y.example" would smuggle a second recipient in
         return None
     params = getattr(prop, "params", {})
     name = str(params.get("CN", "")) if hasattr(params, "get") else ""
-    return Address(name.strip('"'), email)
+    name = " ".join(_CONTROL.sub(" ", name.strip('"')).split())[:200]
+    return Address(name, email)
+
+
+_ONE_ADDRESS = re.compile(r"[^\s@,;:<>()\[\]\\\"]{1,64}@[^\s@,;:<>()\[\]\\\"]{1,255}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -55,7 +55,7 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
     """Parse raw bytes; never raises for any input."""
     defects: list[str] = []
     if len(raw) > MAX_RAW_BYTES:
-        defects.append(f"message is {len(raw)} bytes; only the first {MAX_RAW_BYTES} were read")
+        defects.append(f"message is larger than {MAX_RAW_BYTES} bytes; only the first {MAX_RAW_BYTES} were read")
         raw = raw[:MAX_RAW_BYTES]
     try:
         msg = BytesParser(policy=policy.compat32).parsebytes(raw)
@@ -210,6 +210,21 @@ def _charset_alias(charset: str) -> str:
     return {"iso-8859-1": "cp1252", "latin1": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}.get(charset, charset)
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _raw_utf8(value: Any) -> Any:
+    """Raw 8-bit header bytes (the parser keeps them as surrogate escapes) read as UTF-8, as RFC 6532 mail
+    means them (José <josé@acme.example>); bytes that are not UTF-8 are read as cp1252, as mail in the wild."""
+    if not isinstance(value, str) or not _ESCAPED.search(value):
+        return value
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
 class _HeaderIndex:
     """A message's headers by lower-cased name, read once: ``Message.get`` scans every header per call."""
 
@@ -217,7 +232,7 @@ class _HeaderIndex:
         self.policy = msg.policy
         self.by_name: dict[str, list[tuple[str, Any]]] = {}
         for name, value in msg.raw_items():
-            self.by_name.setdefault(name.lower(), []).append((name, value))
+            self.by_name.setdefault(name.lower(), []).append((name, _raw_utf8(value)))
 
     def get(self, name: str) -> Any:
         """The first value, as ``Message.get`` gives it; None when absent."""

@@ -1,14 +1,43 @@
-"""The ``command`` channel: run the user's program with the alert as JSON on stdin (ntfy, Matrix, scripts)."""
+"""The ``command`` channel: run the user's program with the alert as JSON on stdin (ntfy, Matrix, scripts).
+
+The program gets a minimal environment (``BASIC_ENV``: the path, home, locale, time zone and what a desktop
+notifier needs) plus the variables the user lists in ``[alerts.command] env`` — never the rest of
+inboxwatch's environment, which may hold the secrets named by ``password_env`` or ``token_env``.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from datetime import timedelta
 
 from inboxwatch.config import Config
 from inboxwatch.errors import NotifyError
 from inboxwatch.notify.base import Alert, Channel, ChannelUnavailable, Wiring
+
+BASIC_ENV = (
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LC_MESSAGES",
+    "TZ",
+    "TMPDIR",
+    "XDG_RUNTIME_DIR",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+)
+
+
+def hook_environment(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    return {name: os.environ[name] for name in (*BASIC_ENV, *extra) if name in os.environ}
 
 
 class CommandChannel(Channel):
@@ -19,11 +48,12 @@ class CommandChannel(Channel):
         settings = config.alerts.command
         if settings is None:
             raise ChannelUnavailable("alert channel 'command' has no [alerts.command] settings; nudges stay listed")
-        return cls(settings.argv, settings.timeout)
+        return cls(settings.argv, settings.timeout, settings.env)
 
-    def __init__(self, argv: tuple[str, ...], timeout: timedelta) -> None:
+    def __init__(self, argv: tuple[str, ...], timeout: timedelta, env: tuple[str, ...] = ()) -> None:
         self.argv = argv
         self.timeout = timeout.total_seconds()
+        self.env = env
 
     def send(self, alert: Alert) -> None:
         self._run(alert.as_json().encode("utf-8"))
@@ -40,6 +70,7 @@ class CommandChannel(Channel):
                 capture_output=True,
                 timeout=self.timeout,
                 check=False,
+                env=hook_environment(self.env),
             )
         except FileNotFoundError as e:
             raise NotifyError(f"command {self.argv[0]!r} not found") from e

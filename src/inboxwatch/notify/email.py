@@ -13,6 +13,7 @@ mistaken for mail from an employer.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import smtplib
@@ -75,7 +76,7 @@ class EmailChannel(Channel):
             smtp = self._open()
             try:
                 if c.username is not None and password is not None:
-                    smtp.login(c.username, password)
+                    self._login(smtp, c.username, password)
                 smtp.send_message(message)
                 with contextlib.suppress(smtplib.SMTPException, OSError):
                     smtp.quit()
@@ -112,6 +113,24 @@ class EmailChannel(Channel):
             raise NotifyError(f"{self.where} did not answer within {self.timeout:g}s") from e
         except OSError as e:
             raise NotifyError(f"cannot reach the SMTP server {self.where}: {e.strerror or e}") from e
+
+    def _login(self, smtp: smtplib.SMTP, username: str, password: str) -> None:
+        """smtplib encodes logins as ASCII: a UTF-8 name or password goes as AUTH PLAIN in UTF-8 (RFC 4954)."""
+        if username.isascii() and password.isascii():
+            smtp.login(username, password)
+            return
+        smtp.ehlo_or_helo_if_needed()
+        if not smtp.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("AUTH")
+        if "PLAIN" not in smtp.esmtp_features["auth"].upper().split():
+            raise NotifyError(
+                f"{self.where}: the password or user name has non-ASCII characters, which needs AUTH PLAIN, "
+                "and the server does not offer it"
+            )
+        token = base64.b64encode(b"\0" + username.encode("utf-8") + b"\0" + password.encode("utf-8")).decode()
+        code, answer = smtp.docmd("AUTH", f"PLAIN {token}")
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, answer)
 
     def _password(self) -> str | None:
         c = self.config

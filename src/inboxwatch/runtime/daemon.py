@@ -12,21 +12,34 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from inboxwatch.backoff import Backoff
 from inboxwatch.config import AccountConfig, Config, load_config
-from inboxwatch.errors import AuthError, ConfigError, InboxwatchError, NotifyError, TransientSourceError
+from inboxwatch.errors import (
+    AuthError,
+    ConfigError,
+    InboxwatchError,
+    NotifyError,
+    ScanCancelledError,
+    SourceError,
+    StoreError,
+    TransientSourceError,
+)
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
 from inboxwatch.runtime import sdnotify
+from inboxwatch.runtime.analyse import Analyser
 from inboxwatch.runtime.digest import digest_text
+from inboxwatch.runtime.logs import PrintableFormatter
 from inboxwatch.runtime.pipeline import AccountReport, deliver, overview, scan_account
 from inboxwatch.sources.base import PushSource, Source
 from inboxwatch.sources.registry import can_push, open_source
@@ -41,6 +54,8 @@ FIRST_RETRY = 5.0  # seconds before the first retry of a failing account; double
 MAX_RETRY = 1800.0
 ACCOUNT_RETRY = Backoff(FIRST_RETRY, MAX_RETRY, jitter=(0.8, 1.2))
 PUSH_RETRY = Backoff(2.0, 300.0, jitter=(0.5, 1.5))  # a lost IDLE connection
+STOP_WAIT = 3.5  # seconds a stopping daemon waits for the running job (systemd's patience is longer)
+STUCK_AFTER = 900.0  # seconds without progress before a job counts as stuck and the watchdog stops pinging
 
 
 def local_now() -> datetime:
@@ -64,6 +79,16 @@ class Daemon:
         )
         self.watchers: list[threading.Thread] = []
         self.last_status = ""
+        self.idle = threading.Event()  # no job is running
+        self.idle.set()
+        self.heartbeat = time.monotonic()  # the last sign of progress of the running job
+        self.exit_code = 0
+        self.analyser: Analyser | None = None  # kept warm while running: new mail does not wait for a worker
+        try:
+            info = os.stat(self.config.state_path)
+            self.state_identity = (info.st_dev, info.st_ino)
+        except OSError as e:
+            raise StoreError(f"cannot check state file {self.config.state_path}: {e}") from e
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -71,35 +96,96 @@ class Daemon:
         signal.signal(signal.SIGTERM, self._on_stop)
         signal.signal(signal.SIGINT, self._on_stop)
         signal.signal(signal.SIGHUP, self._on_reload)
+        self.analyser = Analyser(self.config.identity, stop=self.stopping)
+        self.analyser.warm()
         self._schedule_all(first=True)
         self.scheduler.start()
+        # Ready once the jobs are scheduled, not after the first sync: a long first sync of a big mailbox
+        # must not look like a service that failed to start.
+        self._ready()
         interval = sdnotify.watchdog_interval()
         if interval:
-            self.scheduler.add_job(
-                lambda: sdnotify.notify("WATCHDOG=1"),
-                "interval",
-                seconds=interval,
-                id="watchdog",
-                executor="default",
-                replace_existing=True,
-            )
+            threading.Thread(target=self._watchdog, args=[interval], name="watchdog", daemon=True).start()
         log.info("inboxwatch running with %d account(s)", len(self.config.accounts))
         while not self.stopping.wait(1.0):
-            pass
+            self._check_state_file()
         sdnotify.notify("STOPPING=1")
         log.info("stopping")
-        self.scheduler.shutdown(wait=True)  # the current transaction finishes; nothing new starts
+        self.scheduler.shutdown(wait=False)  # nothing new starts; a running scan stops at its next batch
+        if not self.idle.wait(STOP_WAIT):
+            # A scan waiting on the network: what it stored is kept and the next start resumes after it.
+            log.warning("a job is still running after %.0f s; stopping without waiting for it", STOP_WAIT)
+            logging.shutdown()
+            os._exit(self.exit_code)
         for source in self.sources.values():
             source.close()
+        if self.analyser is not None:
+            self.analyser.close()
         self.store.close()
-        return 0
+        return self.exit_code
+
+    def _watchdog(self, interval: float) -> None:
+        """systemd's watchdog, on its own thread: pings while jobs make progress, stops when one is stuck."""
+        told = False
+        while not self.stopping.wait(interval):
+            stuck = not self.idle.is_set() and time.monotonic() - self.heartbeat > STUCK_AFTER
+            if stuck:
+                if not told:
+                    log.error("a job made no progress for %.0f s: no more watchdog pings", STUCK_AFTER)
+                    told = True
+                continue
+            told = False
+            sdnotify.notify("WATCHDOG=1")
+
+    def _beat(self) -> None:
+        self.heartbeat = time.monotonic()
+
+    def _check_state_file(self) -> bool:
+        """The state file is the one opened at start; deleted or replaced, stop rather than write into nothing."""
+        path = self.config.state_path
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            problem = "was deleted"
+        except OSError as e:
+            problem = f"cannot be checked ({e.strerror or e})"
+        else:
+            if (info.st_dev, info.st_ino) == self.state_identity:
+                return True
+            problem = "was replaced by another file"
+        if not self.stopping.is_set():
+            log.error(
+                "state file %s %s while inboxwatch was running; stopping so that nothing more is recorded "
+                "into the lost one. Restore it, or start inboxwatch again to begin a new one",
+                path,
+                problem,
+            )
+            self.exit_code = 1
+            self.stopping.set()
+        return False
+
+    def _guarded(self, job: Callable[..., None], *args: Any) -> None:
+        """Every scheduled job runs through here: a failure is logged and the next run happens."""
+        if self.stopping.is_set() or not self._check_state_file():
+            return
+        self.idle.clear()
+        self._beat()
+        try:
+            job(*args)
+        except ScanCancelledError:
+            log.info("%s stopped: inboxwatch is stopping", getattr(job, "__name__", "job"))
+        except Exception:
+            log.exception("%s failed; it runs again at its next time", getattr(job, "__name__", "job"))
+        finally:
+            self._beat()
+            self.idle.set()
 
     def _on_stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping.set()
 
     def _on_reload(self, signum: int, frame: FrameType | None) -> None:
         # Runs in the worker so it never races a scan.
-        self.scheduler.add_job(self.reload, id="reload", replace_existing=True)
+        self.scheduler.add_job(self._guarded, args=[self.reload], id="reload", replace_existing=True)
 
     def reload(self) -> None:
         try:
@@ -108,6 +194,10 @@ class Daemon:
             log.error("new configuration rejected, keeping the running one: %s", e)
             sdnotify.notify("STATUS=config reload failed; running with the previous configuration")
             return
+        if self.analyser is not None and config.identity != self.config.identity:
+            self.analyser.close()  # its workers know the old owner
+            self.analyser = Analyser(config.identity, stop=self.stopping)
+            self.analyser.warm()
         self.config = config
         for source in self.sources.values():
             source.close()
@@ -126,17 +216,18 @@ class Daemon:
             if not account.enabled:
                 continue
             self.scheduler.add_job(
-                self.sync,
+                self._guarded,
                 "interval",
                 seconds=max(1.0, account.poll_every.total_seconds()),
-                args=[account.name],
+                args=[self.sync, account.name],
                 id=f"sync:{account.name}",
                 next_run_time=now,
                 replace_existing=True,
             )
         self.scheduler.add_job(
-            self.evaluate,
+            self._guarded,
             "interval",
+            args=[self.evaluate],
             seconds=SAFETY_PASS.total_seconds(),
             id="safety",
             replace_existing=True,
@@ -145,10 +236,15 @@ class Daemon:
         if self.config.alerts.digest_at is not None:
             at = self.config.alerts.digest_at
             self.scheduler.add_job(
-                self.digest, "cron", hour=at.hour, minute=at.minute, id="digest", replace_existing=True
+                self._guarded,
+                "cron",
+                args=[self.digest],
+                hour=at.hour,
+                minute=at.minute,
+                id="digest",
+                replace_existing=True,
             )
         if first:
-            self.scheduler.add_job(self._ready, id="ready", next_run_time=now + timedelta(milliseconds=1))
             self._start_watchers()
 
     def _ready(self) -> None:
@@ -170,7 +266,12 @@ class Daemon:
                 # A kept connection dies quietly across a suspend or a server restart: one fresh try now.
                 self._drop_source(name)
                 report = self._scan(account, now)
-        except InboxwatchError as e:
+        except ScanCancelledError:
+            raise
+        except Exception as e:  # InboxwatchError, or a surprise: this account's status, retried with back-off
+            if not isinstance(e, InboxwatchError):
+                log.error("account %s: unexpected %s", name, type(e).__name__, exc_info=True)
+                e = SourceError(f"unexpected error: {type(e).__name__}: {e}")
             self._account_failed(account, e, now)
         else:
             if self.failures.pop(name, None) is not None:
@@ -186,7 +287,16 @@ class Daemon:
     def _scan(self, account: AccountConfig, now: datetime) -> AccountReport:
         source = self.sources.get(account.name) or open_source(account)
         self.sources[account.name] = source
-        return scan_account(self.config, self.store, source, account, now)
+        return scan_account(
+            self.config,
+            self.store,
+            source,
+            account,
+            now,
+            stop=self.stopping,
+            progress=self._beat,
+            analyser=self.analyser,
+        )
 
     def _drop_source(self, name: str) -> None:
         source = self.sources.pop(name, None)
@@ -250,7 +360,9 @@ class Daemon:
         if result.deferred:  # quiet hours: look again in a quarter of an hour
             wake = min(filter(None, [wake, now + timedelta(minutes=15)]))
         if wake is not None:
-            self.scheduler.add_job(self.evaluate, "date", run_date=wake, id="due", replace_existing=True)
+            self.scheduler.add_job(
+                self._guarded, "date", args=[self.evaluate], run_date=wake, id="due", replace_existing=True
+            )
         status = f"STATUS={len(view.conversations)} conversations, {len(view.due)} nudge(s) due"
         if status != self.last_status:
             sdnotify.notify(status)
@@ -309,9 +421,11 @@ class Daemon:
                 while not self.stopping.is_set():
                     if source.wait_for_changes(FolderRole.INBOX, timeout=60.0):
                         self._sync_now(account.name)
-            except InboxwatchError as e:
+            except Exception as e:  # the push thread never dies: anything is a lost connection, tried again
                 failures += 1
                 delay = PUSH_RETRY.delay(failures)
+                if not isinstance(e, InboxwatchError):
+                    log.error("account %s: push: unexpected %s", account.name, type(e).__name__, exc_info=True)
                 log.warning("account %s: push connection lost (%s); again in %.0fs", account.name, e, delay)
                 self.stopping.wait(delay)
             finally:
@@ -325,7 +439,7 @@ def configure_logging(verbose: bool) -> None:
     if os.environ.get("JOURNAL_STREAM"):
         handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(PrintableFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -335,6 +449,6 @@ def configure_logging(verbose: bool) -> None:
 _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3, logging.CRITICAL: 2}
 
 
-class _JournalFormatter(logging.Formatter):
+class _JournalFormatter(PrintableFormatter):
     def format(self, record: logging.LogRecord) -> str:
         return f"<{_PRIORITY.get(record.levelno, 6)}>{super().format(record)}"

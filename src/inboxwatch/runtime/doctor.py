@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,18 +51,19 @@ def _state(config: Config) -> Check:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         return Check("state file", False, f"{path} is readable by others (mode {mode:o})", f"chmod 600 {path}")
+    fix = (
+        f"restore {path} from a backup; or move it aside (mv {path} {path}.damaged): the next scan reads the "
+        "mailbox again but forgets what you closed, ignored or snoozed, and announces delivered nudges again"
+    )
     try:
         with Store.open(path) as store:
-            intact = store.integrity_ok()
+            problems = store.integrity_problems()
     except InboxwatchError as e:
-        return Check("state file", False, str(e), f"move {path} aside; the next scan rebuilds it from the mailbox")
-    if not intact:
-        return Check(
-            "state file",
-            False,
-            f"{path} fails SQLite's integrity check",
-            f"move {path} aside; the next scan rebuilds it from the mailbox",
-        )
+        return Check("state file", False, str(e), fix)
+    except sqlite3.Error as e:  # a header too damaged for SQLite to say more
+        return Check("state file", False, f"{path} is damaged: {e}", fix)
+    if problems:
+        return Check("state file", False, f"{path} is damaged: {'; '.join(problems[:3])}", fix)
     return Check("state file", True, f"{path}: mode 600, integrity ok")
 
 

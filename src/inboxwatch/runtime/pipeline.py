@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from inboxwatch.errors import (
     AuthError,
     InboxwatchError,
     NotifyError,
+    ScanCancelledError,
     SourceError,
     StoreError,
     TransientSourceError,
@@ -71,14 +73,28 @@ class ScanReport:
 
 
 
-def scan_account(config: Config, store: Store, source: Source, account: AccountConfig, now: datetime) -> AccountReport:
-    """Bring one account's new mail into the store. Raises the source's errors.
+def scan_account(
+    config: Config,
+    store: Store,
+    source: Source,
+    account: AccountConfig,
+    now: datetime,
+    *,
+    stop: threading.Event | None = None,
+    progress: Callable[[], None] | None = None,
+    analyser: Analyser | None = None,
+) -> AccountReport:
+    """Bring one account's new mail into the store. Raises the source's errors, and ``ScanCancelledError`` once
+    ``stop`` is set (between batches, or while waiting for the analysis).
 
     Batches are analysed one ahead: while one is stored, the next is already with the analyser. They are
     stored in order, each with its cursor, so a crash anywhere resumes after the last stored batch.
+    ``progress`` is called after each stored batch (the daemon's watchdog wants to know work goes on).
+    A given ``analyser`` (the daemon keeps one warm) is used and left open; else one is made with the first
+    mail to read (a rescan with none needs no worker) and closed at the end.
     """
     report = AccountReport(account.name)
-    analyser: Analyser | None = None  # made with the first mail to read: a rescan with none needs no classifier
+    own_analyser = analyser is None
     corrections = store.corrections()  # the user's own labels: mail like a corrected message follows it
     memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
@@ -90,6 +106,8 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
             batches = source.fetch_changes(role, cursor, since=since)
             failure: Exception | None = None
             while failure is None:
+                if stop is not None and stop.is_set():
+                    raise ScanCancelledError(f"account {account.name}: scan stopped")
                 try:
                     batch = next(batches)
                 except StopIteration:
@@ -100,16 +118,22 @@ def scan_account(config: Config, store: Store, source: Source, account: AccountC
                 if analyser is None and batch.messages:
                     from inboxwatch.runtime.analyse import Analyser
 
-                    analyser = Analyser(config.identity, corrections=corrections)
-                waiting.append((batch, analyser.submit(batch.messages) if analyser else _NOTHING_TO_READ))
+                    analyser = Analyser(config.identity, corrections=corrections, stop=stop)
+                waiting.append(
+                    (batch, analyser.submit(batch.messages, corrections) if analyser else _NOTHING_TO_READ)
+                )
                 if len(waiting) > 1:
                     _store_batch(store, account, role, *waiting.popleft(), now, report)
+                    if progress is not None:
+                        progress()
             while waiting:
                 _store_batch(store, account, role, *waiting.popleft(), now, report)
+                if progress is not None:
+                    progress()
             if failure is not None:
                 raise failure
     finally:
-        if analyser is not None:
+        if own_analyser and analyser is not None:
             analyser.close()
     memory = source.remembered()
     if memory is not None and memory != store.get_meta(memory_key):
@@ -185,6 +209,11 @@ def scan(
         except (AuthError, TransientSourceError, SourceError) as e:
             log.error("account %s: %s", account.name, e)
             report.accounts.append(AccountReport(account.name, error=str(e)))
+        except (StoreError, ScanCancelledError):
+            raise  # the state file is shared by every account: the next one would fail the same way
+        except Exception as e:  # a bug or a library's surprise: this account's status, not the end of the scan
+            log.error("account %s: unexpected %s", account.name, type(e).__name__, exc_info=True)
+            report.accounts.append(AccountReport(account.name, error=f"unexpected error: {type(e).__name__}: {e}"))
         else:
             log.info(
                 "account %s: %d fetched, %d new, %d skipped", account.name, result.fetched, result.added, result.skipped
@@ -324,12 +353,17 @@ def deliver(config: Config, store: Store, view: Overview, channels: Sequence[Cha
                 continue
             try:
                 channel.send(alert)
-            except NotifyError as e:
+            except Exception as e:  # one failure stays one failure: recorded, retried, the next nudge goes out
+                if isinstance(e, NotifyError):
+                    problem = str(e)
+                else:
+                    problem = f"unexpected {type(e).__name__} in the {channel.name} channel: {e}"
+                    log.error("nudge %s on %s: %s", item.nudge.key, channel.name, problem, exc_info=True)
                 tries = state.tries + 1 if state else 1
                 wait = delivery_backoff(config).delay(tries)
-                store.mark_failed(item.nudge, channel.name, str(e), now, now + timedelta(seconds=wait))
-                report.failed.append((item.nudge, channel.name, str(e)))
-                log.warning("nudge %s on %s failed: %s", item.nudge.key, channel.name, e)
+                store.mark_failed(item.nudge, channel.name, problem, now, now + timedelta(seconds=wait))
+                report.failed.append((item.nudge, channel.name, problem))
+                log.warning("nudge %s on %s failed: %s", item.nudge.key, channel.name, problem)
                 continue
             store.mark_delivered(item.nudge, channel.name, now)
             report.delivered.append((item.nudge, channel.name))

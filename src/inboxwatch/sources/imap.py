@@ -42,7 +42,7 @@ from imapclient.exceptions import (
 )
 
 from inboxwatch.config import AccountConfig
-from inboxwatch.config.credentials import keyring_username, resolve_password
+from inboxwatch.config.credentials import keyring_username, resolve_password, scrub
 from inboxwatch.config.schema import is_localhost
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
@@ -209,8 +209,10 @@ class IMAPSource(PushSource):
             username = self.config.username or ""
             if self.config.auth == "xoauth2":
                 client.oauth2_login(username, secret)
-            else:
+            elif username.isascii() and secret.isascii():
                 client.login(username, secret)
+            else:
+                self._utf8_login(client, username, secret)
         except BaseException:
             _shutdown(client)
             raise
@@ -218,6 +220,19 @@ class IMAPSource(PushSource):
         self._selected = None
         log.debug("account %s: logged in to %s:%d (%s)", self.account, self.host, self.port, self.config.security)
         return client
+
+    def _utf8_login(self, client: IMAPClient, username: str, secret: str) -> None:
+        """LOGIN carries ASCII only: a UTF-8 name or password goes with AUTHENTICATE PLAIN (RFC 4616, UTF-8)."""
+        where = f"account {self.account!r} ({self.host}:{self.port})"
+        if not client.has_capability("AUTH=PLAIN"):
+            raise AuthError(
+                f"{where}: the password or user name has non-ASCII characters, which IMAP LOGIN cannot carry, "
+                "and the server does not offer AUTHENTICATE PLAIN"
+            )
+        try:
+            client.plain_login(username, secret)
+        except LoginError as e:
+            raise AuthError(f"{where}: login refused for {username!r}: {self._scrub(e)}") from e
 
     def _drop(self) -> None:
         client, self._client, self._selected = self._client, None, None
@@ -267,9 +282,7 @@ class IMAPSource(PushSource):
         match = _BYTES_REPR_RE.search(text)
         if match:
             text = text[: match.start()] + match.group(1) + text[match.end() :]
-        if self._secret:
-            text = text.replace(self._secret, "***")
-        return text[:500]
+        return scrub(text, self._secret)[:500]
 
     def close(self) -> None:
         self._stop_worker()  # a scan abandoned mid-way may still be fetching on the connection

@@ -15,14 +15,18 @@ import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from inboxwatch.config import AccountConfig
+from inboxwatch.core.parse import MAX_RAW_BYTES
 from inboxwatch.errors import SourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.sources.base import Batch, FetchedMessage, Source
 
 BATCH_SIZE = 200
-MAX_MESSAGE_BYTES = 2 << 20  # bytes of one mbox message kept; parse reads less anyway
+BATCH_BYTES = 16 << 20  # a batch closes at this many bytes too: memory stays bounded whatever the files weigh
+MAX_MESSAGE_BYTES = MAX_RAW_BYTES + 1  # what parse reads, and one byte to let it tell the message was cut
+LINE_CHUNK = 64 << 10  # an mbox is read in lines of at most this: a 50 MB line is never held whole
 
 
 class LocalSource(Source):
@@ -72,7 +76,11 @@ class LocalSource(Source):
                 msg.set_flags("D")
                 msg.set_subdir("cur")
                 key = box.add(msg)
-                return str(next((self.drafts / "cur").glob(f"{key}*")))
+                saved = next((self.drafts / "cur").glob(f"{key}*"))
+                os.chmod(saved, 0o600)  # a reply to an employer is private whatever the umask
+                return str(saved)
+            if not self.drafts.exists():
+                os.close(os.open(self.drafts, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             mbox = mailbox.mbox(self.drafts, create=True)
             try:
                 mbox.lock()
@@ -109,9 +117,11 @@ def _maildir_changes(path: Path, role: FolderRole, cursor: str | None) -> Iterat
             raise SourceError(f"cannot list {folder}: {e}") from e
     entries.sort()
     batch: list[FetchedMessage] = []
+    weight = 0
     for mtime, name, file in entries:
         try:
-            raw = file.read_bytes()
+            with file.open("rb") as fh:
+                raw = fh.read(MAX_MESSAGE_BYTES)  # as much as the parser reads, like IMAP's partial fetch
         except FileNotFoundError:
             continue  # moved by a mail client between listing and reading; seen on the next scan
         except OSError as e:
@@ -120,9 +130,10 @@ def _maildir_changes(path: Path, role: FolderRole, cursor: str | None) -> Iterat
         if mtime > last_mtime:
             last_mtime, names_at_last = mtime, set()
         names_at_last.add(name)
-        if len(batch) >= BATCH_SIZE:
+        weight += len(raw)
+        if len(batch) >= BATCH_SIZE or weight >= BATCH_BYTES:
             yield Batch(batch, _maildir_cursor(last_mtime, names_at_last))
-            batch = []
+            batch, weight = [], 0
     if batch:
         yield Batch(batch, _maildir_cursor(last_mtime, names_at_last))
 
@@ -162,11 +173,13 @@ def _mbox_changes(path: Path, role: FolderRole, cursor: str | None) -> Iterator[
         with path.open("rb") as fh:
             fh.seek(offset)
             batch: list[FetchedMessage] = []
+            weight = 0
             for start, end, raw in _split_mbox(fh, offset):
                 batch.append(FetchedMessage(uid=f"{start}", raw=raw, role=role))
-                if len(batch) >= BATCH_SIZE:
+                weight += len(raw)
+                if len(batch) >= BATCH_SIZE or weight >= BATCH_BYTES:
                     yield Batch(batch, _mbox_cursor(path, end))
-                    batch = []
+                    batch, weight = [], 0
             end_offset = fh.tell()
     except OSError as e:
         raise SourceError(f"cannot read {path}: {e}") from e
@@ -183,26 +196,39 @@ def _mbox_cursor(path: Path, offset: int) -> str:
     return json.dumps({"offset": offset, "head_len": head_len, "head": _fingerprint(path, head_len)})
 
 
-def _split_mbox(fh: object, offset: int) -> Iterator[tuple[int, int, bytes]]:
-    """Yield (start, end, raw) per message. A "From " line after a blank line starts a message."""
+def _split_mbox(fh: BinaryIO, offset: int) -> Iterator[tuple[int, int, bytes]]:
+    """Yield (start, end, raw) per message. A "From " line after a blank line starts a message.
+
+    Lines are read in pieces of at most ``LINE_CHUNK`` and a message keeps at most ``MAX_MESSAGE_BYTES``:
+    a message of 50 MB (or one line of 50 MB) costs as much memory as one of 1 MB.
+    """
     start = offset
     pos = offset
     lines: list[bytes] = []
     kept = 0
     previous_blank = True
     in_message = False
-    for line in fh:  # type: ignore[attr-defined]
-        assert isinstance(line, bytes)
-        if line.startswith(b"From ") and previous_blank:
+    at_line_start = True
+    while True:
+        line = fh.readline(LINE_CHUNK)
+        if not line:
+            break
+        whole = line.endswith(b"\n")
+        if at_line_start and line.startswith(b"From ") and previous_blank:
             if in_message:
                 yield start, pos, b"".join(lines)
             start, lines, kept, in_message = pos, [], 0, True
         elif in_message and kept < MAX_MESSAGE_BYTES:
-            quoted_from = line.startswith(b">") and line.lstrip(b">").startswith(b"From ")
+            quoted_from = at_line_start and line.startswith(b">") and line.lstrip(b">").startswith(b"From ")
             body = line[1:] if quoted_from else line  # mboxrd quoting
+            body = body[: MAX_MESSAGE_BYTES - kept]
             lines.append(body)
             kept += len(body)
         pos += len(line)
-        previous_blank = not line.strip()
+        if whole:
+            previous_blank = at_line_start and not line.strip()
+        elif line.strip():
+            previous_blank = False
+        at_line_start = whole
     if in_message:
         yield start, pos, b"".join(lines)

@@ -74,6 +74,8 @@ def apply_migrations(store: Store, migrations: Sequence[str] = MIGRATIONS) -> No
             continue
         try:
             with store.transaction() as conn:
+                if store.schema_version() >= number:  # another process applied it while this one waited
+                    continue
                 for statement in script.split(";"):
                     if statement.strip():
                         conn.execute(statement)

@@ -9,8 +9,11 @@ it — so a crash loses nothing and repeats at most that one alert.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import secrets
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -38,6 +41,61 @@ from inboxwatch.state.migrations import MIGRATIONS, apply_migrations
 BUSY_TIMEOUT = 10.0  # seconds to wait for another inboxwatch process holding the write lock
 
 GENERATION_KEY = meta.MESSAGES_GENERATION
+
+log = logging.getLogger(__name__)
+
+
+def _connect(path: Path, wal: bool = True) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    if wal:
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def _private(path: Path, mode: int, mkdir: bool = False) -> None:
+    """``path`` with no access for others (0600 files, 0700 folders) whatever the umask; tightened if looser."""
+    if mkdir and not path.exists():
+        path.mkdir(parents=True, exist_ok=True, mode=mode)
+        os.chmod(path, mode)
+        return
+    current = stat.S_IMODE(path.stat().st_mode)
+    if current & 0o077:
+        os.chmod(path, current & ~0o077)
+        log.warning("%s was open to others (mode %o); now %o", path, current, current & ~0o077)
+
+
+def _create(store_class: type[Store], path: Path) -> None:
+    """A new state file, made complete under another name and linked into place: another process starting
+    at the same moment finds either no file or a complete one, never a half-made one (or makes its own, and
+    the first link wins)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+    fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # 0600 before SQLite writes a byte
+    os.close(fd)
+    try:
+        # A rollback journal while it is made: every page is in the file itself once a transaction commits
+        # (a WAL whose checkpoint failed, on a full disk, would leave the pages behind).
+        fresh = store_class(_connect(temporary, wal=False), temporary)
+        try:
+            fresh.migrate()
+        finally:
+            fresh.close()
+        check = sqlite3.connect(temporary)
+        try:
+            complete = check.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        finally:
+            check.close()
+        if not complete:
+            raise StoreError(f"cannot create state file {path}: it could not be written completely (disk full?)")
+        with suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with suppress(FileNotFoundError):
+                leftover = temporary.with_name(temporary.name + suffix)
+                os.unlink(leftover)
 
 
 def _features(m: Message) -> bytes | None:
@@ -81,16 +139,31 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        """Open the state file, making it (complete, 0600, in a 0700 folder) when there is none.
+
+        A file that exists but is empty or not a state file is an error with the fix, never a fresh start:
+        starting afresh would forget what the user closed and which nudges went out, and announce them again.
+        """
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _private(path.parent, 0o700, mkdir=True)
             if not path.exists():
-                # Create it 0600 before SQLite writes a byte: the file names the user's employers.
-                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-                os.close(fd)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
+                _create(cls, path)
+            _private(path, 0o600)
+            if path.stat().st_size == 0:
+                raise StoreError(
+                    f"state file {path} is empty: it was truncated or overwritten. Reading it as new would forget "
+                    "the conversations you closed, ignored or snoozed and which nudges were delivered (they would "
+                    f"be announced again). Restore it from a backup, or move it aside to start afresh: "
+                    f"mv {path} {path}.empty"
+                )
+            conn = _connect(path)
+        except sqlite3.OperationalError as e:  # disk full, locked, unwritable: the file may well be fine
+            raise StoreError(f"cannot open state file {path}: {e}") from e
+        except sqlite3.DatabaseError as e:  # "file is not a database", "malformed"
+            raise StoreError(
+                f"state file {path} is not a readable inboxwatch state file ({e}). Restore it from a backup, "
+                f"or move it aside to start afresh: mv {path} {path}.damaged"
+            ) from e
         except (OSError, sqlite3.Error) as e:
             raise StoreError(f"cannot open state file {path}: {e}") from e
         store = cls(conn, path)
@@ -147,7 +220,16 @@ class Store:
         apply_migrations(self, migrations)
 
     def integrity_ok(self) -> bool:
-        return bool(self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+        return not self.integrity_problems()
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's integrity check finds wrong (nothing: an intact file); never raises."""
+        try:
+            rows = self.conn.execute("PRAGMA integrity_check(20)").fetchall()
+        except sqlite3.DatabaseError as e:
+            return [str(e)]
+        found = [str(r[0]) for r in rows if r and r[0] != "ok"]
+        return found
 
     # --- meta --------------------------------------------------------------------------------------
 

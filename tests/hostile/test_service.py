@@ -1,0 +1,52 @@
+"""``service install`` writes a unit systemd can read when the installation's path has a space (or a % or
+a $), 0644 whatever the umask, and replaces a symlink at the unit's place instead of writing through it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.scan import inboxwatch
+
+
+@pytest.fixture
+def spaced_install(tmp_path: Path) -> Path:
+    """An ``inboxwatch`` executable in a folder whose name has a space, a % and a $, first on PATH."""
+    folder = tmp_path / "my tools 100% $HOME" / "bin"
+    folder.mkdir(parents=True)
+    program = folder / "inboxwatch"
+    program.write_text(f"#!{sys.executable}\nfrom inboxwatch.cli import main\nraise SystemExit(main())\n")
+    program.chmod(0o755)
+    return program
+
+
+def test_a_unit_for_an_installation_with_spaces_verifies_and_is_0644(tmp_path: Path, spaced_install: Path) -> None:
+    units = tmp_path / "units"
+    decoy = tmp_path / "decoy.txt"
+    decoy.write_text("not a unit\n")
+    units.mkdir()
+    (units / "inboxwatch.service").symlink_to(decoy)
+    env = {"PATH": f"{spaced_install.parent}{os.pathsep}{os.environ['PATH']}"}
+    old = os.umask(0)
+    try:
+        run = inboxwatch("service", "install", "--unit-dir", str(units), env=env)
+    finally:
+        os.umask(old)
+    assert run.code == 0, run.err
+    unit = units / "inboxwatch.service"
+    assert not unit.is_symlink() and decoy.read_text() == "not a unit\n", "wrote through the symlink"
+    assert stat.S_IMODE(unit.stat().st_mode) == 0o644
+    text = unit.read_text()
+    assert 'ExecStart="' in text and "100%% $HOME" in text, text
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True, check=False)
+    assert "is not executable" not in done.stderr and "Failed to" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
