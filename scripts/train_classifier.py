@@ -39,7 +39,7 @@ import numpy as np
 from scipy import sparse
 
 from inboxwatch.core.detect import features as feats
-from inboxwatch.core.detect.classify import ModelInput, classify, decide, model_input
+from inboxwatch.core.detect.classifier import ModelInput, classify, decide, model_input
 from inboxwatch.core.detect.model import METADATA_FILE, WEIGHTS_FILE, LinearModel
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import FolderRole, Identity, Label

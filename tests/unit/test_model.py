@@ -17,7 +17,7 @@ import pytest
 
 from inboxwatch.core.detect import classify
 from inboxwatch.core.detect import features as feats
-from inboxwatch.core.detect.classify import feature_names, features
+from inboxwatch.core.detect.classifier import feature_names, features
 from inboxwatch.core.detect.model import MAGIC, METADATA_FILE, WEIGHTS_FILE, LinearModel, default_model
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import FolderRole, Identity, Label
