@@ -5,9 +5,8 @@ The weights file (``model.bin`` beside this module, written by ``scripts/train_c
 per-label biases (float32), the sorted buckets that have weights (uint32) and their weights (int16, one row
 of ``len(labels)`` per bucket), all little-endian. No feature names, no text: only hashed buckets.
 
-Loading is lazy (:func:`default_model`) and costs a few tens of milliseconds and about 8 MB (the weights twice:
-per-label columns for explaining, and each row packed into one int so that a message's labels are all summed at
-once); scoring is a sparse dot product (one sum of packed rows per feature value) and a softmax.
+Loading is lazy (:func:`default_model`) and costs a few milliseconds and about 2 MB; scoring is a sparse dot
+product (a sum of rows per label) and a softmax.
 """
 
 from __future__ import annotations
@@ -170,7 +169,9 @@ class LinearModel:
         best, second = self.columns[self.labels.index(label)], self.columns[self.labels.index(versus)]
         scale = self.scale
         return [
-            (name, value * scale * diff) for name, value, row in rows if (diff := best[row] - second[row])
+            (name, value * scale * (best[row] - second[row]))
+            for name, value, row in rows
+            if best[row] != second[row]
         ]
 
     def explain(
