@@ -10,7 +10,6 @@ words that weighed most for and against it, and the probability of every label.
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -277,22 +276,11 @@ def decide(
     runner = max((lab for lab in allowed if lab != best), key=lambda lab: (allowed[lab], lab), default=None)
     why = [f"model: {best} {probabilities[best]:.2f}" + (f", next {runner} {probabilities[runner]:.2f}" if runner else "")]
     if runner is not None:
-        # As model.explain's order (largest first, then by name) would give them, without sorting everything:
-        # the top words for, the bottom words against (weakest last) and the top signs for. Keys are (-v, name).
-        for_words: list[tuple[float, str]] = []
-        against_words: list[tuple[float, str]] = []
-        for_signs: list[tuple[float, str]] = []
-        for n, v in model.contributions(best, runner, rows):
-            if n[:2] in ("w:", "s:"):
-                if v > 0:
-                    for_words.append((-v, n))
-                elif v < 0:
-                    against_words.append((-v, n))
-            elif v > 0:
-                for_signs.append((-v, n))
-        support = [(n, -k) for k, n in heapq.nsmallest(EXPLAIN, for_words)]
-        against = [(n, -k) for k, n in heapq.nlargest(EXPLAIN, against_words)]
-        structure = [(n, -k) for k, n in heapq.nsmallest(EXPLAIN, for_signs)]
+        weights = model.explain(named, best, runner, rows)
+        words = [(n, v) for n, v in weights if n[:2] in ("w:", "s:")]
+        structure = [(n, v) for n, v in weights if n[:2] not in ("w:", "s:") and v > 0][:EXPLAIN]
+        support = [(n, v) for n, v in words[:EXPLAIN] if v > 0]
+        against = [(n, v) for n, v in reversed(words[-EXPLAIN:]) if v < 0]
         if support:
             why.append(f"words for {best}: " + ", ".join(f"{_show(n)} (+{v:.2f})" for n, v in support))
         if against:

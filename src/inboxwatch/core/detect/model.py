@@ -28,11 +28,6 @@ from inboxwatch.core.detect.features import BUCKETS, DEFAULT_OPTIONS, VERSION, O
 MAGIC = b"IWM1"
 WEIGHTS_FILE = Path(__file__).with_name("model.bin")
 METADATA_FILE = Path(__file__).with_name("model.json")
-_FIELD = 48  # bits per label in a packed row: a biased int16 weight plus room to sum up to 2**32 rows exactly
-_FIELD_MASK = (1 << _FIELD) - 1
-_BIAS = 1 << 15
-_FLIP_SIGN = bytes(b ^ 0x80 for b in range(256))
-_NAME_CACHE = 1 << 16  # feature name → row, cleared when it grows past this
 
 
 def _native(arr: array[int] | array[float]) -> None:
@@ -64,8 +59,6 @@ class LinearModel:
             self.index[b] = row
         # One column per label, so a label's score is one C-level sum over the message's rows.
         self.columns = [array("h", weights[j::n]) for j in range(n)]
-        self.packed = _pack(weights, n)
-        self._rows_of: dict[str, int] = {}
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LinearModel:
@@ -117,14 +110,10 @@ class LinearModel:
 
     def rows(self, features: Mapping[str, float]) -> list[tuple[str, float, int]]:
         """The features that have weights: (name, value, row), looked up once for scoring and explaining."""
-        index, mask, known = self.index, BUCKETS - 1, self._rows_of
-        if len(known) > _NAME_CACHE:
-            known.clear()
+        index, mask = self.index, BUCKETS - 1
         out = []
         for name, value in features.items():
-            row = known.get(name)
-            if row is None:
-                row = known[name] = index[zlib.crc32(name.encode("utf-8")) & mask]
+            row = index[zlib.crc32(name.encode("utf-8")) & mask]
             if row >= 0:
                 out.append((name, value, row))
         return out
@@ -137,20 +126,14 @@ class LinearModel:
                 by_value[value] = [row]
             else:
                 group.append(row)
-        # Each group's per-label integer sums, exact, from one sum over the packed rows.
-        get = self.packed.__getitem__
-        n = len(self.labels)
-        groups: list[tuple[float, list[int]]] = []
-        for value, members in by_value.items():
-            packed = sum(map(get, members))
-            offset = _BIAS * len(members)
-            groups.append((value, [((packed >> (_FIELD * j)) & _FIELD_MASK) - offset for j in range(n)]))
+        groups = list(by_value.items())
         scores = list(self.bias)
         scale = self.scale
-        for j in range(n):
+        for j, column in enumerate(self.columns):
+            get = column.__getitem__
             total = 0.0
-            for value, sums in groups:
-                total += value * sums[j]
+            for value, members in groups:
+                total += value * sum(map(get, members))
             scores[j] += scale * total
         return scores
 
@@ -162,43 +145,20 @@ class LinearModel:
         total = sum(exps)
         return Prediction({lab: e / total for lab, e in zip(self.labels, exps, strict=True)})
 
-    def contributions(
-        self, label: str, versus: str, rows: list[tuple[str, float, int]]
-    ) -> list[tuple[str, float]]:
-        """What :meth:`explain` gives, in the order of ``rows`` rather than sorted."""
-        best, second = self.columns[self.labels.index(label)], self.columns[self.labels.index(versus)]
-        scale = self.scale
-        return [
-            (name, value * scale * (best[row] - second[row]))
-            for name, value, row in rows
-            if best[row] != second[row]
-        ]
-
     def explain(
         self, features: Mapping[str, float], label: str, versus: str, rows: list[tuple[str, float, int]] | None = None
     ) -> list[tuple[str, float]]:
         """Every feature's weight for ``label`` over ``versus`` (value times the difference of their weights),
         the largest first; features without weight left out."""
-        contributions = self.contributions(label, versus, self.rows(features) if rows is None else rows)
+        best, second = self.columns[self.labels.index(label)], self.columns[self.labels.index(versus)]
+        scale = self.scale
+        contributions = [
+            (name, value * scale * (best[row] - second[row]))
+            for name, value, row in (self.rows(features) if rows is None else rows)
+            if best[row] != second[row]
+        ]
         contributions.sort(key=lambda kv: (-kv[1], kv[0]))
         return contributions
-
-
-def _pack(weights: array[int], n: int) -> list[int]:
-    """One int per row: label ``j``'s weight plus ``_BIAS`` in bits ``[_FIELD·j, _FIELD·(j+1))``, so that a sum
-    of rows sums every label at once (built with byte slicing, not a Python loop over the weights)."""
-    little = array("h", weights)
-    if sys.byteorder == "big":
-        little.byteswap()
-    raw = bytearray(little.tobytes())
-    raw[1::2] = raw[1::2].translate(_FLIP_SIGN)  # int16 → int16 + 2**15 as uint16, little-endian
-    step = _FIELD // 8
-    wide = bytearray(len(raw) // 2 * step)
-    wide[0::step] = raw[0::2]
-    wide[1::step] = raw[1::2]
-    width = n * step
-    from_bytes = int.from_bytes
-    return [from_bytes(wide[i : i + width], "little") for i in range(0, len(wide), width)]
 
 
 @cache
