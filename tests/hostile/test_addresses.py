@@ -23,6 +23,7 @@ from inboxwatch.notify.base import Alert, Channel
 from inboxwatch.runtime.pipeline import deliver, overview, scan
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state.store import Store
+from tests.support.configs import write_maildir_config
 from tests.support.desktop_session import DesktopSession
 from tests.support.dovecot import Dovecot, imap_account
 from tests.support.mailfactory import ME, ics, make_message
@@ -66,19 +67,7 @@ def home(tmp_path: Path) -> Iterator[Path]:
 def write_config(home: Path, smtp_port: int) -> Path:
     import sys
 
-    path = home / "config.toml"
-    path.write_text(f"""
-state_dir = "{home / "state"}"
-[identity]
-name = "Alex Morgan"
-addresses = ["{ME}"]
-[[accounts]]
-name = "personal"
-kind = "maildir"
-inbox = "{home / "Mail" / "INBOX"}"
-sent = "{home / "Mail" / "Sent"}"
-drafts = "{home / "Mail" / "Drafts"}"
-[drafts]
+    rest = f"""[drafts]
 enabled = true
 [alerts]
 channels = ["desktop", "email", "command"]
@@ -92,8 +81,8 @@ to = "{ME}"
 argv = ["{sys.executable}", "{home / "hook.py"}"]
 [follow_up]
 announce_backlog = "365d"
-""")
-    return path
+"""
+    return write_maildir_config(home, ME, account=f'drafts = "{home / "Mail" / "Drafts"}"', rest=rest)
 
 
 def test_a_non_ascii_recruiter_address_with_drafts_on_every_channel(

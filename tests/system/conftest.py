@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.configs import write_maildir_config
 from tests.support.mailfactory import ME, ics, make_message
 
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # the interview invitation arrives
@@ -44,18 +45,5 @@ def mailhome(tmp_path: Path) -> Path:
             headers={"List-Unsubscribe": "<https://www.linkedin.com/unsub>"},
         )
     )
-    config = tmp_path / "config.toml"
-    config.write_text(f"""
-state_dir = "{tmp_path / "state"}"
-[identity]
-name = "Alex Morgan"
-addresses = ["{ME}"]
-[[accounts]]
-name = "personal"
-kind = "maildir"
-inbox = "{tmp_path / "Mail" / "INBOX"}"
-sent = "{tmp_path / "Mail" / "Sent"}"
-[alerts]
-channels = []
-""")
+    write_maildir_config(tmp_path, ME)
     return tmp_path

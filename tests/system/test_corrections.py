@@ -18,6 +18,7 @@ from inboxwatch.core.detect.corrections import message_ref
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import Label
 from inboxwatch.state.store import Store
+from tests.support.configs import write_maildir_config
 from tests.support.mailfactory import ME, make_message
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -80,19 +81,7 @@ def home(tmp_path: Path) -> Path:
     (tmp_path / "Mail").mkdir()
     mailbox.Maildir(tmp_path / "Mail" / "INBOX", create=True)
     mailbox.Maildir(tmp_path / "Mail" / "Sent", create=True)
-    (tmp_path / "config.toml").write_text(f"""
-state_dir = "{tmp_path / "state"}"
-[identity]
-name = "Alex Morgan"
-addresses = ["{ME}"]
-[[accounts]]
-name = "personal"
-kind = "maildir"
-inbox = "{tmp_path / "Mail" / "INBOX"}"
-sent = "{tmp_path / "Mail" / "Sent"}"
-[alerts]
-channels = []
-""")
+    write_maildir_config(tmp_path, ME)
     return tmp_path
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from inboxwatch import cli
 from inboxwatch.state import store
+from tests.support.configs import write_maildir_config
 from tests.support.mailfactory import ME, ics, make_message
 
 NOW = datetime.now(UTC)
@@ -61,24 +62,8 @@ def write_config(home: Path) -> Path:
     hook = home / "hook.py"
     target = str(home / "alerts.jsonl")
     hook.write_text(f"import sys\nwith open({target!r}, 'a') as f:\n    f.write(sys.stdin.read().strip() + '\\n')\n")
-    path = home / "config.toml"
-    path.write_text(f"""
-state_dir = "{home / "state"}"
-[identity]
-name = "Alex Morgan"
-addresses = ["{ME}"]
-[[accounts]]
-name = "personal"
-kind = "maildir"
-inbox = "{home / "Mail" / "INBOX"}"
-sent = "{home / "Mail" / "Sent"}"
-poll_every = "1s"
-[alerts]
-channels = ["command"]
-[alerts.command]
-argv = ["{sys.executable}", "{hook}"]
-""")
-    return path
+    rest = f'[alerts]\nchannels = ["command"]\n[alerts.command]\nargv = ["{sys.executable}", "{hook}"]\n'
+    return write_maildir_config(home, ME, account='poll_every = "1s"', rest=rest)
 
 
 def delivered(home: Path) -> list[tuple[str, str, int]]:
