@@ -222,9 +222,3 @@ def normalise_company(name: str) -> str:
             break
         key = stripped
     return re.sub(r"[^a-z0-9]+", "", key)
-
-
-def company_from_domain(domain: str) -> str:
-    """A readable company guess from its domain: careers.northwind-analytics.com → Northwind Analytics."""
-    label = organisation_domain(domain).split(".")[0]
-    return " ".join(w.capitalize() for w in re.split(r"[-_]+", label) if w)
