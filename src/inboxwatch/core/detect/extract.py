@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from inboxwatch.core.detect.senders import (
     FREEMAIL_DOMAINS,
@@ -369,6 +370,7 @@ def _looks_like_role(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)  # pure, and called for every word of every capitalised run: worth remembering
 def _match_key(name: str) -> str:
     """normalise_company over the name without its accents: "Banque Lémanique" → "banquelemanique"."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
@@ -526,12 +528,20 @@ def _signs_off(display: str, body: str) -> bool:
     )
 
 
+_CAPITALISED_RUN = re.compile(rf"{_WORD}(?:[ \t]+(?:&[ \t]+)?(?:{_WORD}|of|de))*")
+_JOB_OR_JOINER = re.compile(rf"{_JOB_WORD}|(?:{_ROLE_NOUNS})s?|of|de|&", re.I)
+_PLACE_WORD = re.compile(
+    r"(?i:hq|office|offices|campus|building|tower|center|centre|plaza|floor|street|road|"
+    r"avenue|headquarters|site|lobby|reception)"
+)
+
+
 def _spell(label: str, texts: tuple[str, ...]) -> str | None:
     """The company whose domain is ``label``, as the text writes it: "gulfport-gas" → "Gulfport Gas Marketing"
     when the letter says so. The longest run of capitalised words that starts with the label's spelling."""
     best: str | None = None
     for text in texts:
-        for run in re.finditer(rf"{_WORD}(?:[ \t]+(?:&[ \t]+)?(?:{_WORD}|of|de))*", text[:4000]):
+        for run in _CAPITALISED_RUN.finditer(text[:4000]):
             words = run.group(0).split()
             for i in range(len(words)):
                 joined = ""
@@ -545,16 +555,12 @@ def _spell(label: str, texts: tuple[str, ...]) -> str | None:
                         name = " ".join(words[i : j + 1])
                         for k in range(j + 1, min(len(words), j + 4)):  # "Cobaltline" + "Systems"
                             w = words[k]
-                            if re.fullmatch(rf"{_JOB_WORD}|(?:{_ROLE_NOUNS})s?|of|de|&", w, re.I) or not w[0].isupper():
+                            if _JOB_OR_JOINER.fullmatch(w) or not w[0].isupper():
                                 break
                             if (
                                 _NOT_A_COMPANY.match(w)
                                 or w.lower() in _VENDOR_NAMES
-                                or re.fullmatch(
-                                    r"(?i:hq|office|offices|campus|building|tower|center|centre|plaza|floor|street|road|"
-                                    r"avenue|headquarters|site|lobby|reception)",
-                                    w,
-                                )
+                                or _PLACE_WORD.fullmatch(w)
                             ):
                                 break
                             if words[k - 1].endswith((".", ",", ":", "!", "?")):

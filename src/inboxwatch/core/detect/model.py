@@ -29,6 +29,12 @@ MAGIC = b"IWM1"
 WEIGHTS_FILE = Path(__file__).with_name("model.bin")
 METADATA_FILE = Path(__file__).with_name("model.json")
 
+# Packed rows (see LinearModel.raw_scores): an int16 weight offset to be non-negative, in a field wide enough
+# that a message's features (2**24 of them at most) never carry into the next label's field.
+_OFFSET = 1 << 15
+_FIELD_BITS = 40
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+
 
 def _native(arr: array[int] | array[float]) -> None:
     if sys.byteorder == "big":
@@ -59,6 +65,7 @@ class LinearModel:
             self.index[b] = row
         # One column per label, so a label's score is one C-level sum over the message's rows.
         self.columns = [array("h", weights[j::n]) for j in range(n)]
+        self._packs: dict[int, int] = {}
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LinearModel:
@@ -126,16 +133,29 @@ class LinearModel:
                 by_value[value] = [row]
             else:
                 group.append(row)
-        groups = list(by_value.items())
         scores = list(self.bias)
+        totals = [0.0] * len(scores)
+        packed, bits, mask = self._packed_row, _FIELD_BITS, _FIELD_MASK
+        for value, members in by_value.items():
+            # One big-integer sum adds every label's weights at once; each field is then read back exactly.
+            packed_sum = sum(map(packed, members))
+            offset = _OFFSET * len(members)
+            for j in range(len(totals)):
+                totals[j] += value * (((packed_sum >> (bits * j)) & mask) - offset)
         scale = self.scale
-        for j, column in enumerate(self.columns):
-            get = column.__getitem__
-            total = 0.0
-            for value, members in groups:
-                total += value * sum(map(get, members))
-            scores[j] += scale * total
-        return scores
+        return [s + scale * t for s, t in zip(scores, totals, strict=True)]
+
+    def _packed_row(self, row: int) -> int:
+        """A row's weights as one integer, ``weight + 2**15`` per label in a field of its own; packed on first
+        use (packing every row would double the load time), remembered after."""
+        packs = self._packs
+        value = packs.get(row)
+        if value is None:
+            value = 0
+            for j, column in enumerate(self.columns):
+                value |= (column[row] + _OFFSET) << (_FIELD_BITS * j)
+            packs[row] = value
+        return value
 
     def predict(self, features: Mapping[str, float], rows: list[tuple[str, float, int]] | None = None) -> Prediction:
         """Per-label probabilities (``rows``: what :meth:`rows` gave for ``features``, when at hand)."""
