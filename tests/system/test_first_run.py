@@ -39,6 +39,7 @@ MINIMAL = {
     "reopen": ["abc123"],
     "snooze": ["abc123", "2d"],
     "track": ["m.eml"],
+    "export": ["--format", "ics"],
     "relabel": ["m-5e0c41d2", "rejection"],
     "run": [],
     "service": ["install"],

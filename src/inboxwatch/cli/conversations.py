@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
 
 from inboxwatch.cli import views
 from inboxwatch.cli.app import Ui, config_path, parse_now
 from inboxwatch.cli.text import safe
-from inboxwatch.config import Config, load_config, parse_duration
-from inboxwatch.core.records import StoredMessage
+from inboxwatch.config import Config, load_config
 from inboxwatch.errors import UsageError
-from inboxwatch.runtime import corrections
+from inboxwatch.runtime import controls
 from inboxwatch.runtime.pipeline import Overview, overview
 from inboxwatch.runtime.views import conversation_json, nudge_json
 from inboxwatch.state.meta import AccountStatus
@@ -99,45 +97,21 @@ _WORDS = {
 def _control(action: str, args: argparse.Namespace, ui: Ui) -> int:
     config = load_config(config_path(args))
     now = parse_now(args.now)
+    length = controls.snooze_length(args.duration) if action == "snooze" else None
     with Store.open(config.state_path) as store:
-        view = overview(config, store, now)
-        ids = {c.id: c for c in view.conversations}
-        if args.id not in ids:
-            raise UsageError(f"no conversation {args.id!r}; `inboxwatch status` lists them")
-        until = _snooze_until(now, args.duration) if action == "snooze" else None
-        store.set_control(args.id, action, until, now)
-        conv = ids[args.id]
-        taught = forgotten = 0
-        followers: list[StoredMessage] = []
-        if action == "ignore":  # its mail is not job mail: neither is mail like it
-            made, followers = corrections.ignore(store, args.id, conv.message_keys, now)
-            taught = len(made)
-        elif action == "reopen":
-            forgotten = corrections.unignore(store, args.id)
-    words = f"snoozed until {views.when(until, ui.display_tz)}" if action == "snooze" else _WORDS[action]
+        done = controls.apply_control(config, store, args.id, action, now, length)
+    conv = done.conversation
+    words = f"snoozed until {views.when(done.until, ui.display_tz)}" if action == "snooze" else _WORDS[action]
     ui.out.print(f"{safe(conv.company)} ({args.id}): {words}")
-    if taught:
+    if done.taught:
         ui.out.print(
-            f"Mail like its {taught} message(s) from the employer's side will not be job mail either "
+            f"Mail like its {done.taught} message(s) from the employer's side will not be job mail either "
             f"(undo: inboxwatch reopen {args.id})."
         )
-        views.render_followers(ui, followers)
-    if forgotten:
-        ui.out.print(f"Forgot the {forgotten} correction(s) its ignore had made.")
+        views.render_followers(ui, done.followers)
+    if done.forgotten:
+        ui.out.print(f"Forgot the {done.forgotten} correction(s) its ignore had made.")
     return 0
-
-
-MAX_SNOOZE = timedelta(days=3660)
-
-
-def _snooze_until(now: datetime, text: str) -> datetime:
-    try:
-        length = parse_duration(text)
-    except ValueError as e:
-        raise UsageError(f"snooze: {e}") from None
-    if length > MAX_SNOOZE:
-        raise UsageError(f"snooze: {text!r} is longer than ten years; `inboxwatch done ID` closes a conversation")
-    return now + length
 
 
 def snooze(args: argparse.Namespace, ui: Ui) -> int:

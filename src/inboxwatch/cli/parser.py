@@ -273,6 +273,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(
         sub,
+        "export",
+        "export:run",
+        "export conversations as CSV or JSON, interviews and follow-ups as a calendar",
+        "Write every conversation (one row each, with its stage and dates) as csv or json, or the interviews "
+        "and coming follow-ups as an iCalendar file (ics) with stable UIDs, for a spreadsheet, a job tracker "
+        "or a calendar.",
+        (
+            "inboxwatch export --format csv > search.csv",
+            "inboxwatch export --format ics -o ~/search.ics",
+        ),
+        timed=True,
+    )
+    p.add_argument("--format", choices=("csv", "json", "ics"), default="csv", help="csv (default), json or ics")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    p = _command(
+        sub,
         "track",
         "mail:track",
         "track a message the classifier missed",

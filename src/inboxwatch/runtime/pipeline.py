@@ -289,10 +289,14 @@ def _conversations(config: Config, store: Store, controls: Mapping[str, Control]
     return convs
 
 
+def conversations(config: Config, store: Store) -> list[Conversation]:
+    """The conversations the store holds, with the user's controls on them."""
+    return _conversations(config, store, store.controls())
+
+
 def overview(config: Config, store: Store, now: datetime, templates: Templates | None = None) -> Overview:
     """Conversations, their ladders and the nudges due at ``now``, from what the store holds."""
-    controls = store.controls()
-    convs = _conversations(config, store, controls)
+    convs = conversations(config, store)
     ladders = evaluate_all(convs, config.follow_up, now)
     by_id = {c.id: c for c in convs}
     offers = [c for c in convs if ladders[c.id].stage == "offer"]
