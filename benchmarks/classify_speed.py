@@ -3,7 +3,9 @@
 Usage: python benchmarks/classify_speed.py [DIR ...] [--seconds N]
 
 Reads every .eml under the given folders (default: the test fixtures and the bundled demo), then parses
-and classifies them round-robin for N seconds in this one process. Prints a table and writes JSON.
+and classifies them round-robin for N seconds in this one process, after one first pass over every message
+with cold caches. Wall time and this process's CPU time (the steadier figure on a busy machine) are both
+given. Prints a table and writes JSON.
 """
 
 from __future__ import annotations
@@ -53,10 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     default_model()
     load_ms = 1000 * (time.perf_counter() - t0)
     model_rss_mib = (_rss_kib() - rss_before) / 1024
-    for raw in raws[:20]:  # warm caches and compiled patterns
+    # First pass: every distinct message once, with the model's packed rows and the extractor's memo still cold
+    # (what the first few hundred messages of a first scan cost).
+    cpu0 = time.process_time()
+    for raw in raws:
         classify(parse_message(raw), OWNER)
+    first_pass_rate = len(raws) / (time.process_time() - cpu0)
     done = 0
     parse_time = classify_time = 0.0
+    cpu0 = time.process_time()
     deadline = time.perf_counter() + args.seconds
     while time.perf_counter() < deadline:
         for raw in raws:
@@ -68,12 +75,16 @@ def main(argv: list[str] | None = None) -> int:
             parse_time += t1 - t0
             classify_time += t2 - t1
             done += 1
+    cpu = time.process_time() - cpu0
     total = parse_time + classify_time
     figures = {
         "messages": done,
         "distinct_messages": len(raws),
         "median_size_bytes": int(statistics.median(sizes)),
         "messages_per_second": done / total,
+        # CPU time of this process: what one core does, less disturbed than wall time by other work on the machine
+        "messages_per_cpu_second": done / cpu,
+        "first_pass_messages_per_cpu_second": first_pass_rate,
         "parse_ms_per_message": 1000 * parse_time / done,
         "classify_ms_per_message": 1000 * classify_time / done,
         "model_file_bytes": WEIGHTS_FILE.stat().st_size,
@@ -84,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'median size':28} {figures['median_size_bytes']} bytes")
     print(f"{'parse':28} {figures['parse_ms_per_message']:.3f} ms/message")
     print(f"{'classify':28} {figures['classify_ms_per_message']:.3f} ms/message")
-    print(f"{'parse + classify':28} {figures['messages_per_second']:.0f} messages/s (one core)")
+    print(f"{'parse + classify':28} {figures['messages_per_second']:.0f} messages/s (one core, wall time)")
+    print(f"{'':28} {figures['messages_per_cpu_second']:.0f} messages per CPU second")
+    print(f"{'first pass, cold':28} {first_pass_rate:.0f} messages per CPU second (each message once)")
     print(f"{'model file':28} {figures['model_file_bytes'] / 1024:.0f} KiB")
     print(f"{'model load':28} {load_ms:.1f} ms, {model_rss_mib:.1f} MiB resident")
     args.json.parent.mkdir(parents=True, exist_ok=True)

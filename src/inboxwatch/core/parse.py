@@ -82,7 +82,7 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
     htmls: list[str] = []
     calendars: list[CalendarEvent] = []
     try:
-        _walk(msg, texts, htmls, calendars, defects, depth=0, budget=[MAX_PARTS])
+        _walk(msg, texts, htmls, calendars, defects, depth=0, budget=[MAX_PARTS], ics_seen={})
     except Exception as e:  # a MIME tree broken in a way not foreseen: keep what was read, report it
         defects.append(f"unreadable MIME structure: {type(e).__name__}")
     text = "\n\n".join(t for t in texts if t.strip())
@@ -122,6 +122,7 @@ def _walk(
     defects: list[str],
     depth: int,
     budget: list[int],
+    ics_seen: dict[str, tuple[list[CalendarEvent], list[str]]],
 ) -> None:
     budget[0] -= 1
     if budget[0] < 0:
@@ -139,7 +140,7 @@ def _walk(
     if part.is_multipart() and isinstance(payload, list):
         for sub in payload:
             if isinstance(sub, EmailMessage):
-                _walk(sub, texts, htmls, calendars, defects, depth + 1, budget)
+                _walk(sub, texts, htmls, calendars, defects, depth + 1, budget, ics_seen)
         return
     if ctype == "message/rfc822" and isinstance(payload, list):
         for sub in payload:
@@ -147,7 +148,7 @@ def _walk(
                 header = _forward_header(sub, defects)
                 if header:
                     texts.append(header)
-                _walk(sub, texts, htmls, calendars, defects, depth + 1, budget)
+                _walk(sub, texts, htmls, calendars, defects, depth + 1, budget, ics_seen)
         return
     filename = ""
     try:
@@ -158,7 +159,14 @@ def _walk(
     is_ics = ctype in ("text/calendar", "application/ics") or filename.lower().endswith(".ics")
     if is_ics:
         if len(calendars) < 10:
-            calendars.extend(parse_calendar(_decoded_text(part, defects), defects))
+            # Invitations carry one calendar twice (the text/calendar alternative and an invite.ics): read once.
+            text = _decoded_text(part, defects)
+            known = ics_seen.get(text)
+            if known is None:
+                problems: list[str] = []
+                known = ics_seen[text] = (parse_calendar(text, problems), problems)
+            calendars.extend(known[0])
+            defects.extend(known[1])
         return
     if disposition == "attachment" or filename:
         return

@@ -24,6 +24,7 @@ from inboxwatch.core.detect.bulk import is_bulk
 from inboxwatch.core.detect.corrections import Correction
 from inboxwatch.core.detect.corrections import apply as apply_corrections
 from inboxwatch.core.detect.extract import find_company, find_contact, find_role
+from inboxwatch.core.detect.fastre import Phrases
 from inboxwatch.core.detect.model import LinearModel, default_model
 from inboxwatch.core.detect.rules import (
     ADJUSTMENTS,
@@ -89,6 +90,14 @@ class _Scores:
         for label in labels:
             self.vetoed.setdefault(label, why)
 
+    def copy(self) -> _Scores:
+        out = _Scores(common=list(self.common), fired=list(self.fired), phrases=list(self.phrases),
+                      vetoed=dict(self.vetoed))
+        out.points.update(self.points)
+        for label, why in self.evidence.items():
+            out.evidence[label] = list(why)
+        return out
+
 
 @dataclass(frozen=True)
 class RuleResult:
@@ -134,11 +143,13 @@ def _conditional(text: str, start: int) -> bool:
     return CONDITIONAL.search(clause, cut) is not None
 
 
-def _match_rules(scores: _Scores, text: str, where: str, factor: float = 1.0) -> None:
+def _match_rules(
+    scores: _Scores, text: str, where: str, factor: float = 1.0, within: frozenset[str] | None = None
+) -> None:
     """``text`` is lower-cased already (``_lowered``). A phrase found only in conditional clauses counts as the
-    feature ``phrase:NAME.if`` and adds no points."""
+    feature ``phrase:NAME.if`` and adds no points. ``within``: the literals of a text ``text`` is a slice of."""
     for rule in RULES:
-        hit = rule.pattern.search(text)
+        hit = rule.pattern.search(text, within)
         if hit is None:
             continue
         if rule.label in CONDITIONAL_LABELS:
@@ -305,18 +316,21 @@ def rule_scores(m: Message, identity: Identity, body: str) -> RuleResult:
     subject = m.subject
     # Read the top of the message first; only mail that shows some sign of a job search is read further,
     # so the long letters that make up most of a personal inbox cost a fraction.
-    scores = _Scores()
-    lowered_subject = _lowered(subject)
+    from_subject = _Scores()
+    _match_rules(from_subject, _lowered(subject), "subject", 1.2)
     window = subject + "\n" + body[:FIRST_WINDOW]
     low = _lowered(window)  # lower-cased once: every phrase table below reads it
-    _match_rules(scores, lowered_subject, "subject", 1.2)
-    _match_rules(scores, low[len(subject) + 1 :], "text")
-    if len(body) > FIRST_WINDOW and (scores.points or JOB_CONTEXT.search(low)):
-        scores = _Scores()
+    longer = len(body) > FIRST_WINDOW
+    read_further = longer and JOB_CONTEXT.search(low) is not None
+    if not read_further:
+        scores = from_subject.copy()
+        _match_rules(scores, low[len(subject) + 1 :], "text", within=Phrases.literals_in(low))
+        read_further = longer and bool(scores.points)
+    if read_further:  # job mail (the first window said so): the rules read the whole window, once
+        scores = from_subject.copy()
         window = subject + "\n" + body[:BODY_WINDOW]
         low = _lowered(window)
-        _match_rules(scores, lowered_subject, "subject", 1.2)
-        _match_rules(scores, low[len(subject) + 1 :], "text")
+        _match_rules(scores, low[len(subject) + 1 :], "text", within=Phrases.literals_in(low))
     headers = m.headers
     sender = m.sender
     domain = sender.domain if sender else ""

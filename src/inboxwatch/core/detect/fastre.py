@@ -204,10 +204,18 @@ class Phrases:
             Phrases._registry.append(self)
             Phrases._index = None  # rebuilt with this table's literals on the next search
 
-    def search(self, text: str) -> re.Match[str] | None:
-        if self.literals is not None and self.literals.isdisjoint(Phrases._present(text)):
+    def search(self, text: str, within: frozenset[str] | None = None) -> re.Match[str] | None:
+        """``within``: what :meth:`literals_in` gave for a text that ``text`` is a slice of, when at hand (the
+        literals of a slice are among those of the whole, so the gate stays exact and is not computed again)."""
+        present = Phrases._present(text) if within is None else within
+        if self.literals is not None and self.literals.isdisjoint(present):
             return None
         return self.regex.search(text)
+
+    @classmethod
+    def literals_in(cls, text: str) -> frozenset[str]:
+        """Which of every table's required literals ``text`` holds."""
+        return cls._present(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         if self.literals is not None and self.literals.isdisjoint(Phrases._present(text)):
