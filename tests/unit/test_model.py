@@ -152,3 +152,23 @@ def test_tokens_read_many_scripts() -> None:
         "hi", "<owner>", "r", "0", "<url>", "<email>",
     ]
     assert feats.language(feats.tokens("Nous avons bien reçu votre candidature pour le poste")) == "fr"
+
+
+def test_packed_scores_equal_the_sum_of_each_labels_weights() -> None:
+    """The big-integer sum of packed rows reads back every label's exact sum, extreme weights included."""
+    labels = ["a", "b", "c"]
+    names = [f"w:{i}" for i in range(400)]
+    extremes = [-32767, 32767, -1, 0, 1]
+    rows = {}
+    for i, name in enumerate(names):
+        bucket = zlib.crc32(name.encode("utf-8")) & (feats.BUCKETS - 1)
+        rows[bucket] = [extremes[(i + j) % len(extremes)] for j in range(len(labels))]
+    model = LinearModel.from_bytes(LinearModel.to_bytes(labels, [0.5, -0.25, 0.0], rows, 0.001))
+    features = {name: (1.0 if i % 3 else 0.5) for i, name in enumerate(names)}
+    scores = model.raw_scores(model.rows(features))
+    want = [
+        bias + 0.001 * sum(features[n] * rows[zlib.crc32(n.encode("utf-8")) & (feats.BUCKETS - 1)][j] for n in names)
+        for j, bias in enumerate([0.5, -0.25, 0.0])
+    ]
+    assert scores == pytest.approx(want, abs=1e-9)
+    assert model.raw_scores(model.rows(features)) == scores  # the second time, from the kept packed rows

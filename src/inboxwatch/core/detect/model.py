@@ -65,7 +65,7 @@ class LinearModel:
             self.index[b] = row
         # One column per label, so a label's score is one C-level sum over the message's rows.
         self.columns = [array("h", weights[j::n]) for j in range(n)]
-        self._packs: dict[int, int] = {}
+        self._packs: list[int | None] = [None] * len(buckets)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LinearModel:
@@ -135,26 +135,28 @@ class LinearModel:
                 group.append(row)
         scores = list(self.bias)
         totals = [0.0] * len(scores)
-        packed, bits, mask = self._packed_row, _FIELD_BITS, _FIELD_MASK
+        packs, bits, mask = self._packs, _FIELD_BITS, _FIELD_MASK
         for value, members in by_value.items():
             # One big-integer sum adds every label's weights at once; each field is then read back exactly.
-            packed_sum = sum(map(packed, members))
+            packed_sum = 0
+            for row in members:
+                packed = packs[row]
+                if packed is None:
+                    packed = self._pack(row)
+                packed_sum += packed
             offset = _OFFSET * len(members)
             for j in range(len(totals)):
                 totals[j] += value * (((packed_sum >> (bits * j)) & mask) - offset)
         scale = self.scale
         return [s + scale * t for s, t in zip(scores, totals, strict=True)]
 
-    def _packed_row(self, row: int) -> int:
+    def _pack(self, row: int) -> int:
         """A row's weights as one integer, ``weight + 2**15`` per label in a field of its own; packed on first
-        use (packing every row would double the load time), remembered after."""
-        packs = self._packs
-        value = packs.get(row)
-        if value is None:
-            value = 0
-            for j, column in enumerate(self.columns):
-                value |= (column[row] + _OFFSET) << (_FIELD_BITS * j)
-            packs[row] = value
+        use (packing every row up front would double the load time) and kept (about 100 bytes a row)."""
+        value = 0
+        for j, column in enumerate(self.columns):
+            value |= (column[row] + _OFFSET) << (_FIELD_BITS * j)
+        self._packs[row] = value
         return value
 
     def predict(self, features: Mapping[str, float], rows: list[tuple[str, float, int]] | None = None) -> Prediction:
