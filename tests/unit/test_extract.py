@@ -13,7 +13,7 @@ import pytest
 
 from inboxwatch.core.calendar_parts import parse_calendar
 from inboxwatch.core.detect import classify, dates
-from inboxwatch.core.detect.extract import find_company
+from inboxwatch.core.detect.extract import clean_company, find_company
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import Address, FolderRole, Identity, Message
 
@@ -183,3 +183,19 @@ def test_the_owners_own_mail_names_the_recipients_company() -> None:
     )
     m = replace(m, to=(Address("Hannah Cho", "hannah.cho@quillfeather.example"),))
     assert find_company(m, m.text, OWNER)[0] == "Quillfeather"
+
+
+@pytest.mark.parametrize(
+    ("written", "company"),
+    [
+        ("Magnolia Children's Hospital", "Magnolia Children's Hospital"),
+        ("Magnolia Children's Hospital Talent Acquisition", "Magnolia Children's Hospital"),
+        ("Macy's Inc", "Macy's Inc"),
+        ("Acme's Talent Team", "Acme"),
+        ("Acme's recruiters", "Acme"),
+        ("Ripple's Summer Internship", "Ripple"),
+        ("Marigold Capital Graduate Recruitment", "Marigold Capital"),
+    ],
+)
+def test_a_possessive_is_the_name_only_when_an_organisation_follows(written: str, company: str) -> None:
+    assert clean_company(written) == company

@@ -146,7 +146,8 @@ _JOB_WORD = (
     r"next steps|internships?|programs?|programmes?|community|portal|notifications?|talent(?: acquisition)?|"
     r"hr|human resources|people(?: ops| operations| services| team| experience)?|received|submitted|status|acknowledge?ment|"
     r"workday|no[ -]?reply|do not reply|applicant tracking|university|campus|early careers|staffing|"
-    r"candidates?|applicants?|employment|emails?|mail|alerts?|newsletter|support|admin|info|thank you|"
+    r"candidates?|applicants?|employment|emails?|mail|alerts?|newsletter|support|admin|info|thank you|graduates?|"
+    r"early talent|emerging talent|"
     r"ressources humaines|recrutement|carri[eè]res?|personalabteilung|karriere|personal|recursos humanos|"
     r"reclutamiento|talento|atracci[oó]n de talento|empleo|vagas|recrutamento|werving|"
     r"карьера|отдел кадров|hr-отдел|подбор персонала|採用担当|採用チーム|採用|人事部|人事)"
@@ -162,7 +163,7 @@ _TEAM_AT = re.compile(
 )
 _VIA = re.compile(r"^(?P<company>.+?)\s+via\s+(?P<tool>[\w .\-]+)$", re.I)
 _VIA_PERSONAL = re.compile(r"^(?:google|calendar|outlook|zoom|teams|microsoft|linkedin|gmail)\b", re.I)
-_POSSESSIVE_TAIL = re.compile(r"['’]s\s+\w.*$")
+_POSSESSIVE_TAIL = re.compile(r"['’]s\s+(?P<rest>\w.*)$")
 _SENTENCE_TAIL = re.compile(r"(?<=[\w&)]{3})[.!?]\s.*$|[!?].*$")
 _DOMAIN_PREFIX = re.compile(r"^(?:get|join|try|use|hello|go|meet|with|team|my)(?=[a-z]{3})")
 _DOMAIN_SUFFIX = re.compile(
@@ -329,6 +330,25 @@ _ROLE_STOP = re.compile(r"^(?:Applying|Application|Interest|Interview|Thank|Than
 _EMAIL_RE = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
 
 
+_ORGANISATION_AFTER_POSSESSIVE = re.compile(
+    r"(?:[A-Z][\w&'’.\-]*\s+){0,2}(?:Hospitals?|Health(?:care)?|Medical(?: Center| Centre)?|Clinics?|Foundation|"
+    r"Bank|Inc\.?|Corp(?:oration)?\.?|Co\.?|Company|Ltd\.?|LLC|LLP|Group|School|College|University|Kitchens?|"
+    r"Restaurants?|Stores?|Markets?|Club|Homes?|Pharmacy|Bakery|Brewery|Hotels?|Garden|Farms?)"
+)
+
+
+def _without_department(name: str) -> str:
+    """ "Acme's Talent Team", "Acme's Summer Internship" → "Acme"; but "Magnolia Children's Hospital" and
+    "Macy's Inc" are names: the possessive stays when what follows it names a kind of organisation."""
+    tail = _POSSESSIVE_TAIL.search(name)
+    if tail is None:
+        return name
+    rest = tail.group("rest")
+    for _ in range(3):
+        rest = _TRAILING_JOB_WORDS.sub("", rest).strip(" -–—|:,")
+    return name if _ORGANISATION_AFTER_POSSESSIVE.fullmatch(rest) else name[: tail.start()]
+
+
 def clean_company(name: str, *, brand_ok: bool = False, keep_the: bool = False) -> str | None:
     """A company name as a person would write it, or None when the words are not one.
 
@@ -337,7 +357,7 @@ def clean_company(name: str, *, brand_ok: bool = False, keep_the: bool = False) 
     name = re.sub(r"[®™©]", "", name)
     name = re.sub(r"\s+", " ", name).strip(" \t\"'.,:;!-–—|()[]")
     name = _SENTENCE_TAIL.sub("", name)
-    name = _POSSESSIVE_TAIL.sub("", name)
+    name = _without_department(name)
     name = _LEADING_JOB_WORDS.sub("", name)
     name = re.sub(r"^(?:the|team)\s+" if keep_the else r"^(?i:the|team)\s+", "", name).strip(" \t\"'.,:;!-–—|()[]")
     for _ in range(3):

@@ -49,6 +49,7 @@ ATS_DOMAINS: dict[str, str] = {
     "adp.com": "ADP",
     "avature.net": "Avature",
     "phenom.com": "Phenom",
+    "phenompeople.com": "Phenom",
     "eightfold.ai": "Eightfold",
     "dover.com": "Dover",
     "gem.com": "Gem",
