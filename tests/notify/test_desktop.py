@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,7 @@ from dbus_fast.service import ServiceInterface, dbus_method
 
 from inboxwatch.errors import NotifyError
 from inboxwatch.models import Address
+from inboxwatch.notify.actions import NotificationActions
 from inboxwatch.notify.base import Alert
 from inboxwatch.notify.desktop import DesktopChannel, desktop_body
 from tests.support.alerts import make_alert
@@ -125,6 +127,71 @@ def notification_server(server: ServiceInterface) -> Iterator[None]:
         loop.close()
 
 
+class RecordingServer(ServiceInterface):
+    """A notification server that shows nothing and keeps what it was asked: (actions, body) of each Notify."""
+
+    def __init__(self, capabilities: list[str], shown: list[tuple[list[str], str]]) -> None:
+        super().__init__("org.freedesktop.Notifications")
+        self.capabilities = capabilities
+        self.shown = shown
+
+    @dbus_method()
+    def GetCapabilities(self) -> Annotated[list[str], DBusSignature("as")]:  # noqa: N802
+        return self.capabilities
+
+    @dbus_method()
+    def GetServerInformation(self) -> Annotated[list[str], DBusSignature("ssss")]:  # noqa: N802
+        return ["recorder", "tests", "1", "1.2"]
+
+    @dbus_method()
+    def Notify(  # noqa: N802
+        self,
+        app_name: Annotated[str, DBusSignature("s")],
+        replaces_id: Annotated[int, DBusSignature("u")],
+        app_icon: Annotated[str, DBusSignature("s")],
+        summary: Annotated[str, DBusSignature("s")],
+        body: Annotated[str, DBusSignature("s")],
+        actions: Annotated[list[str], DBusSignature("as")],
+        hints: Annotated[dict[str, Variant], DBusSignature("a{sv}")],
+        expire_timeout: Annotated[int, DBusSignature("i")],
+    ) -> Annotated[int, DBusSignature("u")]:
+        self.shown.append((list(actions), body))
+        return len(self.shown)
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "dashboard", "buttons"),
+    [
+        (["body"], None, []),
+        (["body", "actions"], None, ["snooze-2d", "Snooze 2 days", "done", "Done"]),
+        (
+            ["body", "actions"],
+            "http://127.0.0.1:8765/c/zcynam?token=t",
+            ["snooze-2d", "Snooze 2 days", "done", "Done", "open", "Open"],
+        ),
+    ],
+)
+def test_buttons_only_where_the_server_has_actions(
+    bare_bus: DesktopSession, capabilities: list[str], dashboard: str | None, buttons: list[str]
+) -> None:
+    alert = replace(make_alert(), dashboard=dashboard)
+    shown: list[tuple[list[str], str]] = []
+    listener = NotificationActions(lambda conversation_id, key: None, timeout=5)
+    with notification_server(RecordingServer(capabilities, shown)):
+        listener.start()
+        try:
+            DesktopChannel(timeout=5, actions=listener).send(alert)
+        finally:
+            listener.close()
+    ((actions, body),) = shown
+    pairs = list(zip(actions[::2], actions[1::2], strict=True))
+    assert [
+        part for key, label in pairs if key != "default" for part in (key, label)
+    ] == buttons  # desktop-notifier's click
+    # without buttons, today's text: the body names the command
+    assert ("inboxwatch snooze zcynam 2d" in body) is (not buttons)
+
+
 def test_a_refused_notification_raises(bare_bus: DesktopSession, alert: Alert) -> None:
     # desktop-notifier only logs a failed Notify call; the channel must turn it into an error.
     refused = r"did not take the notification: .*too many notifications"
@@ -180,5 +247,3 @@ def test_screenshot_of_a_nudge(desktop: DesktopSession, alert: Alert) -> None:
         found = subprocess.run(["identify", "-format", "%k", str(SCREENSHOT)], capture_output=True, check=True)
         colours = int(found.stdout)
     assert colours > 20, "the screen is blank: dunst drew nothing"
-
-

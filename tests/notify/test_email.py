@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -79,6 +80,22 @@ def test_plaintext_to_localhost_sends_both_parts(plain_server: tuple[int, Mailbo
     assert html.escape("I'm following up once more on the Backend Engineer role") in page
     assert 'href="mailto:sam.okafor@copperline-robotics.example?subject=Re%3A%20Thank' in page
     assert "Tidewater Games" in page
+
+
+def test_the_notifications_actions_are_links_to_the_dashboard_when_it_is_on(
+    plain_server: tuple[int, Mailbox], alert: Alert
+) -> None:
+    port, mailbox = plain_server
+    page_url = "http://127.0.0.1:8765/c/zcynam?token=abc"
+    EmailChannel(email_config(port)).send(replace(alert, dashboard=page_url))
+    EmailChannel(email_config(port)).send(alert)  # no dashboard configured: no links
+    with_links, without = (got.message for got in mailbox.received)
+    text = part(with_links, "plain")
+    assert f"- Snooze 2 days: {page_url}&act=snooze-2d" in text
+    assert f"- Done: {page_url}&act=done" in text
+    assert f"- Open: {page_url}\n" in text
+    assert html.escape(f"{page_url}&act=snooze-2d") in part(with_links, "html")
+    assert "127.0.0.1" not in part(without, "plain") and "127.0.0.1" not in part(without, "html")
 
 
 def test_html_escapes_text_from_mail(plain_server: tuple[int, Mailbox]) -> None:

@@ -10,8 +10,9 @@ from inboxwatch.demo import DEMO_IDENTITY, DEMO_NOW, build_maildirs
 NOW = DEMO_NOW.isoformat()
 
 
-def write_demo_config(home: Path, rest: str = "[alerts]\nchannels = []\n") -> Path:
-    """``home/config.toml`` over the demo's Maildirs in ``home/Mail``; state in ``home/state``."""
+def write_demo_config(home: Path, rest: str = "[alerts]\nchannels = []\n", account: str = "") -> Path:
+    """``home/config.toml`` over the demo's Maildirs in ``home/Mail``; state in ``home/state``. ``account`` adds
+    keys to the account's table (``drafts``), ``rest`` is every table after it."""
     inbox, sent = build_maildirs(home / "Mail")
     addresses = ", ".join(f'"{a}"' for a in sorted(DEMO_IDENTITY.addresses))
     path = home / "config.toml"
@@ -25,13 +26,14 @@ name = "demo"
 kind = "maildir"
 inbox = "{inbox}"
 sent = "{sent}"
+{account}
 {rest}""")
     return path
 
 
-def scanned_demo(home: Path, rest: str = "[alerts]\nchannels = []\n") -> Path:
+def scanned_demo(home: Path, rest: str = "[alerts]\nchannels = []\n", account: str = "") -> Path:
     """The demo's config, its mail scanned into the state file at the demo's moment; returns the config path."""
-    config = write_demo_config(home, rest)
+    config = write_demo_config(home, rest, account)
     code = cli.main(["scan", "--once", "--config", str(config), "--now", NOW, "--json"])
     assert code == 0
     return config

@@ -138,9 +138,11 @@ class DesktopSession:
         assert proc.stdout is not None
         self.bus_address = _read_line(proc.stdout.fileno(), timeout, "dbus-daemon", lambda: self.log("dbus"))
 
-    def start_dunst(self, timeout: float = 10.0) -> None:
+    def start_dunst(self, timeout: float = 10.0, menu: Path | None = None) -> None:
+        """dunst on the bus; ``menu`` is the program its context menu runs (``dmenu``: the actions on stdin, the
+        chosen one on stdout), so a test can press a notification's button the way a user picks one."""
         rc = self.root / "dunstrc"
-        rc.write_text(DUNSTRC)
+        rc.write_text(DUNSTRC.replace("[global]\n", f"[global]\n    dmenu = {menu}\n") if menu else DUNSTRC)
         proc = self._spawn(["dunst", "-config", str(rc)], "dunst", env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -240,8 +242,9 @@ def _read_line(fd: int, timeout: float, what: str, log: Any) -> str:
 
 
 @contextlib.contextmanager
-def desktop_session(*, display: bool = True, dunst: bool = True) -> Iterator[DesktopSession]:
-    """A private bus, and unless told otherwise a display and dunst; everything ends on exit."""
+def desktop_session(*, display: bool = True, dunst: bool = True, menu: Path | None = None) -> Iterator[DesktopSession]:
+    """A private bus, and unless told otherwise a display and dunst (``menu``: its context menu's program);
+    everything ends on exit."""
     # A short folder in /tmp: a unix socket path must stay under 108 bytes.
     session = DesktopSession(Path(tempfile.mkdtemp(prefix="iw-desk-")))
     try:
@@ -249,7 +252,7 @@ def desktop_session(*, display: bool = True, dunst: bool = True) -> Iterator[Des
             session.start_display()
         session.start_bus()
         if dunst:
-            session.start_dunst()
+            session.start_dunst(menu=menu)
         yield session
     finally:
         session.stop()

@@ -40,6 +40,7 @@ MINIMAL = {
     "snooze": ["abc123", "2d"],
     "track": ["m.eml"],
     "export": ["--format", "ics"],
+    "web": ["--port", "8800"],
     "relabel": ["m-5e0c41d2", "rejection"],
     "run": [],
     "service": ["install"],

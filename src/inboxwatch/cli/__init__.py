@@ -4,8 +4,8 @@
 - ``app``: ``main``: parse, pick the output style, run the command's handler, map errors to exit codes;
 - ``views``: what the commands print, as text and as JSON;
 - one module per group of commands: ``init``, ``configure`` (check-config, doctor, auth), ``mail`` (scan,
-  classify, track), ``conversations`` (status, nudges, snooze, done, ignore, reopen), ``service`` (run,
-  service), ``demo``, ``completion``; ``manpage`` writes inboxwatch.1 at build time.
+  classify, track), ``conversations`` (status, nudges, snooze, done, ignore, reopen), ``export``, ``web``,
+  ``service`` (run, service), ``demo``, ``completion``; ``manpage`` writes inboxwatch.1 at build time.
 
 Importing this package is cheap: ``main`` loads the rest when it runs.
 """

@@ -290,6 +290,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(
         sub,
+        "web",
+        "web:run",
+        "open the local dashboard: the whole search, and buttons to act on it",
+        "Serve the dashboard on 127.0.0.1 (port from [web] port, default 8765) and print its address, which "
+        "carries the access token kept in the state folder. Needs the web extra: pip install 'inboxwatch[web]'.",
+        ("inboxwatch web --open", "inboxwatch web --port 8800"),
+        timed=True,
+    )
+    p.add_argument("--port", type=int, metavar="N", help="listen on this port of 127.0.0.1 (default: [web] port)")
+    p.add_argument("--open", action="store_true", help="open the dashboard in the browser")
+
+    p = _command(
+        sub,
         "track",
         "mail:track",
         "track a message the classifier missed",

@@ -21,6 +21,7 @@ from inboxwatch.config.model import (
     DesktopAlertConfig,
     DraftsConfig,
     EmailAlertConfig,
+    WebConfig,
     default_config_path,
     default_state_dir,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "EmailAlertConfig",
     "FollowUpConfig",
     "FollowUpRules",
+    "WebConfig",
     "default_config_path",
     "default_state_dir",
     "format_duration",

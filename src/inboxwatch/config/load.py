@@ -19,6 +19,7 @@ from inboxwatch.config.model import (
     ACCOUNT_KINDS,
     ALERT_CHANNELS,
     AUTH_MODES,
+    DEFAULT_WEB_PORT,
     SECURITY_MODES,
     AccountConfig,
     AlertsConfig,
@@ -27,6 +28,7 @@ from inboxwatch.config.model import (
     DesktopAlertConfig,
     DraftsConfig,
     EmailAlertConfig,
+    WebConfig,
     default_config_path,
     default_state_dir,
 )
@@ -94,6 +96,7 @@ def parse_config(data: Mapping[str, Any], *, source: str = "<config>", base_dir:
     follow_up, follow_up_quiet = _follow_up(top.table("follow_up"))
     alerts = _alerts(top.table("alerts"), base, follow_up_quiet, problems)
     drafts = _drafts(top.table("drafts"), accounts)
+    web = _web(top.table("web"))
     state_dir = top.file_path("state_dir", base)
     if state_dir is not None and state_dir.exists() and not state_dir.is_dir():
         top.problem("state_dir", f'expected a folder, got the file "{state_dir}"')
@@ -111,6 +114,7 @@ def parse_config(data: Mapping[str, Any], *, source: str = "<config>", base_dir:
         state_dir=state_dir or default_state_dir(),
         templates_dir=templates_dir,
         source=source,
+        web=web,
     )
 
 
@@ -425,3 +429,12 @@ def _drafts(t: Table | None, accounts: Sequence[AccountConfig]) -> DraftsConfig:
         t.problem("account", f"expected the name of an account ({choices}), got {show(account)}")
     t.finish()
     return DraftsConfig(enabled=bool(enabled), account=account)
+
+
+def _web(t: Table | None) -> WebConfig:
+    if t is None:
+        return WebConfig()
+    enabled = t.boolean("enabled")
+    port = t.integer("port", 1024, 65535)
+    t.finish({"host": "the dashboard listens on 127.0.0.1 only; there is no host to choose"})
+    return WebConfig(enabled=bool(enabled), port=port or DEFAULT_WEB_PORT)

@@ -115,6 +115,17 @@ class DraftsConfig:
     account: str | None = None
 
 
+DEFAULT_WEB_PORT: Final = 8765
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The local dashboard (``inboxwatch web``; served by ``inboxwatch run`` too when enabled): 127.0.0.1 only."""
+
+    enabled: bool = False
+    port: int = DEFAULT_WEB_PORT
+
+
 @dataclass(frozen=True)
 class Config:
     identity: Identity
@@ -125,6 +136,7 @@ class Config:
     state_dir: Path
     templates_dir: Path | None
     source: str
+    web: WebConfig = field(default_factory=WebConfig)
 
     @property
     def state_path(self) -> Path:

@@ -17,7 +17,9 @@ from inboxwatch.notify.payload import command_payload, nudge_title
 
 if TYPE_CHECKING:
     from inboxwatch.config import AccountConfig, Config
+    from inboxwatch.notify.actions import NotificationActions
     from inboxwatch.notify.drafts import DraftBox
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -25,6 +27,7 @@ class Alert:
     suggestion: Suggestion
     contact: Address | None
     why: str
+    dashboard: str | None = None  # the conversation's dashboard page (with its token), when the dashboard is on
 
     @property
     def title(self) -> str:
@@ -44,6 +47,7 @@ class Wiring:
     """What channels get from the runtime rather than reach for: how to open an account's mailbox (drafts)."""
 
     open_mailbox: Callable[[AccountConfig], DraftBox]
+    actions: NotificationActions | None = None  # the daemon's notification buttons (None: no one listens)
 
 
 class Channel(abc.ABC):

@@ -8,9 +8,10 @@ is D-Bus activatable), then checks that desktop-notifier dispatched the notifica
 The body uses notification markup only when the server announces ``body-markup``; text from mail (names,
 subjects) is escaped for it. The summary (title) is plain text by the specification and never escaped.
 
-Buttons ("Snooze 2 days", "Done") are not offered: their answers arrive as D-Bus signals, which only a
-long-running process listening on the bus receives, and ``scan --once`` exits right after sending. The body
-names the commands instead.
+Buttons ("Snooze 2 days", "Done", and "Open" when the dashboard is on) are offered when the daemon listens for
+their answers (``notify.actions``: they arrive as D-Bus signals to the connection that showed the notification)
+and the server announces ``actions``. Otherwise (``scan --once`` exits right after sending; a server without
+buttons) the notification is sent as before and its body names the commands instead.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any, Final, TypeVar
 
 from inboxwatch.config import Config
 from inboxwatch.errors import NotifyError
+from inboxwatch.notify.actions import ALERT_ACTIONS, NotificationActions
 from inboxwatch.notify.base import Alert, Channel, Wiring
 from inboxwatch.notify.render import due_line, excerpt, recipients
 
@@ -48,13 +50,27 @@ class DesktopChannel(Channel):
 
     @classmethod
     def from_config(cls, config: Config, wiring: Wiring) -> DesktopChannel:
-        return cls(config.alerts.desktop.app_name)
+        actions = wiring.actions if config.alerts.desktop.actions else None
+        return cls(config.alerts.desktop.app_name, actions=actions)
 
-    def __init__(self, app_name: str = "inboxwatch", timeout: float = 10.0) -> None:
+    def __init__(
+        self, app_name: str = "inboxwatch", timeout: float = 10.0, actions: NotificationActions | None = None
+    ) -> None:
         self.app_name = app_name
         self.timeout = timeout
+        self.actions = actions
 
     def send(self, alert: Alert) -> None:
+        if self.actions is not None:
+            try:
+                capabilities = self.actions.capabilities()
+            except NotifyError:
+                capabilities = frozenset()  # the plain path below says what is wrong
+            if "actions" in capabilities:
+                buttons = [(key, label) for key, label in ALERT_ACTIONS.items() if key != "open" or alert.dashboard]
+                body = desktop_body(alert, "body-markup" in capabilities, buttons=True)
+                self.actions.notify(self.app_name, ICON_NAME, alert.title, body, buttons, alert.nudge.conversation_id)
+                return
         self._run(alert.title, lambda markup: desktop_body(alert, markup))
 
     def send_text(self, title: str, body: str, kind: str = "digest") -> None:
@@ -88,8 +104,9 @@ class DesktopChannel(Channel):
             raise NotifyError(f"the notification server did not take the notification{reason}")
 
 
-def desktop_body(alert: Alert, markup: bool) -> str:
-    """The essentials on four short lines: who to write to, when and why, the opening of the text, commands."""
+def desktop_body(alert: Alert, markup: bool, buttons: bool = False) -> str:
+    """The essentials on four short lines: who to write to, when and why, the opening of the text, commands (with
+    ``buttons``, only where the full text is: the buttons do the rest)."""
 
     def esc(text: str) -> str:
         return html.escape(text, quote=False) if markup else text
@@ -98,7 +115,10 @@ def desktop_body(alert: Alert, markup: bool) -> str:
     if alert.suggestion.body.strip():
         opening = esc(f"“{excerpt(alert.suggestion.body)}”")
         lines.append(f"<i>{opening}</i>" if markup else opening)
-    lines.append(esc(f"Full text: inboxwatch nudges · later: inboxwatch snooze {alert.nudge.conversation_id} 2d"))
+    if buttons:
+        lines.append(esc("Full text: inboxwatch nudges" + (" or Open" if alert.dashboard else "")))
+    else:
+        lines.append(esc(f"Full text: inboxwatch nudges · later: inboxwatch snooze {alert.nudge.conversation_id} 2d"))
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ from inboxwatch.config import Config, EmailAlertConfig
 from inboxwatch.config.credentials import keyring_username, resolve_password
 from inboxwatch.config.schema import is_localhost
 from inboxwatch.errors import AuthError, NotifyError
+from inboxwatch.notify.actions import ALERT_ACTIONS
 from inboxwatch.notify.base import Alert, Channel, ChannelUnavailable, Wiring
 from inboxwatch.notify.render import commands, due_line, recipients
 
@@ -209,9 +210,21 @@ def text_body(alert: Alert) -> str:
     lines += [f"To: {recipients(alert)}", f"Subject: {s.subject}", "", s.body.rstrip(), RULE]
     if s.tips:
         lines += ["", "Tips:", *(f"- {tip}" for tip in s.tips)]
+    if alert.dashboard:
+        lines += ["", "Act on it in your dashboard:", *(f"- {label}: {url}" for label, url in action_links(alert))]
     lines += ["", f"From a terminal: {commands(alert)} · all nudges: inboxwatch nudges", ""]
     lines += ["-- ", "Sent by inboxwatch to you only; it never writes to employers."]
     return "\n".join(lines) + "\n"
+
+
+def action_links(alert: Alert) -> list[tuple[str, str]]:
+    """The notification's buttons as links to the dashboard (each page asks to confirm: a link never acts)."""
+    if not alert.dashboard:
+        return []
+    return [
+        (label, alert.dashboard if key == "open" else f"{alert.dashboard}&act={key}")
+        for key, label in ALERT_ACTIONS.items()
+    ]
 
 
 def _mailto(alert: Alert) -> str | None:
@@ -229,6 +242,9 @@ def html_body(alert: Alert) -> str:
     tips = "".join(f"<li>{e(t)}</li>" for t in s.tips)
     mailto = _mailto(alert)
     link = f'<p><a href="{e(mailto)}">Open it in your mail app</a></p>' if mailto else ""
+    acts = " · ".join(f'<a href="{e(url)}">{e(label)}</a>' for label, url in action_links(alert))
+    if acts:
+        link += f"\n<p>In your dashboard: {acts}</p>"
     quoted = f"<b>To:</b> {e(recipients(alert))}<br>\n<b>Subject:</b> {e(s.subject)}<br>\n<br>\n" + "<br>\n".join(
         e(line) for line in s.body.rstrip().splitlines()
     )

@@ -15,6 +15,7 @@ from inboxwatch.config import AccountConfig, Config
 from inboxwatch.notify.base import Channel, ChannelUnavailable, Wiring
 
 if TYPE_CHECKING:
+    from inboxwatch.notify.actions import NotificationActions
     from inboxwatch.notify.drafts import DraftBox
 
 __all__ = ["CHANNELS", "ChannelUnavailable", "Wiring", "build_channels", "channel_class"]
@@ -35,16 +36,17 @@ def channel_class(name: str) -> type[Channel]:
 
 
 def build_channels(
-    config: Config, open_mailbox: Callable[[AccountConfig], DraftBox]
+    config: Config, open_mailbox: Callable[[AccountConfig], DraftBox], actions: NotificationActions | None = None
 ) -> tuple[list[Channel], list[str]]:
     """The configured channels that can run here, and a problem line for each that cannot.
 
-    ``open_mailbox`` opens an account's mailbox for the drafts channel (``sources.registry.open_source``).
+    ``open_mailbox`` opens an account's mailbox for the drafts channel (``sources.registry.open_source``);
+    ``actions`` is the daemon's listener for notification buttons (the desktop channel offers them through it).
     A channel whose library is missing or whose settings are absent is left out with a problem line; a
     channel that is only unreachable right now (no notification server yet, SMTP server down) is built and
     fails at send time, so its deliveries are recorded and retried.
     """
-    wiring = Wiring(open_mailbox)
+    wiring = Wiring(open_mailbox, actions)
     channels: list[Channel] = []
     problems: list[str] = []
     names = [*config.alerts.channels, *(["drafts"] if config.drafts.enabled else [])]

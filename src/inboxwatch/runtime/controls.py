@@ -17,11 +17,13 @@ from inboxwatch.core.track import Conversation
 from inboxwatch.errors import UsageError
 from inboxwatch.models import Label
 from inboxwatch.runtime import corrections
-from inboxwatch.runtime.pipeline import conversations
+from inboxwatch.runtime.pipeline import conversations, overview
 from inboxwatch.state.store import Store
 
 ACTIONS: Final = ("snooze", "done", "ignore", "reopen")
 MAX_SNOOZE: Final = timedelta(days=3660)
+# A nudge's buttons (``notify.actions.ALERT_ACTIONS``, but "open", which only shows): the control each applies.
+ALERT_CONTROLS: Final = {"snooze-2d": ("snooze", timedelta(days=2)), "done": ("done", None)}
 
 
 @dataclass(frozen=True)
@@ -73,12 +75,41 @@ def apply_control(
     return ControlResult(conv, action, until=until)
 
 
+def apply_alert_action(config: Config, store: Store, conversation_id: str, key: str, now: datetime) -> ControlResult:
+    """What a nudge's button (desktop notification, email link) does: ``snooze-2d`` or ``done``."""
+    if key not in ALERT_CONTROLS:
+        raise UsageError(f"unknown alert action {key!r}: one of {', '.join(ALERT_CONTROLS)}")
+    action, length = ALERT_CONTROLS[key]
+    return apply_control(config, store, conversation_id, action, now, length)
+
+
 def relabel_message(store: Store, message_key: str, label: Label, now: datetime) -> corrections.Corrected:
     """The user's label for a stored message (by its full key); mail like it follows."""
     record = store.message(message_key)
     if record is None:
         raise UsageError(f"no stored message {message_key!r}")
     return corrections.relabel(store, record, label, now)
+
+
+def save_draft(config: Config, store: Store, conversation_id: str, now: datetime) -> str:
+    """Save the conversation's suggested follow-up (due, or the next one) as a draft reply; ``[drafts]`` must be
+    enabled. Returns where it went. Raises ``UsageError`` when there is nothing to draft, ``NotifyError`` when the
+    mailbox refused it."""
+    from inboxwatch.notify.base import Alert, Wiring
+    from inboxwatch.notify.registry import channel_class
+    from inboxwatch.runtime.dashboard import conversation_detail
+    from inboxwatch.sources.registry import open_source
+
+    if not config.drafts.enabled:
+        raise UsageError("drafts are off: set [drafts] enabled = true in the config")
+    detail = conversation_detail(config, store, overview(config, store, now), conversation_id)
+    if detail is None:
+        raise UsageError(f"no conversation {conversation_id!r}; `inboxwatch status` lists them")
+    if detail.suggestion is None or detail.nudge is None:
+        raise UsageError(f"{detail.conversation.company}: no follow-up to draft")
+    channel = channel_class("drafts").from_config(config, Wiring(open_source))
+    channel.send(Alert(detail.nudge, detail.suggestion, detail.conversation.contact, detail.suggestion_what))
+    return f"drafts of {config.drafts.account or config.accounts[0].name}"
 
 
 def correction_of(store: Store, message_key: str) -> Correction | None:

@@ -36,8 +36,10 @@ from inboxwatch.errors import (
 )
 from inboxwatch.models import FolderRole
 from inboxwatch.notify import build_channels
+from inboxwatch.notify.actions import ALERT_ACTIONS, NotificationActions
 from inboxwatch.runtime import sdnotify
 from inboxwatch.runtime.analyse import Analyser
+from inboxwatch.runtime.controls import apply_alert_action
 from inboxwatch.runtime.digest import digest_text
 from inboxwatch.runtime.logs import PrintableFormatter
 from inboxwatch.runtime.pipeline import AccountReport, deliver, overview, scan_account
@@ -46,6 +48,7 @@ from inboxwatch.sources.registry import can_push, open_source
 from inboxwatch.state import meta
 from inboxwatch.state.meta import AccountStatus
 from inboxwatch.state.store import Store
+from inboxwatch.state.web_token import conversation_url
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,7 @@ class Daemon:
         self.heartbeat = time.monotonic()  # the last sign of progress of the running job
         self.exit_code = 0
         self.analyser: Analyser | None = None  # kept warm while running: new mail does not wait for a worker
+        self.actions: NotificationActions | None = None  # the desktop notifications' buttons, while running
         try:
             info = os.stat(self.config.state_path)
             self.state_identity = (info.st_dev, info.st_ino)
@@ -98,6 +102,7 @@ class Daemon:
         signal.signal(signal.SIGHUP, self._on_reload)
         self.analyser = Analyser(self.config.identity, stop=self.stopping)
         self.analyser.warm()
+        self.start_actions()
         self._schedule_all(first=True)
         self.scheduler.start()
         # Ready once the jobs are scheduled, not after the first sync: a long first sync of a big mailbox
@@ -121,6 +126,8 @@ class Daemon:
             source.close()
         if self.analyser is not None:
             self.analyser.close()
+        if self.actions is not None:
+            self.actions.close()
         self.store.close()
         return self.exit_code
 
@@ -321,7 +328,7 @@ class Daemon:
         """Credentials need the user (re-run `inboxwatch auth`): say so once on every channel, not every retry."""
         if self.store.get_meta(meta.auth_alerted(name)):
             return
-        channels, _ = build_channels(self.config, open_source)
+        channels, _ = build_channels(self.config, open_source, self.actions)
         for channel in channels:
             try:
                 channel.send_text(f"inboxwatch cannot read account {name}", f"{problem}\n", kind="account")
@@ -332,7 +339,7 @@ class Daemon:
     def evaluate(self) -> None:
         """Deliver what is due; wake again exactly when the next nudge falls due."""
         now = self.clock()
-        channels, problems = build_channels(self.config, open_source)
+        channels, problems = build_channels(self.config, open_source, self.actions)
         for problem in problems:
             log.warning("%s", problem)
         try:
@@ -379,7 +386,7 @@ class Daemon:
         except InboxwatchError as e:
             log.error("digest not built: %s", e)
             return
-        channels, _ = build_channels(self.config, open_source)
+        channels, _ = build_channels(self.config, open_source, self.actions)
         for channel in channels:
             try:
                 channel.send_text(title, body, kind="digest")
@@ -387,6 +394,38 @@ class Daemon:
                 log.warning("digest on %s: %s", channel.name, e)
         self.store.set_meta(meta.DIGEST_SENT_ON, today)
         log.info("daily digest sent: %s", title)
+
+    # --- notification buttons ------------------------------------------------------------------------
+
+    def start_actions(self) -> None:
+        """Listen for the desktop notifications' buttons, when desktop alerts with actions are configured."""
+        if "desktop" not in self.config.alerts.channels or not self.config.alerts.desktop.actions:
+            return
+        listener = NotificationActions(self.on_alert_action)
+        try:
+            listener.start()
+        except NotifyError as e:  # no session bus yet: notifications go out without buttons, naming the commands
+            log.warning("desktop notifications without buttons: %s", e)
+            listener.close()
+            return
+        self.actions = listener
+
+    def on_alert_action(self, conversation_id: str, key: str) -> None:
+        """A button was pressed (on the listener's thread): the work is done by the worker, the one writer."""
+        self.scheduler.add_job(self._guarded, args=[self.alert_action, conversation_id, key])
+
+    def alert_action(self, conversation_id: str, key: str) -> None:
+        if key == "open":
+            url = conversation_url(self.config, conversation_id)
+            if url is not None:
+                import webbrowser
+
+                webbrowser.open(url)
+            return
+        done = apply_alert_action(self.config, self.store, conversation_id, key, self.clock())
+        until = f" until {done.until:%a %d %b %H:%M}" if done.until else ""
+        log.info("%s: %s from the notification%s", conversation_id, ALERT_ACTIONS[key], until)
+        self.evaluate()
 
     # --- push --------------------------------------------------------------------------------------
 

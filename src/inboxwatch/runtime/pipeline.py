@@ -40,6 +40,7 @@ from inboxwatch.sources.registry import open_source
 from inboxwatch.state import meta
 from inboxwatch.state.codec import CACHE_VERSION, conversations_from_json, conversations_to_json
 from inboxwatch.state.store import Store
+from inboxwatch.state.web_token import conversation_url
 
 if TYPE_CHECKING:
     from inboxwatch.runtime.analyse import Analyser, Outcome
@@ -347,7 +348,11 @@ def deliver(config: Config, store: Store, view: Overview, channels: Sequence[Cha
             continue
         states = store.deliveries(item.nudge)
         alert = Alert(
-            item.nudge, item.suggestion, item.conversation.contact, view.ladders[item.nudge.conversation_id].explanation
+            item.nudge,
+            item.suggestion,
+            item.conversation.contact,
+            view.ladders[item.nudge.conversation_id].explanation,
+            conversation_url(config, item.nudge.conversation_id),
         )
         for channel in channels:
             state = states.get(channel.name)

@@ -171,6 +171,30 @@ class Store:
         return store
 
     @classmethod
+    def open_readonly(cls, path: Path) -> Store:
+        """The state file for reading only (the dashboard's pages): nothing through this connection can change
+        it; the file must exist and be up to date (``open`` made it so)."""
+        if not path.is_file():
+            raise StoreError(f"no state file at {path}: run `inboxwatch scan --once` first")
+        try:
+            conn = sqlite3.connect(
+                f"{path.absolute().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+            store = cls(conn, path)
+            version = store.schema_version()
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot read state file {path}: {e}") from e
+        if version != len(MIGRATIONS):
+            store.close()
+            raise StoreError(f"state file {path} is from another version of inboxwatch: run `inboxwatch status` once")
+        return store
+
+    @classmethod
     def memory(cls) -> Store:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         store = cls(conn, None)
@@ -539,6 +563,15 @@ class Store:
             )
             for r in rows
         }
+
+    def delivered_nudges(self, conversation_id: str) -> list[tuple[str, int, str, datetime]]:
+        """(kind, attempt, channel, when) of every nudge of a conversation that went out, oldest first."""
+        rows = self.conn.execute(
+            "SELECT kind, attempt, channel, updated_at FROM deliveries WHERE conversation_id = ?"
+            " AND state = 'delivered' ORDER BY updated_at",
+            (conversation_id,),
+        ).fetchall()
+        return [(r[0], r[1], r[2], datetime.fromisoformat(r[3])) for r in rows]
 
     def mark_delivered(self, nudge: Nudge, channel: str, now: datetime) -> None:
         with self.transaction() as conn:
