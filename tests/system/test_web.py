@@ -298,7 +298,14 @@ def test_an_alerts_link_asks_before_it_acts(dashboard: Dashboard, browser: WebDr
     assert dashboard.status(target)[0]["closed_reason"] == "done"
 
 
-def test_without_the_token_every_page_is_403(dashboard: Dashboard) -> None:
+def test_without_the_token_every_page_is_403(dashboard: Dashboard, browser: WebDriver) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.delete_all_cookies()
+    browser.get(f"{dashboard.base}/")
+    assert browser.find_element(By.TAG_NAME, "body").text.startswith("403 Forbidden")
+    dashboard.visit(browser, "/")  # the token again: the browser is let in
+    assert browser.find_elements(By.CSS_SELECTOR, "[data-step]")
     for path in ("/", "/conversations", "/calendar.ics", "/static/style.css", f"/c/{dashboard.status()[0]['id']}"):
         assert _request(dashboard.base + path) == 403, path
         assert _request(f"{dashboard.base}{path}?token=not-the-token") == 403, path
