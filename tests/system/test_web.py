@@ -139,6 +139,24 @@ def browser() -> Iterator[WebDriver]:
         driver.quit()
 
 
+def wait_for_notice(browser: WebDriver, words: str, timeout: float = 20.0) -> None:
+    """The line a page shows after an action: the POST, its redirect and the new page may take a while under load,
+    and until then the old page (with an older notice) is still there."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(browser, timeout).until(
+        expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), words)
+    )
+
+
+def wait_for_url(browser: WebDriver, part: str, timeout: float = 20.0) -> None:
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(browser, timeout).until(lambda driver: part in driver.current_url)
+
+
 def _funnel_of(rows: list[dict[str, object]]) -> dict[str, int]:
     """The funnel as the issue words it, counted here from `status --json` on its own."""
     jobs = [r for r in rows if r["closed_reason"] != "ignored"]
@@ -173,9 +191,11 @@ def test_the_table_sorts_and_filters_without_script(dashboard: Dashboard, browse
 
     dashboard.visit(browser, "/conversations")
     browser.find_element(By.LINK_TEXT, "Company").click()
+    wait_for_url(browser, "sort=company&dir=asc")
     companies = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#conversations tbody td:first-child")]
     assert companies == sorted(companies, key=str.casefold) and len(companies) == len(dashboard.status())
     browser.find_element(By.PARTIAL_LINK_TEXT, "Company").click()  # again: the other way round
+    wait_for_url(browser, "sort=company&dir=desc")
     again = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#conversations tbody td:first-child")]
     assert again == companies[::-1]
     dashboard.visit(browser, "/conversations?stage=offer")
@@ -193,6 +213,7 @@ def test_a_conversation_shows_its_timeline_and_suggestion_and_snoozes(dashboard:
     (before,) = dashboard.status(conversation_id)
     dashboard.visit(browser, "/")
     browser.find_element(By.CSS_SELECTOR, f"#due-today a[href='/c/{conversation_id}']").click()
+    wait_for_url(browser, f"/c/{conversation_id}")
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith(str(nudge["company"]))
     messages = browser.find_elements(By.CSS_SELECTOR, "#timeline .message-in, #timeline .message-out")
     assert len(messages) == before["messages"]
@@ -211,14 +232,14 @@ def test_a_conversation_shows_its_timeline_and_suggestion_and_snoozes(dashboard:
 
     drafts_before = len(list(mailbox.Maildir(dashboard.drafts)))
     browser.find_element(By.XPATH, "//button[text()='Save as draft']").click()
-    assert "Saved as a draft" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    wait_for_notice(browser, "Saved as a draft")
     saved = list(mailbox.Maildir(dashboard.drafts))
     assert len(saved) == drafts_before + 1
     assert any(m["Subject"] == suggestion["subject"] for m in saved)
 
     assert before["control"] is None and before["next_nudge"] is not None
     browser.find_element(By.CSS_SELECTOR, "button[name='snooze'][value='3d']").click()
-    assert "Snoozed until" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    wait_for_notice(browser, "Snoozed until")
     (after,) = dashboard.status(conversation_id)
     assert after["control"] == "snooze"
     next_nudge = after["next_nudge"]
@@ -294,7 +315,7 @@ def test_an_alerts_link_asks_before_it_acts(dashboard: Dashboard, browser: WebDr
     confirm = browser.find_element(By.ID, "confirm")
     assert confirm.text == "Done"
     confirm.click()
-    assert "Closed as done" in browser.find_element(By.CSS_SELECTOR, ".notice").text
+    wait_for_notice(browser, "Closed as done")
     assert dashboard.status(target)[0]["closed_reason"] == "done"
 
 
