@@ -109,10 +109,10 @@ PROBE = """
 import sys, time
 from pathlib import Path
 started = time.perf_counter()
-from inboxwatch.cli import service
+from inboxwatch.cli.web import start_dashboard
 from inboxwatch.runtime.daemon import Daemon
 daemon = Daemon(Path(sys.argv[1]))
-server = service.start_dashboard(daemon.config, daemon.clock)
+server = start_dashboard(daemon.config, daemon.clock)
 elapsed = (time.perf_counter() - started) * 1000
 stack = ("starlette", "jinja2", "uvicorn", "markupsafe", "anyio", "h11", "click")
 web = [m for m in sys.modules if m.split(".")[0] in stack or m.startswith("inboxwatch.web")]

@@ -387,10 +387,10 @@ def test_a_daemon_without_the_dashboard_never_imports_the_web_stack(tmp_path: Pa
     probe = """
 import sys
 from pathlib import Path
-from inboxwatch.cli import service
+from inboxwatch.cli.web import start_dashboard
 from inboxwatch.runtime.daemon import Daemon
 daemon = Daemon(Path(sys.argv[1]))
-dashboard = service.start_dashboard(daemon.config, daemon.clock)
+dashboard = start_dashboard(daemon.config, daemon.clock)
 stack = ("starlette", "jinja2", "uvicorn", "markupsafe")
 web = sorted(m for m in sys.modules if m.split(".")[0] in stack or m.startswith("inboxwatch.web"))
 print(" ".join(web) or "-")

@@ -4,47 +4,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
 import re
 import shutil
 import sys
-from collections.abc import Callable
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from inboxwatch.cli.app import Ui, config_path
-from inboxwatch.config import Config
-
-if TYPE_CHECKING:
-    from uvicorn import Server
-
-log = logging.getLogger(__name__)
 
 
 def run(args: argparse.Namespace, ui: Ui) -> int:
     from inboxwatch.runtime.daemon import Daemon, configure_logging
 
     configure_logging(args.verbose)
+    from inboxwatch.cli.web import start_dashboard
+
     daemon = Daemon(config_path(args))
-    start_dashboard(daemon.config, daemon.clock)
+    start_dashboard(daemon.config, daemon.clock)  # with [web] enabled only: else nothing of the web stack loads
     return daemon.run()
-
-
-def start_dashboard(config: Config, clock: Callable[[], datetime]) -> Server | None:
-    """With ``[web] enabled``, the dashboard in a thread beside the daemon; else nothing of it is even imported."""
-    if not config.web.enabled:
-        return None
-    try:
-        from inboxwatch.web.serve import serve_in_thread
-    except ImportError as e:
-        log.error("[web] enabled, but the dashboard's libraries are missing (pip install 'inboxwatch[web]'): %s", e)
-        return None
-    server, _ = serve_in_thread(config, clock)
-    log.info("dashboard on http://127.0.0.1:%d/ (the token is in %s)", config.web.port, config.state_dir / "web-token")
-    return server
 
 
 _PLAIN_ARG = re.compile(r"[A-Za-z0-9/._+:@=,-]+")

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import webbrowser
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from inboxwatch.cli.app import Ui, config_path, parse_now
-from inboxwatch.config import load_config
+from inboxwatch.config import Config, load_config
 from inboxwatch.errors import UsageError
 from inboxwatch.state.web_token import dashboard_url
+
+if TYPE_CHECKING:
+    from uvicorn import Server
+
+log = logging.getLogger(__name__)
 
 MISSING_EXTRA = "the dashboard needs its libraries: pip install 'inboxwatch[web]'"
 
@@ -39,3 +46,18 @@ def clock_of(now: str | None) -> Callable[[], datetime]:
         return lambda: parse_now(None)
     fixed = parse_now(now)
     return lambda: fixed
+
+
+def start_dashboard(config: Config, clock: Callable[[], datetime]) -> Server | None:
+    """``inboxwatch run`` with ``[web] enabled``: the dashboard in a thread beside the daemon; else nothing of it is
+    even imported."""
+    if not config.web.enabled:
+        return None
+    try:
+        from inboxwatch.web.serve import serve_in_thread
+    except ImportError as e:
+        log.error("[web] enabled, but %s (%s)", MISSING_EXTRA, e)
+        return None
+    server, _ = serve_in_thread(config, clock)
+    log.info("dashboard on http://127.0.0.1:%d/ (the token is in %s)", config.web.port, config.state_dir / "web-token")
+    return server
