@@ -50,3 +50,49 @@ def test_a_unit_for_an_installation_with_spaces_verifies_and_is_0644(tmp_path: P
     done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True, check=False)
     assert "is not executable" not in done.stderr and "Failed to" not in done.stderr, done.stderr
     assert done.returncode == 0, done.stderr
+
+
+def test_a_unit_for_a_named_config_lets_the_service_write_its_state_and_drafts(tmp_path: Path) -> None:
+    """ProtectHome=read-only keeps the home read-only: a state folder and a drafts Maildir the config puts
+    elsewhere are listed in ReadWritePaths=, and the service is started with that config."""
+    mail = tmp_path / "my mail"
+    for box in ("inbox", "sent"):
+        for sub in ("cur", "new", "tmp"):
+            (mail / box / sub).mkdir(parents=True)
+    state = tmp_path / "state 50%"
+    config = tmp_path / "conf" / "inboxwatch.toml"
+    config.parent.mkdir()
+    config.write_text(
+        f'state_dir = "{state}"\n[identity]\naddresses = ["me@example.org"]\n[drafts]\nenabled = true\n'
+        f'[[accounts]]\nname = "home"\nkind = "maildir"\ninbox = "{mail / "inbox"}"\nsent = "{mail / "sent"}"\n'
+        f'drafts = "{mail / "drafts"}"\n'
+    )
+    units = tmp_path / "units"
+    run = inboxwatch("service", "install", "--unit-dir", str(units), "--config", str(config))
+    assert run.code == 0, run.err
+    text = (units / "inboxwatch.service").read_text()
+    exec_line = next(x for x in text.splitlines() if x.startswith("ExecStart="))
+    assert exec_line.endswith(f"--config {config} run"), exec_line
+    extra = [x for x in text.splitlines() if x.startswith("ReadWritePaths=") and "%S" not in x]
+    # The drafts Maildir does not exist yet: its parent is where it will be made.
+    assert extra == [f'ReadWritePaths="-{tmp_path}/state 50%%" "-{mail}"'], extra
+    assert state.is_dir() and stat.S_IMODE(state.stat().st_mode) == 0o700
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    done = subprocess.run([analyze, "verify", str(units / "inboxwatch.service")], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_unit_for_the_default_config_names_no_config_and_no_extra_paths(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_STATE_HOME": str(home / ".local/state")}
+    run = inboxwatch("service", "install", "--unit-dir", str(tmp_path / "units"), env=env)
+    assert run.code == 0, run.err
+    text = (tmp_path / "units" / "inboxwatch.service").read_text()
+    assert "--config" not in text
+    assert [x for x in text.splitlines() if x.startswith("ReadWritePaths=")] == [
+        "ReadWritePaths=-%S/inboxwatch -%h/.local/state/inboxwatch"
+    ]

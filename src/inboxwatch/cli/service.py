@@ -8,10 +8,17 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import platformdirs
 
 from inboxwatch.cli.app import Ui, config_path
+
+if TYPE_CHECKING:
+    from inboxwatch.config import Config
 
 
 def run(args: argparse.Namespace, ui: Ui) -> int:
@@ -38,12 +45,48 @@ def systemd_quote(arg: str, *, command: bool = False) -> str:
     return arg if command else arg.replace("$", "$$")
 
 
-def unit_text(executable: str | list[str]) -> str:
-    """The shipped user unit, with ExecStart pointing at this installation's inboxwatch."""
+def _quote_path(path: Path) -> str:
+    """A path in a ReadWritePaths= list: ``%`` doubled (specifiers), quoted when it has spaces or quotes."""
+    text = "-" + str(path).replace("%", "%%")  # "-": a path missing when the service starts is no error
+    if re.search(r"[\s\"'\\]", text):
+        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def unit_text(executable: str | list[str], config: Path | None = None, writable: Sequence[Path] = ()) -> str:
+    """The shipped user unit, with ExecStart pointing at this installation's inboxwatch (and at ``config`` when
+    it is not the default one), and ``writable`` added to what the hardened service may write."""
     argv = [executable] if isinstance(executable, str) else executable
+    if config is not None:
+        argv = [*argv, "--config", str(config)]
     template = (resources.files("inboxwatch") / "inboxwatch.service").read_text(encoding="utf-8")
     command = " ".join(systemd_quote(a, command=i == 0) for i, a in enumerate(argv))
-    return template.replace("ExecStart=/usr/bin/env inboxwatch run", f"ExecStart={command} run")
+    text = template.replace("ExecStart=/usr/bin/env inboxwatch run", f"ExecStart={command} run")
+    if writable:
+        default = "ReadWritePaths=-%S/inboxwatch -%h/.local/state/inboxwatch\n"
+        extra = "ReadWritePaths=" + " ".join(_quote_path(p) for p in writable) + "\n"
+        text = text.replace(default, default + extra)
+    return text
+
+
+def writable_paths(config: Config) -> list[Path]:
+    """Where the service writes besides the default state folder (ProtectHome=read-only keeps the rest of the
+    home read-only): the state folder the config names, and the local mailbox that drafts are saved to."""
+    paths = []
+    state = config.state_dir.expanduser().absolute()
+    if state != Path("~/.local/state/inboxwatch").expanduser().absolute():  # the unit lists that one already
+        paths.append(state)
+    if config.drafts.enabled:
+        for account in config.accounts:
+            if account.kind not in ("maildir", "mbox") or not account.drafts:
+                continue
+            if config.drafts.account not in (None, account.name):
+                continue
+            drafts = Path(account.drafts).expanduser().absolute()
+            # An mbox is rewritten beside itself (and locked with a file there); a Maildir not made yet is
+            # made in its parent.
+            paths.append(drafts.parent if account.kind == "mbox" or not drafts.exists() else drafts)
+    return list(dict.fromkeys(paths))
 
 
 def _write_unit(unit: Path, text: str) -> None:
@@ -62,12 +105,28 @@ def _write_unit(unit: Path, text: str) -> None:
 
 
 def service(args: argparse.Namespace, ui: Ui) -> int:
+    from inboxwatch.config import default_config_path, load_config
+    from inboxwatch.errors import ConfigError
+
     found = shutil.which("inboxwatch")
     executable = [os.path.abspath(found)] if found else [sys.executable, "-m", "inboxwatch"]
     target = Path(args.unit_dir).expanduser() if args.unit_dir else Path("~/.config/systemd/user").expanduser()
+    # The service does not see --config or $INBOXWATCH_CONFIG: a config other than the XDG default is named.
+    chosen = (config_path(args) or default_config_path()).expanduser().absolute()
+    xdg = platformdirs.user_config_path("inboxwatch") / "config.toml"
+    named = None if chosen == xdg.absolute() else chosen
+    writable: list[Path] = []
+    try:
+        config = load_config(chosen)
+    except ConfigError as e:  # no config yet, or a broken one: the unit is still right for the default places
+        ui.err.print(f"note: the unit lets the service write the default state folder only: {e}", markup=False,
+                     soft_wrap=True)
+    else:
+        writable = writable_paths(config)
+        config.state_dir.expanduser().mkdir(parents=True, exist_ok=True, mode=0o700)  # a missing one can't be made
     target.mkdir(parents=True, exist_ok=True)
     unit = target / "inboxwatch.service"
-    _write_unit(unit, unit_text(executable))
+    _write_unit(unit, unit_text(executable, named, writable))
     ui.out.print(f"wrote {unit}", markup=False)
     ui.out.print("next: systemctl --user daemon-reload && systemctl --user enable --now inboxwatch", markup=False)
     ui.out.print("logs: journalctl --user -u inboxwatch", markup=False)
