@@ -46,9 +46,17 @@ def test_kill_9_of_a_scan_at_20_random_points_leaves_no_process_behind(tmp_path:
     command = [sys.executable, "-m", "inboxwatch", "scan", "--once", "--config", str(config), "--now", NOW.isoformat()]
     rng = random.Random(15)
     workers_seen = 0
-    for _ in range(kills):
+    for i in range(kills):
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 2.0))
+        if i % 2 == 0:
+            # Every other kill lands while workers run, whatever this machine's speed: once they are up, a
+            # random moment later (a fixed delay alone misses them when the scan is quicker than it).
+            deadline = time.monotonic() + 10
+            while proc.poll() is None and len(marked_processes(mark)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0, 0.3))
+        else:
+            time.sleep(rng.uniform(0.2, 2.0))
         workers_seen += len([p for p in marked_processes(mark) if p != proc.pid])
         proc.kill()
         proc.wait(timeout=10)
