@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.benchmail import ME, bulk_mailbox, personal_mailbox  # noqa: E402
 from tests.support.dovecot import PASSWORD, Dovecot, free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "scan.json"
@@ -46,122 +47,9 @@ PASSWORD_ENV = "INBOXWATCH_BENCH_PASSWORD"
 RATE_BITS = 50_000_000
 LATENCY = 0.015
 PLAIN_BATCH = 500
-ME = "alex.morgan@example.net"
 
 
 # --- the mailbox --------------------------------------------------------------------------------------
-
-COMPANIES = ["Northwind", "Halcyon", "Copperline", "Tidewater", "Ostara", "Brightpath", "Sablewood", "Larkspur"]
-ATS = ["us.greenhouse-mail.io", "hire.lever.co", "myworkday.com", "ashbyhq.com"]
-FILLER = (
-    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore "
-    "et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi.\n"
-)
-
-
-def _padded(text: str, size: int) -> str:
-    return text + "\n" + FILLER * (max(0, size - len(text)) // len(FILLER) + 1)
-
-
-def _attachment(rng: random.Random) -> str:
-    size = rng.randint(1 << 20, 4 << 20)
-    line = "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+CnN0cmVhbQp4\n"
-    return line * (size // len(line))
-
-
-def message(
-    n: int, kind: str, size: int, when: datetime, rng: random.Random, big: bool, answers: int | None = None
-) -> bytes:
-    """Message number ``n``; a sent one answers the job message number ``answers`` (its company's)."""
-    company = COMPANIES[(n if answers is None else answers) % len(COMPANIES)]
-    extra: list[str] = []
-    if kind == "job":
-        domain = ATS[n % len(ATS)] if n % 3 else f"{company.lower()}.example"
-        sender = f"{company} Recruiting <recruiting@{domain}>"
-        subject = rng.choice(
-            [
-                f"Interview invitation: Senior Data Engineer at {company}",
-                f"Your application to {company}",
-                f"Next steps with {company}",
-                f"{company}: scheduling your technical interview",
-            ]
-        )
-        text = f"Hi Alex,\n\nThanks for applying to {company}. Could we schedule a 45-minute interview next week?\n"
-    elif kind == "alert":
-        sender = "LinkedIn Job Alerts <jobalerts-noreply@linkedin.com>"
-        subject = f"30 new jobs for 'data engineer' ({n})"
-        text = "Jobs you may be interested in.\n"
-        extra = ["List-Unsubscribe: <https://www.linkedin.com/unsub>", "Precedence: bulk"]
-    elif kind == "newsletter":
-        sender = f"Deals <news@shop{n % 40}.example>"
-        subject = rng.choice(["Flash sale: 30% off", "Weekly digest", "New arrivals", "Your weekend reading"])
-        text = "This week's offers and stories.\n"
-        extra = [f"List-Unsubscribe: <mailto:unsub-{n}@shop.example>", "Feedback-ID: 1:2:esp"]
-    elif kind == "notification":
-        sender = "Forge <notifications@forge.example>"
-        subject = f"[org/repo] Fix flaky test (#{n % 500})"
-        text = "A new comment was posted.\n"
-        extra = ["List-Id: org/repo <repo.org.forge.example>", "List-Unsubscribe: <mailto:u@forge.example>"]
-        if n % 2:
-            extra += [f"In-Reply-To: <thread-{n % 500}@forge.example>"]
-    elif kind == "sent":
-        sender = f"Alex Morgan <{ME}>"
-        subject = f"Re: Your application to {company}"
-        text = "Hi, thank you — Tuesday at 10:00 works for me.\n"
-        extra = [f"In-Reply-To: <bench-{answers}@bench.example>"] if answers is not None else []
-    else:  # personal and transactional mail: not bulk, so always read
-        sender = f"Friend {n % 90} <friend{n % 90}@mail.example>"
-        subject = rng.choice(["Dinner on Friday?", "Photos from the trip", "Your receipt", "Re: the flat"])
-        text = "Hi Alex, see below.\n"
-    to = f"Alex Morgan <{ME}>" if kind != "sent" else f"{company} Recruiting <recruiting@{company.lower()}.example>"
-    head = [
-        f"From: {sender}",
-        f"To: {to}",
-        f"Subject: {subject}",
-        f"Date: {format_datetime(when)}",
-        f"Message-ID: <bench-{n}@bench.example>",
-        "MIME-Version: 1.0",
-        *extra,
-    ]
-    body = _padded(text, size)
-    if not big:
-        head.append('Content-Type: text/plain; charset="utf-8"')
-        return ("\r\n".join(head) + "\r\n\r\n" + body.replace("\n", "\r\n")).encode()
-    head.append('Content-Type: multipart/mixed; boundary="b"')
-    parts = [
-        "--b",
-        'Content-Type: text/plain; charset="utf-8"',
-        "",
-        body,
-        "--b",
-        "Content-Type: application/pdf",
-        "Content-Transfer-Encoding: base64",
-        'Content-Disposition: attachment; filename="document.pdf"',
-        "",
-        _attachment(rng),
-        "--b--",
-        "",
-    ]
-    return ("\r\n".join(head) + "\r\n\r\n" + "\n".join(parts).replace("\n", "\r\n")).encode()
-
-
-KINDS = [("job", 0.02), ("alert", 0.02), ("newsletter", 0.58), ("notification", 0.18), ("personal", 0.18)]
-
-
-def mailbox(count: int, seed: int, now: datetime) -> Iterator[tuple[str, bytes, float]]:
-    """(folder, raw, internal date) for ``count`` messages spread over the last 90 days."""
-    rng = random.Random(seed)
-    names = [k for k, _ in KINDS]
-    weights = [w for _, w in KINDS]
-    last_job: int | None = None  # the owner's sent mail answers the latest job message
-    for n in range(count):
-        when = now - timedelta(days=90) + timedelta(days=90) * (n / count)
-        kind = "sent" if n % 50 == 49 else rng.choices(names, weights)[0]
-        size = int(math.exp(rng.uniform(math.log(5_000), math.log(50_000))))
-        big = rng.random() < 0.005
-        raw = message(n, kind, size, when, rng, big, answers=last_job)
-        last_job = n if kind == "job" else last_job
-        yield ("Sent" if kind == "sent" else "INBOX"), raw, when.timestamp()
 
 
 def fill(server: Dovecot, user: str, count: int, seed: int, now: datetime) -> dict[str, int]:

@@ -8,9 +8,12 @@ depth and the extracted text are all capped.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email import policy
 from email.header import decode_header, make_header
@@ -114,6 +117,94 @@ def parse_message(raw: bytes, folder: FolderRole = FolderRole.INBOX, source_uid:
     )
 
 
+@dataclass(frozen=True)
+class FetchedPart:
+    """One part of a message as a source read it alone (IMAP ``BODY.PEEK[1.2]<0.N>``): its type, charset and
+    transfer encoding as the server's BODYSTRUCTURE gives them, and its data, whole or its first bytes."""
+
+    content_type: str  # lower-case: "text/plain", "text/html", "text/calendar"
+    charset: str | None
+    encoding: str  # the transfer encoding, lower-case: "7bit", "quoted-printable", "base64", …
+    data: bytes
+    complete: bool = True  # False: ``data`` is the first bytes only
+
+
+def part_kind(content_type: str) -> str:
+    """What the parser makes of a part that is not an attachment: "calendar", "html" or "text" ("" for none)."""
+    if content_type in ("text/calendar", "application/ics"):
+        return "calendar"
+    if content_type == "text/html":
+        return "html"
+    return "text" if content_type.startswith("text/") else ""
+
+
+def parse_parts(
+    header: bytes, parts: Sequence[FetchedPart], folder: FolderRole = FolderRole.INBOX, source_uid: str = ""
+) -> Message:
+    """The message whose header lines are ``header`` and whose text and invitations are ``parts`` (the parts
+    :func:`parse_message` reads, in the order of the message, attachments left out): what parsing the whole
+    message gives, for the first ``len(text)`` characters of its text when a part was read in part."""
+    message = parse_message(header, folder, source_uid)
+    defects = [d for d in message.defects if not d.startswith("mime:")]  # a header block has no MIME body
+    text, _ = parts_text(parts, defects)
+    calendars: list[CalendarEvent] = []
+    for part in parts:
+        if part_kind(part.content_type) == "calendar" and len(calendars) < 10:
+            calendars.extend(parse_calendar(_decoded_text(_part_message(part), defects), defects))
+    key = message.key if message.message_id else _content_hash(message.sender, message.date, message.subject, text)
+    return replace(message, key=key, text=text, calendar=tuple(calendars), defects=tuple(dict.fromkeys(defects))[:20])
+
+
+def parts_text(parts: Sequence[FetchedPart], defects: list[str]) -> tuple[str, bool]:
+    """The text :func:`parse_message` gives the whole message, from its text parts; and whether it is all of
+    it (else it is the start of it: a part read in part ends the text with its last whole line)."""
+    texts: list[str] = []
+    htmls: list[str] = []
+    text_whole = html_whole = True
+    for part in parts:
+        kind = part_kind(part.content_type)
+        if kind == "text" and text_whole:
+            texts.append(_part_text(part, defects))
+            text_whole = part.complete
+        elif kind == "html" and html_whole:
+            htmls.append(_part_text(part, defects))
+            html_whole = part.complete
+    text = "\n\n".join(t for t in texts if t.strip())
+    whole = text_whole
+    if not text.strip() and htmls and text_whole:
+        converted = [html_to_text(h) for h in htmls]
+        if not html_whole:  # the markup was cut: its last line of text may go on
+            converted[-1] = converted[-1][: max(0, converted[-1].rfind("\n"))].rstrip()
+        text, whole = "\n\n".join(converted), html_whole
+    if len(text) > MAX_TEXT_CHARS:
+        text, whole = text[:MAX_TEXT_CHARS], True
+    return text, whole
+
+
+def _part_text(part: FetchedPart, defects: list[str]) -> str:
+    text = _decoded_text(_part_message(part), defects, final=part.complete)
+    if part.complete:
+        return text
+    return text[: text.rfind("\n") + 1]  # the last line may go on beyond what was read
+
+
+def _part_message(part: FetchedPart) -> EmailMessage:
+    """The part as the parser sees it inside the whole message; data read in part cut where decoding it
+    gives the start of the whole part's bytes (base64: four characters at a time; quoted-printable: lines)."""
+    data = part.data
+    if not part.complete:
+        if part.encoding == "base64":
+            data = b"".join(data.split())
+            data = data[: len(data) // 4 * 4]
+        else:
+            data = data[: data.rfind(b"\n") + 1]
+    head = f"Content-Type: {part.content_type}"
+    if part.charset:
+        head += f'; charset="{part.charset}"'
+    head += f"\r\nContent-Transfer-Encoding: {part.encoding}\r\n\r\n"
+    return BytesParser(policy=policy.compat32).parsebytes(head.encode("ascii", "replace") + data)
+
+
 def _walk(
     part: EmailMessage,
     texts: list[str],
@@ -187,7 +278,8 @@ def _forward_header(sub: EmailMessage, defects: list[str]) -> str:
     return ("---------- Forwarded message ----------\n" + "\n".join(lines)) if lines else ""
 
 
-def _decoded_text(part: EmailMessage, defects: list[str]) -> str:
+def _decoded_text(part: EmailMessage, defects: list[str], final: bool = True) -> str:
+    """The part's text; ``final=False``: its data is a prefix, so a character cut at the end is left out."""
     try:
         data = part.get_payload(decode=True)
     except Exception:
@@ -195,7 +287,8 @@ def _decoded_text(part: EmailMessage, defects: list[str]) -> str:
         return ""
     if not isinstance(data, bytes):
         return ""
-    data = data[: MAX_TEXT_CHARS * 4]
+    if len(data) > MAX_TEXT_CHARS * 4:
+        data, final = data[: MAX_TEXT_CHARS * 4], True  # the whole message is cut here too: same text
     charset = None
     try:
         charset = part.get_content_charset()
@@ -205,11 +298,18 @@ def _decoded_text(part: EmailMessage, defects: list[str]) -> str:
         if not candidate:
             continue
         try:
-            return data.decode(_charset_alias(candidate))
+            return _decode(data, _charset_alias(candidate), final)
         except (LookupError, UnicodeDecodeError):
             continue
     defects.append(f"text not valid in charset {charset or 'utf-8'}; decoded with replacement")
-    return data.decode("cp1252" if charset in (None, "us-ascii", "iso-8859-1") else "utf-8", "replace")
+    fallback = "cp1252" if charset in (None, "us-ascii", "iso-8859-1") else "utf-8"
+    return _decode(data, fallback, final, "replace")
+
+
+def _decode(data: bytes, charset: str, final: bool, errors: str = "strict") -> str:
+    if final:
+        return data.decode(charset, errors)
+    return codecs.getincrementaldecoder(charset)(errors).decode(data, final=False)
 
 
 def _charset_alias(charset: str) -> str:

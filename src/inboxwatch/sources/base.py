@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Self
 
+from inboxwatch.core.parse import FetchedPart
 from inboxwatch.models import FolderRole
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class FetchedMessage:
     thread_id: str | None = None  # the backend's own thread id (Gmail), when it has one
     identity: str | None = None  # the backend's own message identity (Gmail id), preferred over Message-ID
     headers_only: bool = False  # the body was not read: the headers ruled the message out
+    # Read in parts (IMAP): ``raw`` is the header lines, these the text and invitations (core.parse.parse_parts).
+    parts: tuple[FetchedPart, ...] | None = None
 
 
 @dataclass(frozen=True)

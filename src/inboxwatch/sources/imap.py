@@ -6,10 +6,15 @@
   asks STATUS once per folder; when UIDVALIDITY and UIDNEXT (and HIGHESTMODSEQ, with CONDSTORE) are
   unchanged there is nothing more to do. A changed UIDVALIDITY (folder recreated, server migrated) means
   a full rescan bounded by the account's backfill; the store de-duplicates by message identity.
-- **Two passes.** For each batch of ≤ 200 new UIDs, pass 1 fetches size and a few header fields; the
-  header-level prefilter (:func:`~inboxwatch.sources.prefilter.might_be_job_mail`) picks candidates;
-  pass 2 fetches their bodies, the first MiB only of big ones. Other messages are handed on with their
-  header lines as ``raw`` so the store records them as seen.
+- **Two passes.** For each batch of ≤ 200 new UIDs, pass 1 fetches size, the header fields the prefilter
+  and the parser read, and BODYSTRUCTURE; the header-level prefilter
+  (:func:`~inboxwatch.sources.prefilter.might_be_job_mail`) picks candidates. Pass 2 fetches, of each
+  candidate, only the parts the analysis reads (``sources.imap_parts``): its text parts from their start,
+  as far as ``core.detect.reading`` says the classifier reads (a first look of ~4,400 characters, more
+  only for mail whose first look shows a sign of a job, a reply or a forward), its invitations whole,
+  never attachments; ``core.parse.parse_parts`` rebuilds the message from them and the header fields.
+  A structure the parts cannot mirror is fetched whole, the first MiB only of big ones. Other messages
+  are handed on with their header lines as ``raw`` so the store records them as seen.
 - **Overlap, bounded.** The next batch is fetched (in one worker thread, the only user of the connection
   while it runs) while the caller parses and stores the current one; a batch holds at most 200 messages
   and about 8 MiB of bodies.
@@ -44,11 +49,15 @@ from imapclient.exceptions import (
 from inboxwatch.config import AccountConfig
 from inboxwatch.config.credentials import keyring_username, resolve_password, scrub
 from inboxwatch.config.schema import is_localhost
+from inboxwatch.core.detect.reading import FIRST_LOOK_CHARS, text_wanted
+from inboxwatch.core.parse import parts_text
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
+from inboxwatch.sources import imap_parts
 from inboxwatch.sources.base import Batch, FetchedMessage, PushSource
 from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
-from inboxwatch.sources.prefilter import HEADER_FIELDS, might_be_job_mail
+from inboxwatch.sources.imap_parts import Leaf
+from inboxwatch.sources.prefilter import HEADER_FIELDS, decoded, might_be_job_mail, parse_header_lines
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +72,8 @@ _HEADER_ITEM: Final = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS)})]"
 _FULL_ITEM: Final = "BODY.PEEK[]"
 _PARTIAL_ITEM: Final = f"BODY.PEEK[]<0.{MAX_BODY_BYTES}>"
 _GMAIL_ITEMS: Final = ("X-GM-MSGID", "X-GM-THRID")
+_WHOLE_CALENDAR: Final = imap_parts.MAX_CALENDAR_BYTES + 1
+_PART_ROUNDS: Final = 6  # fetches of one message's parts at most: the first look, more text, and a few more
 _APPENDUID_RE: Final = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _BYTES_REPR_RE: Final = re.compile(r"""b'([^']*)'$""")
 _TRANSIENT_CODES: Final = (
@@ -86,6 +97,7 @@ class _Head(NamedTuple):
     header: bytes
     data: dict[bytes, Any]
     candidate: bool
+    leaves: list[Leaf] | None = None  # the parts to read (a candidate with a structure they can mirror)
 
 
 @dataclass(frozen=True)
@@ -523,7 +535,7 @@ class IMAPSource(PushSource):
         early when its bodies would pass ``BATCH_BYTES``, so memory stays bounded whatever the mail.
         """
         gmail = client.has_capability("X-GM-EXT-1")
-        items = ["RFC822.SIZE", _HEADER_ITEM, *(_GMAIL_ITEMS if gmail else ())]
+        items = ["RFC822.SIZE", _HEADER_ITEM, "BODYSTRUCTURE", *(_GMAIL_ITEMS if gmail else ())]
         for i in range(0, len(uids), BATCH_SIZE):
             chunk = uids[i : i + BATCH_SIZE]
             first = self._fetch(client, chunk, items)
@@ -536,20 +548,29 @@ class IMAPSource(PushSource):
                     continue  # expunged since the search
                 size = int(data.get(b"RFC822.SIZE") or 0)
                 candidate = might_be_job_mail(header, role)
+                leaves = imap_parts.plan(data.get(b"BODYSTRUCTURE")) if candidate else None
                 cost = min(size, MAX_BODY_BYTES) if candidate else 0
                 if segment and weight + cost > BATCH_BYTES:
                     yield self._complete(client, role, segment, gmail), segment[-1].uid + 1
                     segment, weight = [], 0
-                segment.append(_Head(uid, size, header, data, candidate))
+                segment.append(_Head(uid, size, header, data, candidate, leaves))
                 weight += cost
             yield self._complete(client, role, segment, gmail), chunk[-1] + 1
 
     def _complete(self, client: IMAPClient, role: FolderRole, heads: list[_Head], gmail: bool) -> list[FetchedMessage]:
         """Pass 2 for the candidates among ``heads``; the others keep their header lines as ``raw``."""
-        bodies = self._fetch_bodies(client, [(h.uid, h.size) for h in heads if h.candidate])
+        bodies = self._fetch_bodies(client, [(h.uid, h.size) for h in heads if h.candidate and h.leaves is None])
+        in_parts = self._fetch_parts(client, [h for h in heads if h.candidate and h.leaves is not None])
         messages: list[FetchedMessage] = []
         for head in heads:
-            raw = bodies.get(head.uid) if head.candidate else head.header
+            parts = None
+            if not head.candidate:
+                raw: bytes | None = head.header
+            elif head.leaves is not None:
+                raw = head.header if head.uid in in_parts else None
+                parts = imap_parts.parts(head.leaves)
+            else:
+                raw = bodies.get(head.uid)
             if raw is None:
                 continue  # expunged between the passes: nothing to read, nothing to record
             identity = thread_id = None
@@ -560,10 +581,90 @@ class IMAPSource(PushSource):
                 thread_id = f"{int(thrid):x}" if thrid is not None else None
             messages.append(
                 FetchedMessage(
-                    str(head.uid), raw, role, thread_id=thread_id, identity=identity, headers_only=not head.candidate
+                    str(head.uid),
+                    raw,
+                    role,
+                    thread_id=thread_id,
+                    identity=identity,
+                    headers_only=not head.candidate,
+                    parts=parts,
                 )
             )
         return messages
+
+    def _fetch_parts(self, client: IMAPClient, heads: Sequence[_Head]) -> set[int]:
+        """Read the parts of ``heads`` into their leaves, as far as the analysis reads them; the UIDs read.
+
+        The first round reads invitations whole and the start of the text (``FIRST_LOOK_CHARS``); each
+        further round reads on, for the messages whose text so far is shorter than what
+        :func:`~inboxwatch.core.detect.reading.text_wanted` says the analysis reads of them. Requests that
+        are alike go in one FETCH, so a round is a few commands per batch.
+        """
+        found: set[int] = {h.uid for h in heads if not h.leaves}  # nothing to read but the header
+        wanted: dict[int, int] = {}
+        requests: dict[int, list[tuple[Leaf, int]]] = {}
+        for head in heads:
+            leaves = head.leaves or []
+            texts = [leaf for leaf in leaves if leaf.kind == "text"]
+            first = [
+                (leaf, _WHOLE_CALENDAR if leaf.kind == "calendar" else leaf.bytes_for(FIRST_LOOK_CHARS))
+                for leaf in leaves
+                if leaf.kind in {"calendar", "text"} or not texts  # HTML only for mail without text parts
+            ]
+            if first:
+                requests[head.uid] = first
+        by_uid = {h.uid: h for h in heads}
+        for _ in range(_PART_ROUNDS):
+            if not requests:
+                break
+            for uid in self._fetch_requests(client, requests):
+                found.add(uid)
+            asked, requests = requests, {}
+            for uid in asked:
+                head = by_uid[uid]
+                more = self._more(head, wanted)
+                if more is not None and uid in found:
+                    requests[uid] = [more]
+        return found
+
+    def _more(self, head: _Head, wanted: dict[int, int]) -> tuple[Leaf, int] | None:
+        """The next read of ``head``'s parts, when the text read so far is shorter than the analysis reads."""
+        leaves = head.leaves or []
+        text, whole = parts_text(imap_parts.parts(leaves), [])
+        if whole:
+            return None
+        fields = parse_header_lines(head.header)
+        calendar = any(leaf.kind == "calendar" for leaf in leaves)
+        subject = decoded(fields.get("subject", ""))
+        need = max(wanted.get(head.uid, 0), text_wanted(fields, subject, text, calendar=calendar))
+        wanted[head.uid] = need
+        if len(text) >= need:
+            return None
+        texts = [leaf for leaf in leaves if leaf.kind == "text"]
+        if texts and (not all(leaf.complete for leaf in texts) or text.strip()):
+            pending = [leaf for leaf in texts if not leaf.complete]
+        else:
+            pending = [leaf for leaf in leaves if leaf.kind == "html" and not leaf.complete]
+        if not pending:
+            return None
+        leaf = pending[0]
+        count = min(imap_parts.MAX_TEXT_BYTES, leaf.bytes_for(need)) - len(leaf.data)
+        return leaf, max(count, len(leaf.data), 4096)
+
+    def _fetch_requests(self, client: IMAPClient, requests: dict[int, list[tuple[Leaf, int]]]) -> set[int]:
+        """FETCH every ``(leaf, count)`` of ``requests`` ({uid: reads}), alike ones together; the UIDs answered."""
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for uid, reads in requests.items():
+            groups.setdefault(tuple(imap_parts.item(leaf, count) for leaf, count in reads), []).append(uid)
+        answered: set[int] = set()
+        for items, uids in groups.items():
+            for uid, data in self._fetch(client, uids, list(items)).items():
+                if uid not in requests:
+                    continue
+                answered.add(uid)
+                for leaf, count in requests[uid]:
+                    imap_parts.take(leaf, data.get(imap_parts.response_key(leaf)), count)
+        return answered
 
     def _fetch_bodies(self, client: IMAPClient, candidates: Sequence[tuple[int, int]]) -> dict[int, bytes]:
         """Bodies of ``(uid, size)`` candidates: whole ones in one FETCH, the first MiB of big ones in another."""

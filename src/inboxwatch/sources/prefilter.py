@@ -57,7 +57,7 @@ def might_be_job_mail(headers: bytes, role: FolderRole) -> bool:
             domain = domain.lower().rstrip(".")
             if ats_vendor(domain) or scheduling_tool(domain) or job_board(domain):
                 return True
-    return bool(_JOB_WORDS_RE.search(_decoded(fields.get("subject", ""))))
+    return bool(_JOB_WORDS_RE.search(decoded(fields.get("subject", ""))))
 
 
 def parse_header_lines(headers: bytes) -> dict[str, str]:
@@ -84,7 +84,8 @@ def parse_header_lines(headers: bytes) -> dict[str, str]:
     return fields
 
 
-def _decoded(text: str) -> str:
+def decoded(text: str) -> str:
+    """A header value with its encoded words (RFC 2047) decoded."""
     if "=?" not in text:
         return text
     try:
