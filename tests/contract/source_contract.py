@@ -16,7 +16,6 @@ from typing import ClassVar
 
 import pytest
 
-from inboxwatch.core.parse import parse_message
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.sources.base import Batch, Source
@@ -80,7 +79,7 @@ def drain(source: Source, role: FolderRole, cursor: str | None) -> list[Batch]:
 
 def ids(batches: list[Batch]) -> list[str]:
     """The Message-IDs read, in order (a duplicate shows up twice)."""
-    return [str(parse_message(m.raw).message_id) for b in batches for m in b.messages]
+    return [str(m.parsed().message_id) for b in batches for m in b.messages]
 
 
 def last(batches: list[Batch], default: str | None) -> str | None:

@@ -34,6 +34,9 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from email.message import Message as EmailMessage
+from email.parser import BytesParser
+from email.policy import compat32
 from email.utils import parsedate_to_datetime
 from typing import Any, Final, TypeAlias
 
@@ -680,6 +683,8 @@ class _Session:
                 parts.append(upper.encode() + b" " + _literal(data))
                 if upper != "RFC822.HEADER":
                     self.mark_seen(uid, message)
+            elif upper == "BODYSTRUCTURE":
+                parts.append(b"BODYSTRUCTURE " + _structure(_parsed(message.raw)))
             elif match := _BODY_RE.match(upper):
                 section = match.group(2)
                 data = _section(message.raw, head, body, section)
@@ -803,6 +808,8 @@ def _section(raw: bytes, head: bytes, body: bytes, section: str) -> bytes:
         return head
     if section == "TEXT":
         return body
+    if re.fullmatch(r"\d+(\.\d+)*", section):
+        return _part_body(_parsed(raw), section)
     match = re.fullmatch(r"HEADER\.FIELDS(\.NOT)? \(([^)]*)\)", section)
     if match is None:
         raise _BadCommandError(f"Could not parse command (unsupported section {section})")
@@ -815,6 +822,54 @@ def _section(raw: bytes, head: bytes, body: bytes, section: str) -> bytes:
             fields.append(line)
     kept = [f for f in fields if (f.split(b":", 1)[0].strip().decode("ascii", "replace").upper() in names) != negate]
     return b"".join(f + b"\r\n" for f in kept) + b"\r\n"
+
+
+def _parsed(raw: bytes) -> EmailMessage:
+    return BytesParser(policy=compat32).parsebytes(raw)
+
+
+def _payload(part: EmailMessage) -> bytes:
+    payload = part.get_payload()
+    return payload.encode("ascii", "surrogateescape") if isinstance(payload, str) else b""
+
+
+def _part_body(message: EmailMessage, section: str) -> bytes:
+    """The bytes of part ``section`` ("1", "2.1"), as RFC 3501 numbers the parts of a message."""
+    part = message
+    for number in (int(n) for n in section.split(".")):
+        children = part.get_payload()
+        if part.is_multipart() and isinstance(children, list) and 0 < number <= len(children):
+            part = children[number - 1]
+        elif number != 1 or part.is_multipart():
+            raise _BadCommandError(f"Could not parse command (no part {section})")
+    return _payload(part)
+
+
+def _strings_list(pairs: Iterable[tuple[str, str]]) -> bytes:
+    items = [f"{_quoted(k)} {_quoted(v)}" for k, v in pairs]
+    return ("(" + " ".join(items) + ")").encode() if items else b"NIL"
+
+
+def _structure(part: EmailMessage) -> bytes:
+    """BODYSTRUCTURE (RFC 3501 7.4.2) of a part: multiparts with their subtype, leaves with their parameters,
+    transfer encoding, size, line count (text) and disposition."""
+    children = part.get_payload()
+    if part.is_multipart() and isinstance(children, list):
+        subtype = _quoted(part.get_content_subtype()).encode()
+        return b"(" + b"".join(_structure(child) for child in children) + b" " + subtype + b")"
+    body = _payload(part)
+    params = [(str(k), str(v)) for k, v in (part.get_params() or [])[1:]]
+    encoding = str(part.get("content-transfer-encoding", "7bit")).strip()
+    kinds = [_quoted(part.get_content_maintype()).encode(), _quoted(part.get_content_subtype()).encode()]
+    fields = [*kinds, _strings_list(params), b"NIL", b"NIL", _quoted(encoding).encode(), str(len(body)).encode()]
+    if part.get_content_maintype() == "text":
+        fields.append(str(body.count(b"\n")).encode())
+    disposition = part.get("content-disposition")
+    if disposition:
+        kind = str(disposition).split(";")[0]
+        names = [(str(k), str(v)) for k, v in (part.get_params(header="content-disposition") or [])[1:]]
+        fields += [b"NIL", b"(" + _quoted(kind.strip()).encode() + b" " + _strings_list(names) + b")"]
+    return b"(" + b" ".join(fields) + b")"
 
 
 def _imap_date(text: str) -> date:

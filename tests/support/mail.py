@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from inboxwatch.config import AccountConfig, Config
-from inboxwatch.core.parse import parse_message
 from inboxwatch.models import FolderRole, Identity
 from inboxwatch.sources.base import Batch, Source
 from tests.support.mailfactory import ME, ME_NAME, make_message
@@ -58,7 +57,7 @@ def last_cursor(batches: list[Batch], default: str | None = None) -> str | None:
 
 
 def subjects(batches: list[Batch]) -> list[str]:
-    return [parse_message(m.raw).subject for b in batches for m in b.messages]
+    return [m.parsed().subject for b in batches for m in b.messages]
 
 
 def config_for(*accounts: AccountConfig) -> Config:

@@ -36,7 +36,6 @@ from types import FrameType, TracebackType
 
 from inboxwatch.core.detect import classify
 from inboxwatch.core.detect.corrections import Correction, keeps_features, template_vector
-from inboxwatch.core.parse import parse_message, parse_parts
 from inboxwatch.errors import ScanCancelledError
 from inboxwatch.models import Classification, Identity, Message
 from inboxwatch.sources.base import FetchedMessage
@@ -68,10 +67,7 @@ def analyse(fetched: FetchedMessage, identity: Identity, corrections: Sequence[C
     """One message: parsed, labelled (as the user's ``corrections`` have it), with the source's identity
     and thread, and the features a later correction needs when it is job mail; never raises an Exception."""
     try:
-        if fetched.parts is not None:
-            message = parse_parts(fetched.raw, fetched.parts, fetched.role, fetched.uid)
-        else:
-            message = parse_message(fetched.raw, fetched.role, fetched.uid)
+        message = fetched.parsed()
         if fetched.thread_id or fetched.identity:
             message = replace(
                 message, thread_id=fetched.thread_id or message.thread_id, key=fetched.identity or message.key

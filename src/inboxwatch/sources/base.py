@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Self
 
-from inboxwatch.core.parse import FetchedPart
-from inboxwatch.models import FolderRole
+from inboxwatch.core.parse import FetchedPart, parse_message, parse_parts
+from inboxwatch.models import FolderRole, Message
 
 if TYPE_CHECKING:
     from inboxwatch.config import AccountConfig
@@ -36,6 +36,17 @@ class FetchedMessage:
     headers_only: bool = False  # the body was not read: the headers ruled the message out
     # Read in parts (IMAP): ``raw`` is the header lines, these the text and invitations (core.parse.parse_parts).
     parts: tuple[FetchedPart, ...] | None = None
+
+    def parsed(self) -> Message:
+        """The message as the parser reads it (from the header lines and parts, when read in parts)."""
+        if self.parts is not None:
+            return parse_parts(self.raw, self.parts, self.role, self.uid)
+        return parse_message(self.raw, self.role, self.uid)
+
+    @property
+    def size(self) -> int:
+        """The bytes read of it."""
+        return len(self.raw) + sum(len(part.data) for part in self.parts or ())
 
 
 @dataclass(frozen=True)

@@ -659,11 +659,13 @@ class IMAPSource(PushSource):
         answered: set[int] = set()
         for items, uids in groups.items():
             for uid, data in self._fetch(client, uids, list(items)).items():
-                if uid not in requests:
-                    continue
+                reads = requests.get(uid, [])
+                chunks = [data.get(imap_parts.response_key(leaf)) for leaf, _ in reads]
+                if not reads or not all(isinstance(chunk, bytes) for chunk in chunks):
+                    continue  # NIL: expunged meanwhile
                 answered.add(uid)
-                for leaf, count in requests[uid]:
-                    imap_parts.take(leaf, data.get(imap_parts.response_key(leaf)), count)
+                for (leaf, count), chunk in zip(reads, chunks, strict=True):
+                    imap_parts.take(leaf, chunk, count)
         return answered
 
     def _fetch_bodies(self, client: IMAPClient, candidates: Sequence[tuple[int, int]]) -> dict[int, bytes]:
