@@ -1,14 +1,17 @@
 """IMAP scan cost: inboxwatch's two-pass, incremental scan against a plain "fetch every body" loop.
 
-Usage (as root, with Dovecot installed): python benchmarks/scan.py [--messages 20000] [--small 5000]
+Usage (as root, with Dovecot installed): python benchmarks/scan.py [--messages 20000] [--personal 4000] [--small 5000]
 
-Builds a mailbox in a throwaway Dovecot — ``--messages`` messages, about 2 % job-related, 5–50 KB each,
-0.5 % with a 1–4 MB attachment, 2 % of them in Sent — and measures, as whole processes:
+Builds two mailboxes in a throwaway Dovecot (``tests/support/benchmail.py``): the bulk mailbox, ``--messages``
+messages, about 2 % job-related, 5–50 KB each, 0.5 % with a 1–4 MB attachment, 2 % of them in Sent; and the
+personal-mail mailbox, ``--personal`` messages, no List-* headers, text bodies of 2–20 KB, one in ten with a
+30 KB PDF attached. It measures, as whole processes:
 
-- ``inboxwatch scan --once`` (initial scan, fresh state) against a plain imapclient loop fetching every
-  ``BODY.PEEK[]`` of INBOX and Sent in batches of 500 (on loopback the median of three of each,
-  interleaved, as both are CPU-bound there): on loopback, and through a shaping TCP proxy
-  (50 Mbit/s each way, 15 ms one-way latency). Wall time, bytes exchanged, peak RSS;
+- for each mailbox, ``inboxwatch scan --once`` (initial scan, fresh state) against a plain imapclient loop
+  fetching every ``BODY.PEEK[]`` of INBOX and Sent in batches of 500 (on loopback the median of three of
+  each, interleaved, as both are CPU-bound there): on loopback, and through a shaping TCP proxy (a userspace
+  asyncio proxy: 50 Mbit/s each way, 15 ms one-way latency). Wall time, bytes exchanged (counted by the
+  proxy, so through the shaper; the same protocol exchange on loopback), peak RSS;
 - the rescan with nothing new through the shaper: wall time and bytes exchanged; and its work beyond
   process start-up (``inboxwatch --version``), on loopback and through the shaper;
 - peak RSS of the initial scan of ``--small`` messages against ``--messages`` (memory stays bounded).
@@ -21,19 +24,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +51,13 @@ PLAIN_BATCH = 500
 # --- the mailbox --------------------------------------------------------------------------------------
 
 
-def fill(server: Dovecot, user: str, count: int, seed: int, now: datetime) -> dict[str, int]:
+MAILBOXES = {"bulk": bulk_mailbox, "personal": personal_mailbox}
+
+
+def fill(server: Dovecot, user: str, count: int, seed: int, now: datetime, kind: str = "bulk") -> dict[str, int]:
     by_folder: dict[str, list[tuple[bytes, float]]] = {"INBOX": [], "Sent": []}
     total = 0
-    for folder, raw, stamp in mailbox(count, seed, now):
+    for folder, raw, stamp in MAILBOXES[kind](count, seed, now):
         by_folder[folder].append((raw, stamp))
         total += len(raw)
     for folder, items in by_folder.items():
@@ -154,9 +156,12 @@ class Run:
     bytes_up: int | None = None
     bytes_down: int | None = None
     output: str = ""
+    mailbox: str = "bulk"
 
 
-def measure(name: str, argv: list[str], messages: int, link: str, proxy: ShapingProxy | None) -> Run:
+def measure(
+    name: str, argv: list[str], messages: int, link: str, proxy: ShapingProxy | None, mailbox: str = "bulk"
+) -> Run:
     if proxy:
         proxy.reset()
     env = {**os.environ, PASSWORD_ENV: PASSWORD}
@@ -172,7 +177,7 @@ def measure(name: str, argv: list[str], messages: int, link: str, proxy: Shaping
     watcher.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{name} failed ({proc.returncode}):\n{output[-3000:]}")
-    run = Run(name, messages, link, seconds, peak[0] / 1024, output=output.strip()[-300:])
+    run = Run(name, messages, link, seconds, peak[0] / 1024, output=output.strip()[-300:], mailbox=mailbox)
     if proxy:
         run.bytes_up, run.bytes_down = proxy.up, proxy.down
     return run
@@ -292,6 +297,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--small", type=int, default=5_000)
+    parser.add_argument("--personal", type=int, default=4_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, default=RESULTS)
     if len(sys.argv) > 1 and sys.argv[1] in ("_plain", "_source"):
@@ -310,27 +316,31 @@ def main() -> int:
     try:
         server.start()
         proxy = ShapingProxy(server.port)
-        big_user, small_user = server.add_user(), server.add_user()
+        big_user, small_user, personal_user = server.add_user(), server.add_user(), server.add_user()
         t0 = time.perf_counter()
         big = fill(server, big_user, args.messages, args.seed, now)
         small = fill(server, small_user, args.small, args.seed, now)
-        print(f"mailboxes built in {time.perf_counter() - t0:.1f} s: {big} and {small}", flush=True)
+        personal = fill(server, personal_user, args.personal, args.seed, now, "personal")
+        print(f"mailboxes built in {time.perf_counter() - t0:.1f} s: {big}, {small} and {personal}", flush=True)
         n = args.messages
 
         for link, port, via in (("loopback", server.port, None), ("shaped", proxy.port, proxy)):
-            # On loopback both are CPU-bound and vary run to run: the median of three, interleaved.
-            repeats = 3 if link == "loopback" else 1
-            config = write_config(work, f"big-{link}", big_user, port)
-            plains: list[Run] = []
-            scans: list[Run] = []
-            for _ in range(repeats):
-                plains.append(measure("plain imapclient loop", plain(port, big_user), n, link, via))
-                print(f"  {plains[-1].name} ({link}): {plains[-1].seconds:.1f} s", flush=True)
-                shutil.rmtree(work / f"state-big-{link}", ignore_errors=True)
-                scans.append(measure("inboxwatch initial scan", inboxwatch(config), n, link, via))
-                print(f"  {scans[-1].name} ({link}): {scans[-1].seconds:.1f} s — {scans[-1].output}", flush=True)
-            runs.append(sorted(plains, key=lambda r: r.seconds)[len(plains) // 2])
-            runs.append(sorted(scans, key=lambda r: r.seconds)[len(scans) // 2])
+            for box, user, count in (("personal", personal_user, args.personal), ("bulk", big_user, n)):
+                # On loopback both are CPU-bound and vary run to run: the median of three, interleaved.
+                repeats = 3 if link == "loopback" else 1
+                config = write_config(work, f"{box}-{link}", user, port)
+                plains: list[Run] = []
+                scans: list[Run] = []
+                for _ in range(repeats):
+                    plains.append(measure("plain imapclient loop", plain(port, user), count, link, via, box))
+                    print(f"  {box}: {plains[-1].name} ({link}): {plains[-1].seconds:.1f} s", flush=True)
+                    shutil.rmtree(work / f"state-{box}-{link}", ignore_errors=True)
+                    scans.append(measure("inboxwatch initial scan", inboxwatch(config), count, link, via, box))
+                    print(f"  {box}: {scans[-1].name} ({link}): {scans[-1].seconds:.1f} s — {scans[-1].output}",
+                          flush=True)
+                runs.append(sorted(plains, key=lambda r: r.seconds)[len(plains) // 2])
+                runs.append(sorted(scans, key=lambda r: r.seconds)[len(scans) // 2])
+            config = work / f"bulk-{link}.toml"
             runs.append(measure("inboxwatch IMAP source only", source_cmd(port, big_user), n, link, via))
             print(f"  {runs[-1].name} ({link}): {runs[-1].seconds:.1f} s — {runs[-1].output}", flush=True)
             runs.append(measure("inboxwatch rescan, nothing new", inboxwatch(config), n, link, via))
@@ -340,7 +350,7 @@ def main() -> int:
         runs.append(min(startups, key=lambda r: r.seconds))
         loaded = [measure("start-up, IMAP code loaded", startup_loaded(), 0, "none", None) for _ in range(5)]
         runs.append(min(loaded, key=lambda r: r.seconds))
-        loopback_config = work / "big-loopback.toml"
+        loopback_config = work / "bulk-loopback.toml"
         rescans = [measure("inboxwatch rescan", inboxwatch(loopback_config), n, "loopback", None) for _ in range(5)]
         runs.append(min(rescans, key=lambda r: r.seconds))
         runs[-1].name = "inboxwatch rescan, best of 5"
@@ -355,11 +365,28 @@ def main() -> int:
         server.cleanup()
         shutil.rmtree(work, ignore_errors=True)
 
-    def find(name: str, link: str, messages: int = n) -> Run:
-        return next(r for r in runs if r.name == name and r.link == link and r.messages == messages)
+    def find(name: str, link: str, messages: int = n, mailbox: str = "bulk") -> Run:
+        return next(
+            r for r in runs if r.name == name and r.link == link and r.messages == messages and r.mailbox == mailbox
+        )
+
+    def ratios(box: str, count: int) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for link in ("loopback", "shaped"):
+            scan_run = find("inboxwatch initial scan", link, count, box)
+            plain_run = find("plain imapclient loop", link, count, box)
+            out[f"time_{link}"] = scan_run.seconds / plain_run.seconds
+        shaped_scan = find("inboxwatch initial scan", "shaped", count, box)
+        shaped_plain = find("plain imapclient loop", "shaped", count, box)
+        out["bytes_received"] = (shaped_scan.bytes_down or 0) / max(1, shaped_plain.bytes_down or 0)
+        return out
+
+    first_scan = {"bulk": ratios("bulk", n), "personal": ratios("personal", args.personal)}
 
     summary: dict[str, object] = {
         "mailbox": big,
+        "personal_mailbox": personal,
+        "first_scan_vs_plain_loop": first_scan,
         "small_mailbox": small,
         "link": {"rate_mbit_s": RATE_BITS / 1e6, "one_way_latency_ms": LATENCY * 1000},
         "initial_ratio_loopback": find("inboxwatch initial scan", "loopback").seconds
@@ -391,12 +418,17 @@ def main() -> int:
     }
 
     print()
-    print(f"{'run':30} {'messages':>8} {'link':>9} {'seconds':>8} {'MB up':>8} {'MB down':>9} {'peak RSS MB':>12}")
+    head = f"{'run':30} {'mailbox':>8} {'messages':>8} {'link':>9} {'seconds':>8} {'MB up':>8} {'MB down':>9}"
+    print(f"{head} {'peak RSS MB':>12}")
     for r in runs:
         up = f"{r.bytes_up / 1e6:.2f}" if r.bytes_up is not None else "-"
         down = f"{r.bytes_down / 1e6:.2f}" if r.bytes_down is not None else "-"
-        print(f"{r.name:30} {r.messages:>8} {r.link:>9} {r.seconds:>8.2f} {up:>8} {down:>9} {r.peak_rss_mb:>12.1f}")
+        print(f"{r.name:30} {r.mailbox:>8} {r.messages:>8} {r.link:>9} {r.seconds:>8.2f} {up:>8} {down:>9} "
+              f"{r.peak_rss_mb:>12.1f}")
     print()
+    for box, figures in first_scan.items():
+        print(f"first scan / plain BODY.PEEK[] loop, {box} mailbox: time {figures['time_shaped']:.2f}x shaped, "
+              f"{figures['time_loopback']:.2f}x loopback; bytes received {figures['bytes_received']:.2f}x")
     print(f"initial scan / plain loop: loopback {summary['initial_ratio_loopback']:.2f}, "
           f"shaped {summary['initial_ratio_shaped']:.2f}")
     print(f"rescan with nothing new (shaped): {summary['rescan_shaped_seconds']:.2f} s, "

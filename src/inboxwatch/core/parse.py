@@ -183,21 +183,22 @@ def parts_text(parts: Sequence[FetchedPart], defects: list[str]) -> tuple[str, b
 
 def _part_text(part: FetchedPart, defects: list[str]) -> str:
     text = _decoded_text(_part_message(part), defects, final=part.complete)
-    if part.complete:
+    if part.complete or part_kind(part.content_type) == "html":  # markup: its converted text is cut instead
         return text
     return text[: text.rfind("\n") + 1]  # the last line may go on beyond what was read
 
 
 def _part_message(part: FetchedPart) -> EmailMessage:
     """The part as the parser sees it inside the whole message; data read in part cut where decoding it
-    gives the start of the whole part's bytes (base64: four characters at a time; quoted-printable: lines)."""
+    gives the start of the whole part's bytes (base64: four characters at a time; quoted-printable: lines;
+    a character cut in two by the end is left out when the text is decoded)."""
     data = part.data
     if not part.complete:
         if part.encoding == "base64":
             data = b"".join(data.split())
             data = data[: len(data) // 4 * 4]
-        else:
-            data = data[: data.rfind(b"\n") + 1]
+        elif part.encoding == "quoted-printable":
+            data = data[: data.rfind(b"\n") + 1]  # an escape or a soft line break is never cut in two
     head = f"Content-Type: {part.content_type}"
     if part.charset:
         head += f'; charset="{part.charset}"'

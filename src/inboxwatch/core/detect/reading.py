@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from inboxwatch.core.detect.classifier import BODY_WINDOW, DATES_WINDOW, FORWARD_MARK, QUOTE_CUT
+from inboxwatch.core.detect.classifier import BODY_WINDOW, DATES_WINDOW, FIRST_WINDOW, FORWARD_MARK, QUOTE_CUT
 from inboxwatch.core.detect.rules import JOB_CONTEXT, REPLY_SUBJECT, RULES
 from inboxwatch.core.detect.senders import ats_vendor, job_board, scheduling_tool
 
@@ -29,6 +29,8 @@ EVERYTHING: Final = 1 << 30  # the whole text (a forwarded message is read to it
 _FORWARD_SUBJECT: Final = re.compile(r"^\s*(fwd?|wg|tr|rv|fw)\s*:", re.IGNORECASE)
 _QUOTED_LINE: Final = re.compile(r"^[ \t]*>", re.MULTILINE)
 _DOMAIN: Final = re.compile(r"@([A-Za-z0-9.-]+)")
+_AWAY: Final = next(rule for rule in RULES if rule.name == "away_notice")
+_AWAY_CHARS: Final = 600  # an out-of-office notice says so at its top
 
 
 def text_wanted(
@@ -49,6 +51,9 @@ def text_wanted(
 
 
 def _job_sign(fields: Mapping[str, str], subject: str, text: str) -> bool:
+    """The classifier's own first look (``rule_scores``: job words in the subject and the top
+    ``FIRST_WINDOW`` characters), widened by what else makes it read further or state facts: an auto-reply,
+    an applicant-tracking, scheduling or job-board sender, a quote mark."""
     auto = fields.get("auto-submitted", "no").strip().lower()
     if auto != "no" or "x-autoreply" in fields or "x-autorespond" in fields:
         return True  # an auto-reply: its return date is looked for further down
@@ -60,5 +65,5 @@ def _job_sign(fields: Mapping[str, str], subject: str, text: str) -> bool:
     # A quote mark, or a "From:" line whose "Sent:" may follow beyond what was read, cuts the own text short.
     if QUOTE_CUT.search(text + "\nSent: ") or _QUOTED_LINE.search(text):
         return True
-    low = (subject + "\n" + text).lower().replace("’", "'")
-    return bool(JOB_CONTEXT.search(low)) or any(rule.pattern.search(low) for rule in RULES)
+    window = (subject + "\n" + text[:FIRST_WINDOW]).lower().replace("’", "'")
+    return bool(JOB_CONTEXT.search(window) or _AWAY.pattern.search(window[: len(subject) + _AWAY_CHARS]))

@@ -1,0 +1,67 @@
+"""A message rebuilt from its parts, some read only in part, reads as the whole message does."""
+
+from __future__ import annotations
+
+import base64
+import quopri
+
+import pytest
+
+from inboxwatch.core.parse import FetchedPart, parse_message, parse_parts, parts_text
+
+HEADER = (
+    b"From: Dana <dana@acme.example>\r\nTo: Alex <alex@example.net>\r\nSubject: Hello\r\n"
+    b"Date: Mon, 16 Mar 2026 09:00:00 +0000\r\nMessage-ID: <m-1@acme.example>\r\n"
+)
+TEXT = "".join(f"Línea {n}: café, naïve — “quoted” 日本語 text to fill the part.\n" for n in range(400))
+TYPE = b'Content-Type: text/plain; charset="utf-8"\r\n'
+ENCODE = {
+    "8bit": lambda data: data,
+    "quoted-printable": quopri.encodestring,
+    "base64": base64.encodebytes,
+}
+
+
+def whole(encoding: str, text: str = TEXT) -> bytes:
+    body = ENCODE[encoding](text.replace("\n", "\r\n").encode("utf-8"))
+    return HEADER + TYPE + f"Content-Transfer-Encoding: {encoding}\r\n\r\n".encode() + body
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODE))
+@pytest.mark.parametrize("cut", [1, 77, 1000, 4001, 9999])
+def test_a_part_read_in_part_gives_the_start_of_the_whole_text(encoding: str, cut: int) -> None:
+    raw = whole(encoding)
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    part = FetchedPart("text/plain", "utf-8", encoding, body[:cut], complete=False)
+    full = parse_message(raw)
+    rebuilt = parse_parts(HEADER, [part])
+    assert full.text.startswith(rebuilt.text)
+    assert len(rebuilt.text) > cut * 0.3 - 200  # what was read is used, up to its last whole line
+    assert rebuilt.text == "" or rebuilt.text.endswith("\n")
+    assert not [d for d in rebuilt.defects if "charset" in d or "encoding" in d]
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODE))
+def test_a_part_read_whole_gives_the_whole_message(encoding: str) -> None:
+    raw = whole(encoding)
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    assert parse_parts(HEADER + TYPE, [FetchedPart("text/plain", "utf-8", encoding, body)]) == parse_message(raw)
+
+
+def test_text_parts_after_one_read_in_part_are_left_out_and_html_only_without_text() -> None:
+    first = FetchedPart("text/plain", "utf-8", "7bit", b"one\r\ntwo\r\nthr", complete=False)
+    second = FetchedPart("text/plain", "utf-8", "7bit", b"later text")
+    html = FetchedPart("text/html", "utf-8", "7bit", b"<p>markup</p>")
+    assert parts_text([first, second, html], []) == ("one\r\ntwo\r\n", False)
+    blank = FetchedPart("text/plain", "utf-8", "7bit", b"  \r\n")
+    assert parts_text([blank, html], []) == ("markup", True)
+    cut_html = FetchedPart("text/html", "utf-8", "7bit", b"<p>first line</p><p>second li", complete=False)
+    assert parts_text([blank, cut_html], []) == ("first line", False)
+
+
+def test_without_a_message_id_the_key_is_the_hash_of_the_same_text() -> None:
+    header = HEADER.replace(b"Message-ID: <m-1@acme.example>\r\n", b"")
+    raw = whole("8bit").replace(b"Message-ID: <m-1@acme.example>\r\n", b"")
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    rebuilt = parse_parts(header, [FetchedPart("text/plain", "utf-8", "8bit", body[:6000], complete=False)])
+    assert rebuilt.key == parse_message(raw).key
