@@ -27,7 +27,7 @@ from inboxwatch.errors import AuthError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.runtime.pipeline import scan, scan_account
 from inboxwatch.sources.base import Source
-from inboxwatch.sources.gmail import MAX_RAW_BYTES, GmailCursor, GmailSource
+from inboxwatch.sources.gmail import GmailCursor, GmailSource
 from inboxwatch.sources.gmail_auth import (
     COMPOSE_SCOPE,
     READONLY_SCOPE,
@@ -97,7 +97,8 @@ def test_first_scan_reads_metadata_of_all_and_bodies_only_of_candidates(fake: Fa
 
     assert sorted(fake.gets("metadata")) == sorted([job, bulk, sent])
     assert all(s.in_batch for s in fake.seen if s.message_id)  # every get went out in an HTTP batch
-    assert sorted(fake.gets("raw")) == sorted([job, sent])  # the bulk mail was read only to its headers
+    assert sorted(fake.gets("full")) == sorted([job, sent])  # the bulk mail was read only to its headers
+    assert not fake.gets("raw")  # format=full: the text parts, attachments by reference
     assert fake.batch_paths and set(fake.batch_paths) == {"/batch"}  # the client's own batch path, rebased
     assert {s.method for s in fake.seen if not s.path.startswith("/batch")} == {"GET"}  # read-only
     for role in ("inbox", "sent"):
@@ -261,7 +262,7 @@ def test_a_big_candidate_is_read_as_text_without_its_attachments(fake: FakeGmail
             b"Hi Alex, please find the offer attached; could we schedule an interview with the team?\r\n",
             b"--b1\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n",
             b"Content-Disposition: attachment; filename=offer.pdf\r\n\r\n",
-            line * (3 * MAX_RAW_BYTES // len(line)),
+            line * (3 * (1 << 20) // len(line)),
             b"--b1--\r\n",
         ]
     )
@@ -269,7 +270,7 @@ def test_a_big_candidate_is_read_as_text_without_its_attachments(fake: FakeGmail
     small = fake.add_message(job_mail(1))
     source: GmailSource = source_for()
     messages = {m.uid: m for b in drain(source, FolderRole.INBOX, None) for m in b.messages}
-    assert fake.gets("full") == [big] and fake.gets("raw") == [small]
+    assert sorted(fake.gets("full")) == sorted([big, small]) and not fake.gets("raw")
     assert len(messages[big].raw) < 4096
     parsed = parse_message(messages[big].raw)
     assert parsed.subject == "Offer letter and onboarding pack"
@@ -337,13 +338,13 @@ def test_a_500_in_the_middle_of_a_batch_is_retried_alone(fake: FakeGmail, source
 
 def test_rate_limited_parts_wait_as_asked_and_a_broken_part_is_an_error(fake: FakeGmail, source_for: Any) -> None:
     ids = [fake.add_message(job_mail(n)) for n in range(4)]
-    fake.fail(rf"/messages/({ids[1]}|{ids[3]})\?format=raw", 429, times=2, headers={"Retry-After": "1"}, where="batch")
+    fake.fail(rf"/messages/({ids[1]}|{ids[3]})\?format=full", 429, times=2, headers={"Retry-After": "1"}, where="batch")
     sleeps = Sleeps()
     source: GmailSource = source_for(sleep=sleeps)
     batches = drain(source, FolderRole.INBOX, None)
     assert sorted(m.uid for b in batches for m in b.messages) == sorted(ids)
     assert sleeps.calls == [1.0]  # once for the failed parts, then each alone
-    assert sorted(fake.gets("raw", in_batch=False)) == sorted([ids[1], ids[3]])
+    assert sorted(fake.gets("full", in_batch=False)) == sorted([ids[1], ids[3]])
 
     fake.add_message(job_mail(9))
     fake.fail(r"format=metadata", 400, where="batch")

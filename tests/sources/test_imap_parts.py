@@ -9,7 +9,7 @@ whole with ``BODY.PEEK[]``; both are parsed and classified.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +20,7 @@ import inboxwatch.sources.imap as imap_module
 from inboxwatch.core.detect import classify
 from inboxwatch.core.parse import parse_message
 from inboxwatch.models import FolderRole, Identity
+from inboxwatch.sources.base import FetchedMessage
 from inboxwatch.sources.imap import IMAPSource
 from tests.support.benchmail import ME, bulk_mailbox, personal_mailbox
 from tests.support.dovecot import Dovecot, imap_account
@@ -41,14 +42,18 @@ def fixture_mail() -> Mail:
     ]
 
 
-MAILBOXES = {
-    "fixtures": fixture_mail,
-    "bulk": lambda: list(bulk_mailbox(20_000 if FULL else 2_000, 7, NOW)),
-    "personal": lambda: list(personal_mailbox(4_000 if FULL else 400, 7, NOW)),
-}
+def bulk_mail() -> Mail:
+    return list(bulk_mailbox(20_000 if FULL else 2_000, 7, NOW))
 
 
-def read(dovecot: Dovecot, user: str, source: IMAPSource) -> Iterator[tuple[FolderRole, str, object, bytes]]:
+def personal_mail() -> Mail:
+    return list(personal_mailbox(4_000 if FULL else 400, 7, NOW))
+
+
+MAILBOXES: dict[str, Callable[[], Mail]] = {"fixtures": fixture_mail, "bulk": bulk_mail, "personal": personal_mail}
+
+
+def read(dovecot: Dovecot, user: str, source: IMAPSource) -> Iterator[tuple[FolderRole, str, FetchedMessage, bytes]]:
     """(role, uid, the message as read in parts, the message's bytes as read whole) for every message."""
     for role, folder in ((FolderRole.INBOX, "INBOX"), (FolderRole.SENT, "Sent")):
         fetched = [m for b in source.fetch_changes(role, None, since=NOW - timedelta(days=3650)) for m in b.messages]
@@ -76,8 +81,8 @@ def test_parts_give_the_labels_facts_and_message_of_the_whole(
     try:
         for role, uid, fetched, raw in read(dovecot, imap_user, source):
             whole = parse_message(raw, role, uid)
-            parts = fetched.parsed()  # type: ignore[attr-defined]
-            in_parts += fetched.parts is not None  # type: ignore[attr-defined]
+            parts = fetched.parsed()
+            in_parts += fetched.parts is not None
             cut += len(parts.text) < len(whole.text)
             said, heard = classify(whole, OWNER), classify(parts, OWNER)
             same = (

@@ -541,7 +541,18 @@ def _json(data: Any) -> Response:
 
 
 def _headers(message: Message) -> list[dict[str, str]]:
-    return [{"name": name, "value": re.sub(r"\r?\n[ \t]+", " ", str(value))} for name, value in message.items()]
+    return [
+        {"name": name, "value": re.sub(r"\r?\n[ \t]+", " ", _utf8(str(value)))} for name, value in message.raw_items()
+    ]
+
+
+def _utf8(value: str) -> str:
+    """Raw 8-bit header bytes (kept by the parser as surrogate escapes) as Gmail shows them: read as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    return value
 
 
 def _header(raw: bytes, name: str) -> str | None:

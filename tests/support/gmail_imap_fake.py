@@ -839,7 +839,9 @@ def _part_body(message: EmailMessage, section: str) -> bytes:
     for number in (int(n) for n in section.split(".")):
         children = part.get_payload()
         if part.is_multipart() and isinstance(children, list) and 0 < number <= len(children):
-            part = children[number - 1]
+            child = children[number - 1]
+            assert isinstance(child, EmailMessage)
+            part = child
         elif number != 1 or part.is_multipart():
             raise _BadCommandError(f"Could not parse command (no part {section})")
     return _payload(part)
@@ -856,7 +858,8 @@ def _structure(part: EmailMessage) -> bytes:
     children = part.get_payload()
     if part.is_multipart() and isinstance(children, list):
         subtype = _quoted(part.get_content_subtype()).encode()
-        return b"(" + b"".join(_structure(child) for child in children) + b" " + subtype + b")"
+        nested = [_structure(child) for child in children if isinstance(child, EmailMessage)]
+        return b"(" + b"".join(nested) + b" " + subtype + b")"
     body = _payload(part)
     params = [(str(k), str(v)) for k, v in (part.get_params() or [])[1:]]
     encoding = str(part.get("content-transfer-encoding", "7bit")).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import quopri
+from collections.abc import Callable
 
 import pytest
 
@@ -15,7 +16,7 @@ HEADER = (
 )
 TEXT = "".join(f"Línea {n}: café, naïve — “quoted” 日本語 text to fill the part.\n" for n in range(400))
 TYPE = b'Content-Type: text/plain; charset="utf-8"\r\n'
-ENCODE = {
+ENCODE: dict[str, Callable[[bytes], bytes]] = {
     "8bit": lambda data: data,
     "quoted-printable": quopri.encodestring,
     "base64": base64.encodebytes,

@@ -4,10 +4,10 @@
   is ever changed. The only write is :meth:`GmailSource.append_draft`.
 - **First scan.** ``users.getProfile`` gives the history id to continue from; then ``messages.list``
   (``labelIds=INBOX`` or ``SENT``, ``q=newer_than:Nd`` from the backfill) pages through the window,
-  newest first. Each page becomes one batch: ``format=metadata`` for every message, then ``format=raw``
-  only for candidates of the header prefilter
-  (:func:`~inboxwatch.sources.prefilter.might_be_job_mail`), or ``format=full`` — text without
-  attachments — for candidates over :data:`MAX_RAW_BYTES`. Other messages are handed on with their
+  newest first. Each page becomes one batch: ``format=metadata`` for every message, then ``format=full``
+  (the headers and text parts; attachments by reference only) for candidates of the header prefilter
+  (:func:`~inboxwatch.sources.prefilter.might_be_job_mail`): cheaper than ``format=raw``, measured by
+  ``benchmarks/gmail_formats.py``. Other messages are handed on with their
   header lines as ``raw``. The gets go out in HTTP batches (``BatchHttpRequest``).
 - **Cursor.** JSON ``{"historyId": …}``; while a first scan is unfinished it also holds the part of the
   window still to list, so an interrupted first scan resumes instead of starting again.
@@ -52,7 +52,6 @@ from inboxwatch.sources.gmail_sync import (
     GmailCursor,
     backoff,
     chunks,
-    decode_raw,
     encode_raw,
     epoch,
     error_message,
@@ -64,7 +63,6 @@ from inboxwatch.sources.gmail_sync import (
     newer_than_query,
     rebuild_from_full,
     retry_after,
-    size_groups,
     window_query,
 )
 from inboxwatch.sources.prefilter import might_be_job_mail, parse_header_lines
@@ -73,7 +71,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINT: Final = "https://gmail.googleapis.com/"
 BATCH_PATH: Final = "batch"  # the static discovery document's batchPath, joined to rootUrl as the client does
-MAX_RAW_BYTES: Final = 1 << 20  # bigger candidates are read with format=full: their text, not attachments
 DEFAULT_TIMEOUT: Final = 60.0
 WATCHED_ROLES: Final = (FolderRole.INBOX, FolderRole.SENT)
 _WRITE_SCOPES: Final = (COMPOSE_SCOPE, "https://www.googleapis.com/auth/gmail.modify", "https://mail.google.com/")
@@ -88,7 +85,6 @@ class GmailSource(Source):
 
     page_size: int = 100  # messages per messages.list page, and per batch handed to the store
     batch_parts: int = 25  # requests per HTTP batch (Google advises at most 50 for Gmail)
-    raw_budget: int = 8 << 20  # estimated bytes of raw messages asked for in one HTTP batch
     max_total_wait: float = 90.0  # seconds of backoff for one call before giving up (TransientSourceError)
     max_single_wait: float = 32.0
 
@@ -421,9 +417,7 @@ class GmailSource(Source):
         for group in chunks(ids, self.batch_parts):
             metas.update(self._get_many(group, "metadata"))
         heads: dict[str, bytes] = {}
-        whole: list[str] = []
-        partial: list[str] = []
-        sizes: dict[str, int] = {}
+        candidates: list[str] = []
         oldest: int | None = None
         for message_id in ids:
             meta = metas.get(message_id)
@@ -438,19 +432,17 @@ class GmailSource(Source):
             if key and meta.get("threadId"):
                 self._threads[key] = str(meta["threadId"])
             if might_be_job_mail(header, role):
-                sizes[message_id] = size = int(meta.get("sizeEstimate") or 0)
-                (whole if size <= MAX_RAW_BYTES else partial).append(message_id)
+                candidates.append(message_id)
+        # format=full, not raw: the payload's parts with attachments by reference only, which measured cheaper
+        # (benchmarks/gmail_formats.py: personal mail 0.77x the bytes, 0.55x gzip-compressed; bulk 1.0x).
         bodies: dict[str, bytes] = {}
-        for group in size_groups(whole, sizes, self.raw_budget, self.batch_parts):
-            for message_id, data in self._get_many(group, "raw").items():
-                bodies[message_id] = decode_raw(str(data["raw"]))
-        for group in chunks(partial, self.batch_parts):
+        for group in chunks(candidates, self.batch_parts):
             for message_id, data in self._get_many(group, "full").items():
                 bodies[message_id] = rebuild_from_full(data.get("payload") or {})
-        candidates = set(whole) | set(partial)
+        chosen = set(candidates)
         messages: list[FetchedMessage] = []
         for message_id, header in heads.items():
-            if message_id in candidates:
+            if message_id in chosen:
                 raw = bodies.get(message_id)
                 if raw is None:
                     continue  # deleted between the passes: nothing to read, nothing to record
@@ -464,7 +456,7 @@ class GmailSource(Source):
                     role=role,
                     thread_id=str(thread) if thread else None,
                     identity=f"gmail:{message_id}",
-                    headers_only=message_id not in candidates,
+                    headers_only=message_id not in chosen,
                 )
             )
         return messages, oldest
@@ -504,4 +496,4 @@ class GmailSource(Source):
         return str(found[0]["threadId"]) if found else None
 
 
-__all__ = ["MAX_RAW_BYTES", "GmailCursor", "GmailSource"]
+__all__ = ["GmailCursor", "GmailSource"]

@@ -103,21 +103,6 @@ def chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(items[i : i + size])
 
 
-def size_groups(ids: Sequence[str], sizes: Mapping[str, int], budget: int, limit: int) -> Iterator[list[str]]:
-    """``ids`` in groups of at most ``limit`` whose sizes add up to about ``budget`` bytes."""
-    group: list[str] = []
-    total = 0
-    for message_id in ids:
-        size = max(0, sizes.get(message_id, 0))
-        if group and (total + size > budget or len(group) >= limit):
-            yield group
-            group, total = [], 0
-        group.append(message_id)
-        total += size
-    if group:
-        yield group
-
-
 # --- payloads -------------------------------------------------------------------------------------------
 
 
