@@ -43,13 +43,13 @@ def test_a_scan_that_stored_nothing_reads_no_message(tmp_path: Path, monkeypatch
         store.commit_batch("test", "inbox", story().records, None, END)
         first = overview(cfg, store, END + 4 * D)
         reads: list[int] = []
-        original = Store.relevant_messages
+        original = Store.joinable_messages
 
-        def counted(self: Store, select: Any) -> Any:
+        def counted(self: Store, identity: Any) -> Any:
             reads.append(1)
-            return original(self, select)
+            return original(self, identity)
 
-        monkeypatch.setattr(Store, "relevant_messages", counted)
+        monkeypatch.setattr(Store, "joinable_messages", counted)
         store.commit_batch("test", "inbox", [], "cursor-moved", END + 4 * D)  # a rescan: nothing new
         second = overview(cfg, store, END + 5 * D)
         assert reads == []

@@ -220,7 +220,7 @@ def test_migration_4_adds_corrections_to_an_existing_state_file(tmp_path: Path) 
     conn.commit()
     conn.close()
     with Store.open(fresh) as migrated:  # … is brought up to date when opened
-        assert migrated.schema_version() == len(MIGRATIONS) == 4
+        assert migrated.schema_version() == len(MIGRATIONS) == 5
         assert migrated.corrections() == []
         columns = {row[1] for row in migrated.conn.execute("PRAGMA table_info(messages)")}
         assert "features" in columns

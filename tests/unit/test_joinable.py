@@ -77,8 +77,10 @@ def test_reading_only_joinable_mail_changes_no_conversation(
             store.commit_batch("test", "inbox", records, None, END)
             everything = store.messages(relevant_only=True)
             picked = store.relevant_messages(lambda rows: joinable(rows, IDENTITY))
+            indexed = store.joinable_messages(IDENTITY)  # through the link index, the same pick
         finally:
             store.close()
+    assert [r.message.key for r in indexed] == [r.message.key for r in picked]
     full = build_conversations(everything, IDENTITY)
     narrow = build_conversations(picked, IDENTITY)
     assert [(c.id, c.message_keys, c.events, c.people, c.interviews) for c in narrow] == [
@@ -92,6 +94,7 @@ def test_unrelated_personal_mail_is_not_read(tmp_path: Path) -> None:
     try:
         store.commit_batch("test", "inbox", records, None, END)
         picked = store.relevant_messages(lambda rows: joinable(rows, IDENTITY))
+        assert store.joinable_messages(IDENTITY) == picked
     finally:
         store.close()
     senders = [r.message.sender.email for r in picked if r.message.sender]
@@ -99,3 +102,18 @@ def test_unrelated_personal_mail_is_not_read(tmp_path: Path) -> None:
     assert ME.email not in senders  # the owner's note to a neighbour
     assert "lee@acme.example" in senders  # same organisation as the recruiter: could be part of it
     assert len(picked) == 4  # acknowledgment, interview, Acme's reply, Lee
+
+
+def test_a_state_file_from_before_the_link_index_is_indexed_on_first_use(tmp_path: Path) -> None:
+    records = mailbox([(0, 3, None, False, False), (3, 4, None, False, True), (1, 5, None, True, False)], True)
+    store = Store.open(tmp_path / "state.db")
+    try:
+        store.commit_batch("test", "inbox", records, None, END)
+        picked = store.relevant_messages(lambda rows: joinable(rows, IDENTITY))
+        with store.transaction() as conn:  # as a file written before migration 5 had its rows
+            conn.execute("DELETE FROM message_links")
+            conn.execute("DELETE FROM meta WHERE key = 'links_indexed'")
+        assert store.joinable_messages(IDENTITY) == picked
+        assert store.conn.execute("SELECT COUNT(*) FROM message_links").fetchone()[0] > 0
+    finally:
+        store.close()

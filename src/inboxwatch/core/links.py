@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from inboxwatch.core.detect.senders import is_intermediary, is_noreply, organisation_domain
 from inboxwatch.core.records import StoredMessage
 
-__all__ = ["address_keys", "link_keys", "link_sets"]
+__all__ = ["address_keys", "index_keys", "link_keys", "link_sets"]
 
 
 def link_keys(record: StoredMessage) -> str:
@@ -49,6 +49,13 @@ def link_sets(links: str | None, mine: set[str]) -> tuple[set[str], set[str]]:
             if lent:
                 offer.add(organisation)
     return probe, offer
+
+
+def index_keys(links: str | None) -> set[str]:
+    """Every key a message may be found by, whoever the owner is (``link_sets``' probe, the owner's addresses
+    and their organisations included): what the state file's link index holds for it."""
+    keys = set((links or "").split())
+    return keys | {_organisation_key(key)[0] for key in keys if key.startswith("a:")}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import enum
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -216,6 +216,40 @@ def joinable(rows: Sequence[LinkRow], identity: Identity) -> set[int]:
                 reached |= offer
                 grew = True
         waiting = still
+    return taken
+
+
+def reachable(
+    seeds: Iterable[tuple[str, str | None]],
+    find: Callable[[set[str]], Iterable[tuple[str, str | None]]],
+    identity: Identity,
+) -> set[str]:
+    """What :func:`joinable` picks, reading only what it picks: ``seeds`` are the (key, links) of the messages
+    that may start a conversation (labelled, forced, or stored without links); ``find(link keys)`` gives the
+    (key, links) of the other messages that can be found by any of those keys (``links.index_keys``).
+
+    A message joins when one of its links (``link_sets``' probe, the owner's addresses left out) is lent by a
+    message taken already; what it lends is looked up in turn, until nothing new is lent.
+    """
+    mine = address_keys(identity.addresses)
+    taken: set[str] = set()
+    reached: set[str] = set()
+    for key, links in seeds:
+        taken.add(key)
+        reached |= link_sets(links, mine)[1]
+    frontier = set(reached)
+    while frontier:
+        lent: set[str] = set()
+        for key, links in find(frontier):
+            if key in taken:
+                continue
+            probe, offer = link_sets(links, mine)
+            if probe.isdisjoint(reached):
+                continue  # found by an owner's address or its organisation: that ties nothing
+            taken.add(key)
+            lent |= offer - reached
+            reached |= offer
+        frontier = lent
     return taken
 
 

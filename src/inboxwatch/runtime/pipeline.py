@@ -21,7 +21,7 @@ from inboxwatch.config import AccountConfig, Config
 from inboxwatch.core.compose import Templates, compose
 from inboxwatch.core.policy import Ladder, due_nudges, evaluate_all
 from inboxwatch.core.records import Control, StoredMessage
-from inboxwatch.core.track import Conversation, build_conversations, joinable
+from inboxwatch.core.track import Conversation, build_conversations
 from inboxwatch.errors import (
     AuthError,
     InboxwatchError,
@@ -281,7 +281,7 @@ def _conversations(config: Config, store: Store, controls: Mapping[str, Control]
                 return convs
         except (ValueError, KeyError, TypeError, AttributeError) as e:  # an older or damaged copy: rebuild
             log.debug("conversation cache unreadable (%s); rebuilding", e)
-    messages = store.relevant_messages(lambda rows: joinable(rows, config.identity))
+    messages = store.joinable_messages(config.identity)
     convs = build_conversations(messages, config.identity, controls)
     try:
         store.set_meta(CONVERSATIONS_KEY, json.dumps({"stamp": stamp, "conversations": conversations_to_json(convs)}))

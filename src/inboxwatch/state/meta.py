@@ -15,6 +15,7 @@ INITIALISED_AT: Final = "initialised_at"  # ISO time of the first scan: nudges o
 CONVERSATIONS: Final = "conversations"  # the conversation cache: {"stamp": ..., "conversations": [...]}
 MESSAGES_GENERATION: Final = "messages_generation"  # bumped by every change to the messages table
 DIGEST_SENT_ON: Final = "digest_sent_on"  # ISO date of the last daily digest
+LINKS_INDEXED: Final = "links_indexed"  # set once the rows stored before the link index (migration 5) are in it
 
 
 def account_status(account: str) -> str:

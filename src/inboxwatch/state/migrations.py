@@ -58,6 +58,14 @@ MIGRATIONS: tuple[str, ...] = (
         sender TEXT NOT NULL, scope TEXT NOT NULL, features BLOB, origin TEXT NOT NULL, replaced TEXT);
     CREATE INDEX corrections_origin ON corrections (origin);
     """,
+    # 5: the link index: which unlabelled relevant message can be found by which link key (core.links.index_keys),
+    # kept with the messages in their transaction, so tracking reads only the mail that joins a conversation.
+    # The rows stored before it are indexed on first use (Store.joinable_messages).
+    """
+    CREATE TABLE message_links (link TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (link, message))
+        WITHOUT ROWID;
+    INSERT INTO meta (key, value) SELECT 'links_indexed', '1' WHERE NOT EXISTS (SELECT 1 FROM messages);
+    """,
 )
 
 

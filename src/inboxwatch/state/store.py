@@ -23,10 +23,11 @@ from typing import Any
 
 from inboxwatch.core.detect.bulk import is_relevant
 from inboxwatch.core.detect.corrections import REF_PREFIX, Correction, message_ref
-from inboxwatch.core.links import link_keys
+from inboxwatch.core.links import index_keys, link_keys
 from inboxwatch.core.records import Control, LinkRow, StoredMessage
+from inboxwatch.core.track import joinable, reachable
 from inboxwatch.errors import StoreError
-from inboxwatch.models import Classification, Label, Message, Nudge
+from inboxwatch.models import Classification, Identity, Label, Message, Nudge
 from inboxwatch.state import meta
 from inboxwatch.state.codec import (
     classification_from_json,
@@ -108,6 +109,20 @@ def _with_features(row: Sequence[Any]) -> StoredMessage:
     if row[4]:
         message = replace(message, features=vector_from_bytes(row[4]))
     return StoredMessage(row[0], message, classification_from_json(json.loads(row[2])), bool(row[3]))
+
+
+def _index_links(conn: sqlite3.Connection, key: str, links: str | None, findable: bool) -> None:
+    """Put a message in the link index when tracking must find it by its links: relevant, unlabelled, not
+    forced (the others are read anyway). An entry left from before a relabel finds nothing it should not:
+    ``track.reachable`` checks each message found against its links as they are."""
+    if findable and links is not None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO message_links (link, message) VALUES (?, ?)", ((k, key) for k in index_keys(links))
+        )
+
+
+def _findable(record: StoredMessage, relevant: bool) -> bool:
+    return relevant and not record.forced and record.classification.label == Label.OTHER
 
 
 def _bump_generation(conn: sqlite3.Connection) -> None:
@@ -293,6 +308,8 @@ class Store:
         with self.transaction() as conn:
             for r in records:
                 m = r.message
+                relevant = is_relevant(r)
+                links = link_keys(r)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO messages (key, account, role, uid, date, label, forced, summary,"
                     " classification, seen_at, relevant, links, features)"
@@ -308,12 +325,14 @@ class Store:
                         json.dumps(message_to_json(m)),
                         json.dumps(classification_to_json(r.classification)),
                         stamp,
-                        int(is_relevant(r)),
-                        link_keys(r),
+                        int(relevant),
+                        links,
                         _features(m),
                     ),
                 )
                 added += cur.rowcount
+                if cur.rowcount:
+                    _index_links(conn, m.key, links, _findable(r, relevant))
             if added:
                 _bump_generation(conn)
             for uid, reason in skipped:
@@ -349,7 +368,7 @@ class Store:
                     _features(m),
                 ),
             )
-            _bump_generation(conn)
+            _bump_generation(conn)  # forced: read by tracking whatever its links, so not in the link index
 
     def relevant_messages(self, select: Callable[[Sequence[LinkRow]], Iterable[int]]) -> list[StoredMessage]:
         """Relevant messages, oldest first, of those ``select`` picks (by index) from their link rows.
@@ -375,6 +394,67 @@ class Store:
                     forced=bool(forced),
                 )
         return [found[rowid] for rowid in picked if rowid in found]  # one replaced meanwhile: read next time
+
+    def joinable_messages(self, identity: Identity) -> list[StoredMessage]:
+        """The relevant messages that can be part of a conversation (``track.joinable``'s pick), oldest first,
+        found through the link index: the labelled and forced ones, and those their links reach. Only those
+        rows are read, however many messages the state holds."""
+        if self.get_meta(meta.LINKS_INDEXED) is None:
+            try:
+                self._index_all_links()
+            except StoreError:  # a state file this process cannot write: read the link rows of all, as before
+                return self.relevant_messages(lambda rows: joinable(rows, identity))
+        seeds = self.conn.execute(
+            "SELECT key, links FROM messages WHERE relevant = 1 AND (label != ? OR forced = 1 OR links IS NULL)",
+            (str(Label.OTHER),),
+        ).fetchall()
+
+        def find(links: set[str]) -> list[tuple[str, str | None]]:
+            found: list[tuple[str, str | None]] = []
+            wanted = sorted(links)
+            for start in range(0, len(wanted), 500):  # SQLite limits the parameters of one statement
+                chunk = wanted[start : start + 500]
+                found.extend(
+                    self.conn.execute(
+                        "SELECT DISTINCT m.key, m.links FROM message_links l JOIN messages m ON m.key = l.message"
+                        f" WHERE l.link IN ({','.join('?' * len(chunk))}) AND m.relevant = 1",
+                        chunk,
+                    ).fetchall()
+                )
+            return found
+
+        keys = sorted(reachable(seeds, find, identity))
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows.extend(
+                self.conn.execute(
+                    "SELECT date, key, account, summary, classification, forced FROM messages"
+                    f" WHERE key IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        rows.sort(key=lambda row: (row[0] is not None, row[0] or "", row[1]))  # ORDER BY date, key
+        return [
+            StoredMessage(
+                account=row[2],
+                message=message_from_json(json.loads(row[3])),
+                classification=classification_from_json(json.loads(row[4])),
+                forced=bool(row[5]),
+            )
+            for row in rows
+        ]
+
+    def _index_all_links(self) -> None:
+        """Index the rows stored before the link index existed (once)."""
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT key, links FROM messages WHERE relevant = 1 AND label = ? AND forced = 0 AND links IS NOT NULL",
+                (str(Label.OTHER),),
+            ).fetchall()
+            for key, links in rows:
+                _index_links(conn, key, links, True)
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (meta.LINKS_INDEXED,))
 
     def messages(self, *, relevant_only: bool = False) -> list[StoredMessage]:
         """Stored messages, oldest first; ``relevant_only`` leaves out bulk mail no conversation can use."""
@@ -443,6 +523,7 @@ class Store:
                     record.message.key,
                 ),
             )
+            _index_links(conn, record.message.key, link_keys(record), _findable(record, is_relevant(record)))
             _bump_generation(conn)
 
     # --- the user's corrections --------------------------------------------------------------------
