@@ -82,8 +82,9 @@ def _walk(node: Any, section: str, depth: int, budget: list[int], leaves: list[L
     size = int(node[6] or 0)
     at = 9 if ctype.startswith("text/") else 8  # text parts carry a line count before the extension data
     disposition, names = _disposition(node[at] if len(node) > at else None)
-    filename = names.get("filename") or params.get("name") or ""
-    if any(key.endswith("*0") or key.endswith("*0*") for key in (*names, *params)):
+    # The parser's get_filename: the disposition's filename, else the type's name (RFC 2231 "filename*" too).
+    filename = _named(names, "filename") or _named(params, "name")
+    if any(key.endswith(("*0", "*0*")) for key in (*names, *params)):
         return False  # a name in RFC 2231 pieces: the parser joins them, this would not
     charset = params.get("charset")
     if encoding not in _ENCODINGS or (charset is not None and not _CHARSET_RE.fullmatch(charset)):
@@ -99,6 +100,10 @@ def _walk(node: Any, section: str, depth: int, budget: list[int], leaves: list[L
     if part_kind(ctype):
         leaves.append(Leaf(section or "1", ctype, charset, encoding, size))
     return True
+
+
+def _named(params: dict[str, str], name: str) -> str:
+    return next((value or "?" for key, value in params.items() if key in (name, f"{name}*")), "")
 
 
 def _text(value: Any) -> str:
