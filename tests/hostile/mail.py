@@ -126,7 +126,7 @@ def looping(date: datetime, n: int = 1) -> bytes:
     return make_message(
         sender=f"Loop {n} <loop{n}@pathological.example>",
         subject=f"Interview invitation {n}",
-        body="Hi Alex, when are you available?",
+        body="Hi Alex, when are you available?\nX-Test-Loop: forever\n",  # in the text too: IMAP reads parts
         date=date,
         headers={"X-Test-Loop": "forever"},
     )
