@@ -9,7 +9,8 @@ mail location (Dovecot indexes them with ``doveadm force-resync``) for an ``imap
 ``"3650d"``. For each account it measures ``inboxwatch scan --once`` from a fresh state file — wall time, the
 peak RSS (VmHWM) of the scanning process and of each analysis worker, sampled every 20 ms — and then
 ``inboxwatch status`` on that state: the whole command (best of three, process start-up included) and, in one
-process, ``overview()`` alone (best of three), with the rows it decoded.
+process, ``overview()`` alone (best of three) as status finds the state and rebuilding the conversations (as after
+new mail), and reading the mail tracking needs through the link index against reading every message's link row.
 
 Prints a table and writes JSON to benchmarks/results/large.json.
 """
@@ -118,26 +119,46 @@ channels = []
 """
 
 
-def overview_time(config: Path) -> list[float]:
-    """Seconds of ``overview()`` on the state, best of three, in this process (imports and start-up aside)."""
+def overview_time(config: Path) -> dict[str, float]:
+    """Seconds of ``overview()`` on the state, best of three, in this process (imports and start-up aside): as
+    ``status`` finds it (the conversations kept by the scan), and rebuilding them (as after new mail) through
+    the link index, and the way it was read before the index (every relevant message's link row)."""
     code = (
-        "import sys, time\n"
+        "import json, sys, time\n"
         "from datetime import UTC, datetime\n"
-        "from inboxwatch.config import load_config\n"
-        "from inboxwatch.runtime.pipeline import overview\n"
-        "from inboxwatch.state.store import Store\n"
         "from pathlib import Path\n"
+        "from inboxwatch.config import load_config\n"
+        "from inboxwatch.core.track import joinable\n"
+        "from inboxwatch.runtime.pipeline import CONVERSATIONS_KEY, overview\n"
+        "from inboxwatch.state.store import Store\n"
         "config = load_config(Path(sys.argv[1]))\n"
-        "times = []\n"
-        "for _ in range(3):\n"
-        "    with Store.open(config.state_path) as store:\n"
-        "        t = time.perf_counter(); view = overview(config, store, datetime.now(UTC))\n"
+        "out = {}\n"
+        "with Store.open(config.state_path) as store:\n"
+        "    kept = store.get_meta(CONVERSATIONS_KEY)\n"
+        "    for name in ('kept', 'rebuilt'):\n"
+        "        times = []\n"
+        "        for _ in range(3):\n"
+        "            if name == 'rebuilt':\n"
+        "                store.conn.execute('DELETE FROM meta WHERE key = ?', (CONVERSATIONS_KEY,))\n"
+        "            t = time.perf_counter(); view = overview(config, store, datetime.now(UTC))\n"
+        "            times.append(time.perf_counter() - t)\n"
+        "        out[name] = min(times)\n"
+        "    times = []\n"
+        "    for _ in range(3):\n"
+        "        t = time.perf_counter()\n"
+        "        picked = store.relevant_messages(lambda rows: joinable(rows, config.identity))\n"
         "        times.append(time.perf_counter() - t)\n"
-        "print(min(times), len(view.conversations))\n"
+        "    out['read_before_the_index'] = min(times)\n"
+        "    t = time.perf_counter(); indexed = store.joinable_messages(config.identity)\n"
+        "    out['read_through_the_index'] = time.perf_counter() - t\n"
+        "    assert [r.message.key for r in indexed] == [r.message.key for r in picked]\n"
+        "    out['messages_read'] = len(indexed)\n"
+        "    out['conversations'] = len(view.conversations)\n"
+        "print(json.dumps(out))\n"
     )
     out = subprocess.run([sys.executable, "-c", code, str(config)], capture_output=True, check=True, text=True)
-    best, conversations = out.stdout.split()
-    return [float(best), float(conversations)]
+    figures: dict[str, float] = json.loads(out.stdout)
+    return figures
 
 
 def main() -> int:
@@ -199,15 +220,17 @@ def main() -> int:
                   f"{[round(w) for w in scan.workers_peak_rss_mb]} MB — {scan.output[-160:]}", flush=True)
             statuses = [run(f"{kind}: status", [*inboxwatch, "status", "--config", str(config)]) for _ in range(3)]
             status = min(statuses, key=lambda m: m.seconds)
-            best_overview, conversations = overview_time(config)
+            timings = overview_time(config)
             print(f"  {kind}: status {status.seconds * 1000:.0f} ms (whole command, best of 3), peak RSS "
-                  f"{status.peak_rss_mb:.0f} MB; overview() {best_overview * 1000:.0f} ms, "
-                  f"{conversations:.0f} conversations", flush=True)
+                  f"{status.peak_rss_mb:.0f} MB; overview() {timings['kept'] * 1000:.0f} ms as status finds it, "
+                  f"{timings['rebuilt'] * 1000:.0f} ms rebuilding the conversations; reading the mail tracking "
+                  f"needs ({timings['messages_read']:.0f} messages): {timings['read_through_the_index'] * 1000:.0f}"
+                  f" ms through the link index, {timings['read_before_the_index'] * 1000:.0f} ms by every "
+                  f"message's link row; {timings['conversations']:.0f} conversations", flush=True)
             results[kind] = {
                 "scan": asdict(scan),
                 "status": asdict(status),
-                "overview_seconds": best_overview,
-                "conversations": conversations,
+                "overview": timings,
                 "state_file_mb": sum(p.stat().st_size for p in (work / f"state-{kind}").glob("*")) / 1e6,
             }
     finally:

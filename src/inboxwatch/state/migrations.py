@@ -64,6 +64,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE message_links (link TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (link, message))
         WITHOUT ROWID;
+    CREATE INDEX messages_seeds ON messages (key)
+        WHERE relevant = 1 AND (label != 'other' OR forced = 1 OR links IS NULL);
     INSERT INTO meta (key, value) SELECT 'links_indexed', '1' WHERE NOT EXISTS (SELECT 1 FROM messages);
     """,
 )

@@ -404,9 +404,9 @@ class Store:
                 self._index_all_links()
             except StoreError:  # a state file this process cannot write: read the link rows of all, as before
                 return self.relevant_messages(lambda rows: joinable(rows, identity))
-        seeds = self.conn.execute(
-            "SELECT key, links FROM messages WHERE relevant = 1 AND (label != ? OR forced = 1 OR links IS NULL)",
-            (str(Label.OTHER),),
+        seeds = self.conn.execute(  # the messages_seeds index holds these (its WHERE, word for word)
+            "SELECT key, links FROM messages INDEXED BY messages_seeds"
+            " WHERE relevant = 1 AND (label != 'other' OR forced = 1 OR links IS NULL)"
         ).fetchall()
 
         def find(links: set[str]) -> list[tuple[str, str | None]]:
@@ -416,7 +416,8 @@ class Store:
                 chunk = wanted[start : start + 500]
                 found.extend(
                     self.conn.execute(
-                        "SELECT DISTINCT m.key, m.links FROM message_links l JOIN messages m ON m.key = l.message"
+                        # CROSS JOIN: SQLite then looks up the links first, the messages by key after
+                        "SELECT DISTINCT m.key, m.links FROM message_links l CROSS JOIN messages m ON m.key = l.message"
                         f" WHERE l.link IN ({','.join('?' * len(chunk))}) AND m.relevant = 1",
                         chunk,
                     ).fetchall()
