@@ -101,3 +101,49 @@ def test_a_table_without_its_literals_is_not_run() -> None:
     assert table.search("we will not move forward with the position") is None
     hit = table.search("unfortunately, the position has been filled")
     assert hit is not None and hit.group(0) == "unfortunately, the position"
+
+
+ALTERNATIVES = [
+    r"\broles?\b",
+    r"\bthank(s| you) for (applying|your application)",
+    r"\bjob\w*",
+    r"\b(apply|interview)\b",
+    r"\bview (the|a) role",
+    r"\bto\b",
+    r"\d+ jobs",
+    r"\bthank you\b",  # starts where the longer thank-you phrase does: the earlier alternative wins there
+    r"\brole\w*",
+]
+
+
+@given(
+    text=st.text(alphabet="rolesthank you fpingjbwviea2 \n", max_size=80),
+    picked=st.lists(st.sampled_from(ALTERNATIVES), min_size=2, max_size=6, unique=True),
+)
+@settings(max_examples=300)
+def test_a_table_of_alternatives_finds_the_match_of_their_union(text: str, picked: list[str]) -> None:
+    """Searched alone (few alternatives' literals occur) or as one pattern (many do), the match is the union's:
+    the leftmost, of the earliest alternative there, with the same span."""
+    table = Phrases.any_of(*picked)
+    union = re.compile("|".join(f"(?:{p})" for p in picked))
+    hit, expected = table.search(text), union.search(text)
+    assert (hit.span() if hit else None) == (expected.span() if expected else None)
+    assert (hit.group(0) if hit else None) == (expected.group(0) if expected else None)
+
+
+def test_at_the_same_place_the_earlier_alternative_wins() -> None:
+    text = "thank you for applying"
+    hit = Phrases.any_of(r"\bthank you\b", r"\bthank(s| you) for (applying|your application)").search(text)
+    assert hit is not None and hit.group(0) == "thank you"
+    hit = Phrases.any_of(r"\bthank(s| you) for (applying|your application)", r"\bthank you\b").search(text)
+    assert hit is not None and hit.group(0) == "thank you for applying"
+
+
+def test_an_alternative_searched_alone_starts_with_its_word() -> None:
+    from inboxwatch.core.detect.fastre import _literal_first
+
+    assert _literal_first(r"\broles?\b") == r"role(?<=\brole)s?\b"  # the "s" is optional: not in the literal
+    assert _literal_first(r"\bphone screen\b") == r"phone screen(?<=\bphone screen)\b"
+    assert _literal_first(r"\b(came|saw) your") == r"\b(came|saw) your"  # no word first: left as it is
+    assert re.search(_literal_first(r"\broles?\b"), "control roles") is not None
+    assert re.search(_literal_first(r"\broles?\b"), "controls") is None
