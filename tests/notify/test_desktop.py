@@ -64,35 +64,6 @@ def test_without_a_notification_server_send_raises(bare_bus: DesktopSession, ale
         DesktopChannel(timeout=5).send(alert)
 
 
-class RefusingServer(ServiceInterface):
-    """A notification server that answers its capabilities but refuses every notification."""
-
-    def __init__(self) -> None:
-        super().__init__("org.freedesktop.Notifications")
-
-    @dbus_method()
-    def GetCapabilities(self) -> Annotated[list[str], DBusSignature("as")]:  # noqa: N802 - D-Bus names
-        return ["body"]
-
-    @dbus_method()
-    def GetServerInformation(self) -> Annotated[list[str], DBusSignature("ssss")]:  # noqa: N802
-        return ["refuser", "tests", "1", "1.2"]
-
-    @dbus_method()
-    def Notify(  # noqa: N802
-        self,
-        app_name: Annotated[str, DBusSignature("s")],
-        replaces_id: Annotated[int, DBusSignature("u")],
-        app_icon: Annotated[str, DBusSignature("s")],
-        summary: Annotated[str, DBusSignature("s")],
-        body: Annotated[str, DBusSignature("s")],
-        actions: Annotated[list[str], DBusSignature("as")],
-        hints: Annotated[dict[str, Variant], DBusSignature("a{sv}")],
-        expire_timeout: Annotated[int, DBusSignature("i")],
-    ) -> Annotated[int, DBusSignature("u")]:
-        raise DBusError("org.freedesktop.Notifications.Error.Refused", "too many notifications")
-
-
 class SilentServer(ServiceInterface):
     """A notification server that never answers."""
 
@@ -128,15 +99,19 @@ def notification_server(server: ServiceInterface) -> Iterator[None]:
 
 
 class RecordingServer(ServiceInterface):
-    """A notification server that shows nothing and keeps what it was asked: (actions, body) of each Notify."""
+    """A notification server that shows nothing and keeps what it was asked: (actions, body) of each Notify;
+    with ``refuse``, it refuses every notification instead."""
 
-    def __init__(self, capabilities: list[str], shown: list[tuple[list[str], str]]) -> None:
+    def __init__(
+        self, capabilities: list[str], shown: list[tuple[list[str], str]] | None = None, refuse: bool = False
+    ) -> None:
         super().__init__("org.freedesktop.Notifications")
         self.capabilities = capabilities
-        self.shown = shown
+        self.shown = [] if shown is None else shown
+        self.refuse = refuse
 
     @dbus_method()
-    def GetCapabilities(self) -> Annotated[list[str], DBusSignature("as")]:  # noqa: N802
+    def GetCapabilities(self) -> Annotated[list[str], DBusSignature("as")]:  # noqa: N802 - D-Bus names
         return self.capabilities
 
     @dbus_method()
@@ -155,6 +130,8 @@ class RecordingServer(ServiceInterface):
         hints: Annotated[dict[str, Variant], DBusSignature("a{sv}")],
         expire_timeout: Annotated[int, DBusSignature("i")],
     ) -> Annotated[int, DBusSignature("u")]:
+        if self.refuse:
+            raise DBusError("org.freedesktop.Notifications.Error.Refused", "too many notifications")
         self.shown.append((list(actions), body))
         return len(self.shown)
 
@@ -195,7 +172,7 @@ def test_buttons_only_where_the_server_has_actions(
 def test_a_refused_notification_raises(bare_bus: DesktopSession, alert: Alert) -> None:
     # desktop-notifier only logs a failed Notify call; the channel must turn it into an error.
     refused = r"did not take the notification: .*too many notifications"
-    with notification_server(RefusingServer()), pytest.raises(NotifyError, match=refused):
+    with notification_server(RecordingServer(["body"], refuse=True)), pytest.raises(NotifyError, match=refused):
         DesktopChannel(timeout=5).send(alert)
 
 
