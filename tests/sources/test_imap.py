@@ -298,11 +298,12 @@ def test_server_restart_mid_scan_is_transient_and_the_next_scan_resumes(monkeypa
     if reason := cannot_run_dovecot():
         pytest.skip(reason)
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    monkeypatch.setattr("inboxwatch.sources.imap.FETCH_SIZE", 2 * BATCH_SIZE)  # lots of two batches
     server = Dovecot()
     try:
         server.start()
         user = server.add_user()
-        total = 5 * BATCH_SIZE + 50  # more batches than the source fetches ahead
+        total = 8 * BATCH_SIZE + 50  # more lots than the source fetches ahead (three, counting the one in hand)
         append(server, user, "INBOX", [job_mail(n) if n % 3 else bulk_mail(n) for n in range(total)])
         account = imap_account(server, user)
         store = Store.memory()

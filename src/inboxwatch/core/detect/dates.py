@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from inboxwatch.core.detect.dates_tz import find_clocks, resolve_timezone
+from inboxwatch.core.detect.fastre import Phrases
 
 __all__ = [
     "DateFact",
@@ -513,7 +514,7 @@ _NUM_WORDS = {
 _NUM = r"[0-9]{1,3}|" + _alt([w.replace(" ", r"\s+") for w in _NUM_WORDS])
 _WILL = r"(?:['’]ll|\s+will|\s+should|\s+plan\s+to|\s+hope\s+to|\s+aim\s+to|\s+expect\s+to|\s+intend\s+to)"
 
-_REPLY_TRIGGER = re.compile(  # the employer getting back, deciding or updating (lower-cased text)
+_REPLY_TRIGGER = Phrases(  # the employer getting back, deciding or updating (lower-cased text)
     r"\b(?:get(?:ting)?\s+back\s+to\s+you|(?:be|being|get|getting)\s+in\s+touch|come\s+back\s+to\s+you"
     r"|reach(?:ing)?\s+(?:back\s+)?out\s+to\s+you|(?:contact|update|notify|inform|advise)\s+you"
     r"|let\s+you\s+know|circle\s+back|follow(?:ing)?\s+up\s+with\s+you"
@@ -669,8 +670,9 @@ def find_reply_by(text: str, sent_at: datetime | None, *, limit: int = 20000) ->
 
 
 # "We will get back to you within three weeks" in the other languages the classifier reads: the span,
-# with the employer's promise to answer in the same sentence.
-_WITHIN_ELSEWHERE = re.compile(
+# with the employer's promise to answer in the same sentence. (A phrase table: English mail, which holds none of
+# its literals, is not searched at all.)
+_WITHIN_ELSEWHERE = Phrases(
     r"(?:dans\s+un\s+délai\s+(?:de|d')\s*|sous\s+|d'ici\s+)(?P<fn>\d+|une?|deux|trois|quatre|cinq|six|huit|dix|quinze)\s+"
     r"(?P<fu>jours?|semaines?|mois)"
     r"|(?:en\s+un\s+plazo\s+(?:máximo\s+)?de|en\s+los\s+próximos|dentro\s+de)\s+(?P<sn>\d+|una?|dos|tres|cuatro|cinco|"

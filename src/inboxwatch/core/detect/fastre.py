@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
@@ -171,6 +172,9 @@ def _literals_of(pattern: str, flags: int) -> frozenset[str] | None:
     return None
 
 
+_VALUE = operator.itemgetter(1)
+
+
 class LiteralIndex:
     """Finds, in one pass, which of a set of literals occur in a text (overlapping ones included): an
     Aho-Corasick automaton, about ten times quicker than a regular expression over a trie of them."""
@@ -186,7 +190,7 @@ class LiteralIndex:
     def present(self, text: str) -> frozenset[str]:
         if not self.literals:
             return frozenset()
-        return frozenset(literal for _, literal in self._automaton.iter(text))
+        return frozenset(map(_VALUE, self._automaton.iter(text)))  # (end, literal) pairs
 
 
 class Phrases:
