@@ -96,3 +96,33 @@ def test_a_unit_for_the_default_config_names_no_config_and_no_extra_paths(tmp_pa
     assert [x for x in text.splitlines() if x.startswith("ReadWritePaths=")] == [
         "ReadWritePaths=-%S/inboxwatch -%h/.local/state/inboxwatch"
     ]
+
+
+def test_the_shells_xdg_folders_are_the_services_too(tmp_path: Path) -> None:
+    """With XDG_CONFIG_HOME / XDG_STATE_HOME set, the CLI's defaults are elsewhere; the user manager does not see
+    the shell's environment, so the unit sets them (and may write that state folder)."""
+    config_home, state_home = tmp_path / "conf home", tmp_path / "state home"
+    (config_home / "inboxwatch").mkdir(parents=True)
+    (config_home / "inboxwatch" / "config.toml").write_text('[identity]\naddresses = ["me@example.org"]\n')
+    env = {"XDG_CONFIG_HOME": str(config_home), "XDG_STATE_HOME": str(state_home)}
+    run = inboxwatch("service", "install", "--unit-dir", str(tmp_path / "units"), env=env)
+    assert run.code == 0, run.err
+    text = (tmp_path / "units" / "inboxwatch.service").read_text()
+    assert "--config" not in text  # the default config, as the service will find it with the same XDG folders
+    assert f'Environment="XDG_CONFIG_HOME={config_home}" "XDG_STATE_HOME={state_home}"\n' in text, text
+    assert f'ReadWritePaths="-{state_home}/inboxwatch"\n' in text
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    unit = tmp_path / "units" / "inboxwatch.service"
+    done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_path_with_a_line_break_is_refused_not_written(tmp_path: Path) -> None:
+    config = tmp_path / "odd\nname.toml"
+    config.write_text('[identity]\naddresses = ["me@example.org"]\n')
+    env = {"HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}  # the state folder is made
+    run = inboxwatch("service", "install", "--unit-dir", str(tmp_path / "units"), "--config", str(config), env=env)
+    assert run.code == 2 and "line break" in run.err, run.err
+    assert not (tmp_path / "units" / "inboxwatch.service").exists()

@@ -53,3 +53,14 @@ def test_structures_the_parts_cannot_mirror_are_read_whole() -> None:
         deep = ([deep], b"mixed", None, None, None, None)
     assert plan(deep) is None
     assert plan(None) is None
+
+
+def test_an_empty_name_names_nothing_as_for_the_parser() -> None:
+    """``get_filename`` gives "" for ``name=""`` and the parser keeps the part as text: so is it read."""
+    empty = text(b"plain", disposition=(b"inline", (b"filename", b" ")))
+    params = (b"charset", b"utf-8", b"name", b"")
+    unnamed = (b"text", b"plain", params, None, None, b"7bit", 300, 5, None, None, None, None)
+    assert sections(plan(([empty, unnamed], b"mixed", None, None, None, None))) == [
+        ("1", "text/plain"),
+        ("2", "text/plain"),
+    ]

@@ -66,3 +66,45 @@ def test_without_a_message_id_the_key_is_the_hash_of_the_same_text() -> None:
     body = raw.split(b"\r\n\r\n", 1)[1]
     rebuilt = parse_parts(header, [FetchedPart("text/plain", "utf-8", "8bit", body[:6000], complete=False)])
     assert rebuilt.key == parse_message(raw).key
+
+
+def test_html_cut_inside_a_tag_or_a_comment_that_spans_lines_gives_the_start_of_the_text() -> None:
+    from inboxwatch.core.parse import html_to_text
+
+    para = "<p>" + "the garden party was lovely and the weather held up all afternoon. " * 3 + "</p>\r\n"
+    tag = '<a\r\n href="https://example.com/a/long/link"\r\n style="color:#333;\r\n font-size:14px">link</a>\r\n'
+    comment = "<!--[if mso]>\r\n<table><tr><td>\r\n<![endif]-->\r\n"
+    markup = ("<html><body>" + (para + tag + comment) * 30 + "</body></html>").encode()
+    full = html_to_text(markup.decode())
+    for cut in range(1500, len(markup), 23):
+        text, whole = parts_text([FetchedPart("text/html", "utf-8", "7bit", markup[:cut], complete=False)], [])
+        assert full.startswith(text) and not whole, cut
+
+
+def test_a_long_letter_with_no_sign_of_a_job_reads_as_its_first_look_read_in_part() -> None:
+    """What the classifier reads of mail whose top shows no sign of a job (its first ``BODY_WINDOW`` characters,
+    CRs included) is what a source fetches of it first: a date further down is not read in either."""
+    from inboxwatch.core.detect import classify
+    from inboxwatch.core.detect.classifier import BODY_WINDOW
+    from inboxwatch.models import Identity, Label
+
+    owner = Identity(name="Alex Morgan", addresses=frozenset({"alex@example.net"}))
+    filler = "We are a small team building tools for gardeners and we care a lot about craft.\n" * 60
+    letter = (
+        "Hi Alex, would you be available for a call next week? Please let me know a few times that work for you and"
+        " I will send an invite.\n" + filler
+        + "Would Tuesday, March 17 at 3pm work? Please reply by March 19.\nDana Smith\nHead of Engineering, Acme Corp\n"
+    )
+    raw = whole("8bit", letter)
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    assert len(letter.replace("\n", "\r\n")) > BODY_WINDOW + 200
+    read = FetchedPart("text/plain", "utf-8", "8bit", body[: BODY_WINDOW + 160], complete=False)
+    from_parts = classify(parse_parts(HEADER + TYPE, [read]), owner)
+    from_whole = classify(parse_message(raw), owner)
+    assert from_whole.label == Label.INTERVIEW_REQUEST  # job mail, though its top has no job words
+    assert (from_parts.label, from_parts.interview_at, from_parts.company, from_parts.reply_by) == (
+        from_whole.label,
+        from_whole.interview_at,
+        from_whole.company,
+        from_whole.reply_by,
+    )

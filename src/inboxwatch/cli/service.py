@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from inboxwatch.cli.app import Ui, config_path
+from inboxwatch.errors import UsageError
 
 if TYPE_CHECKING:
     from inboxwatch.config import Config
@@ -45,26 +46,44 @@ def systemd_quote(arg: str, *, command: bool = False) -> str:
     return arg if command else arg.replace("$", "$$")
 
 
-def _quote_path(path: Path) -> str:
-    """A path in a ReadWritePaths= list: ``%`` doubled (specifiers), quoted when it has spaces or quotes."""
-    text = "-" + str(path).replace("%", "%%")  # "-": a path missing when the service starts is no error
+def _quote_word(text: str) -> str:
+    """One word of a unit setting: ``%`` doubled (specifiers), quoted when it has spaces or quotes."""
+    text = text.replace("%", "%%")
     if re.search(r"[\s\"'\\]", text):
         text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
 
 
-def unit_text(executable: str | list[str], config: Path | None = None, writable: Sequence[Path] = ()) -> str:
+# Where the CLI looks by default, as the installing shell has it: the service gets the same (the user manager does
+# not see the shell's environment).
+XDG_VARIABLES = ("XDG_CONFIG_HOME", "XDG_STATE_HOME")
+
+
+def unit_text(
+    executable: str | list[str],
+    config: Path | None = None,
+    writable: Sequence[Path] = (),
+    environment: Mapping[str, str] | None = None,
+) -> str:
     """The shipped user unit, with ExecStart pointing at this installation's inboxwatch (and at ``config`` when
-    it is not the default one), and ``writable`` added to what the hardened service may write."""
+    it is not the default one), ``writable`` added to what the hardened service may write and ``environment``
+    set for it. A line break in any of them cannot be written into a unit: ``UsageError``."""
     argv = [executable] if isinstance(executable, str) else executable
     if config is not None:
         argv = [*argv, "--config", str(config)]
+    settings = [*argv, *map(str, writable), *(environment or {}).values()]
+    if any("\n" in value or "\r" in value for value in settings):
+        raise UsageError("a path with a line break cannot be written into a systemd unit")
     template = (resources.files("inboxwatch") / "inboxwatch.service").read_text(encoding="utf-8")
     command = " ".join(systemd_quote(a, command=i == 0) for i, a in enumerate(argv))
     text = template.replace("ExecStart=/usr/bin/env inboxwatch run", f"ExecStart={command} run")
+    if environment:
+        variables = " ".join(_quote_word(f"{name}={value}") for name, value in sorted(environment.items()))
+        text = text.replace("NotifyAccess=main\n", f"NotifyAccess=main\nEnvironment={variables}\n")
     if writable:
         default = "ReadWritePaths=-%S/inboxwatch -%h/.local/state/inboxwatch\n"
-        extra = "ReadWritePaths=" + " ".join(_quote_path(p) for p in writable) + "\n"
+        # "-": a path missing when the service starts is no error
+        extra = "ReadWritePaths=" + " ".join(_quote_word(f"-{p}") for p in writable) + "\n"
         text = text.replace(default, default + extra)
     return text
 
@@ -76,16 +95,14 @@ def writable_paths(config: Config) -> list[Path]:
     state = config.state_dir.expanduser().absolute()
     if state != Path("~/.local/state/inboxwatch").expanduser().absolute():  # the unit lists that one already
         paths.append(state)
-    if config.drafts.enabled:
-        for account in config.accounts:
-            if account.kind not in ("maildir", "mbox") or not account.drafts:
-                continue
-            if config.drafts.account not in (None, account.name):
-                continue
-            drafts = Path(account.drafts).expanduser().absolute()
-            # An mbox is rewritten beside itself (and locked with a file there); a Maildir not made yet is
-            # made in its parent.
-            paths.append(drafts.parent if account.kind == "mbox" or not drafts.exists() else drafts)
+    # The account drafts go to, as the drafts channel picks it: the one named, else the first.
+    wanted = config.drafts.account
+    account = next((a for a in config.accounts if a.name == wanted), config.accounts[0] if config.accounts else None)
+    if config.drafts.enabled and account is not None and account.kind in ("maildir", "mbox") and account.drafts:
+        drafts = Path(account.drafts).expanduser().absolute()
+        # An mbox is rewritten beside itself (and locked with a file there); a Maildir not made yet is made in
+        # its parent.
+        paths.append(drafts.parent if account.kind == "mbox" or not drafts.exists() else drafts)
     return list(dict.fromkeys(paths))
 
 
@@ -126,7 +143,8 @@ def service(args: argparse.Namespace, ui: Ui) -> int:
         config.state_dir.expanduser().mkdir(parents=True, exist_ok=True, mode=0o700)  # a missing one can't be made
     target.mkdir(parents=True, exist_ok=True)
     unit = target / "inboxwatch.service"
-    _write_unit(unit, unit_text(executable, named, writable))
+    environment = {name: os.environ[name] for name in XDG_VARIABLES if os.environ.get(name)}
+    _write_unit(unit, unit_text(executable, named, writable, environment))
     ui.out.print(f"wrote {unit}", markup=False)
     ui.out.print("next: systemctl --user daemon-reload && systemctl --user enable --now inboxwatch", markup=False)
     ui.out.print("logs: journalctl --user -u inboxwatch", markup=False)

@@ -183,9 +183,21 @@ def parts_text(parts: Sequence[FetchedPart], defects: list[str]) -> tuple[str, b
 
 def _part_text(part: FetchedPart, defects: list[str]) -> str:
     text = _decoded_text(_part_message(part), defects, final=part.complete)
-    if part.complete or part_kind(part.content_type) == "html":  # markup: its converted text is cut instead
+    if part.complete:
         return text
+    if part_kind(part.content_type) == "html":  # its converted text is cut at its last line instead
+        return _markup_prefix(text)
     return text[: text.rfind("\n") + 1]  # the last line may go on beyond what was read
+
+
+def _markup_prefix(markup: str) -> str:
+    """The start of an HTML body read in part, without the comment or tag the end cut open (the converter would
+    give their insides as text)."""
+    comment = markup.rfind("<!--")
+    if comment >= 0 and markup.find("-->", comment + 4) < 0:
+        markup = markup[:comment]
+    tag = markup.rfind("<")
+    return markup[:tag] if tag > markup.rfind(">") else markup
 
 
 def _part_message(part: FetchedPart) -> EmailMessage:

@@ -563,15 +563,18 @@ class IMAPSource(PushSource):
 
     def _complete(self, client: IMAPClient, role: FolderRole, heads: list[_Head], gmail: bool) -> list[FetchedMessage]:
         """Pass 2 for the candidates among ``heads``; the others keep their header lines as ``raw``."""
-        bodies = self._fetch_bodies(client, [(h.uid, h.size) for h in heads if h.candidate and h.leaves is None])
         in_parts = self._fetch_parts(client, [h for h in heads if h.candidate and h.leaves is not None])
+        # Read whole: a structure the parts cannot mirror, and parts the server did not give as asked (NIL, or
+        # under another name): expunged meanwhile, or a server that reads sections its own way.
+        whole = [(h.uid, h.size) for h in heads if h.candidate and (h.leaves is None or h.uid not in in_parts)]
+        bodies = self._fetch_bodies(client, whole)
         messages: list[FetchedMessage] = []
         for head in heads:
             parts = None
             if not head.candidate:
                 raw: bytes | None = head.header
-            elif head.leaves is not None:
-                raw = head.header if head.uid in in_parts else None
+            elif head.leaves is not None and head.uid in in_parts:
+                raw = head.header
                 parts = imap_parts.parts(head.leaves)
             else:
                 raw = bodies.get(head.uid)
@@ -642,7 +645,7 @@ class IMAPSource(PushSource):
         subject = decoded(fields.get("subject", ""))
         need = max(wanted.get(head.uid, 0), text_wanted(fields, subject, text, calendar=calendar))
         wanted[head.uid] = need
-        if len(text) >= need:
+        if len(text) >= need:  # the classifier reads the first characters of the text, CRs included
             return None
         texts = [leaf for leaf in leaves if leaf.kind == "text"]
         if texts and (not all(leaf.complete for leaf in texts) or text.strip()):

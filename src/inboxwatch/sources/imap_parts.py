@@ -103,7 +103,8 @@ def _walk(node: Any, section: str, depth: int, budget: list[int], leaves: list[L
 
 
 def _named(params: dict[str, str], name: str) -> str:
-    return next((value or "?" for key, value in params.items() if key in (name, f"{name}*")), "")
+    """The parameter's value ("" when absent, and when empty: ``get_filename`` gives "" then, which names nothing)."""
+    return next((value.strip() for key, value in params.items() if key in (name, f"{name}*")), "")
 
 
 def _text(value: Any) -> str:

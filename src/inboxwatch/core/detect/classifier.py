@@ -114,6 +114,17 @@ class RuleResult:
         return feats.RuleView(tuple(self.scores.fired), tuple(self.scores.phrases), verdict)
 
 
+def reading_window(m: Message) -> int:
+    """How far into ``m``'s text the classifier reads: ``DATES_WINDOW`` when its top shows a sign of a job (or is a
+    reply, a forward, an invitation, an auto-reply), else ``BODY_WINDOW``. Judged as a source judges what to fetch
+    (``reading.text_wanted`` over the first ``BODY_WINDOW`` characters), so a message read in part from its start
+    gives what the whole message gives."""
+    from inboxwatch.core.detect.reading import text_wanted  # reading reads this module's windows
+
+    wanted = text_wanted(m.headers, m.subject, m.text[:BODY_WINDOW], calendar=bool(m.calendar))
+    return DATES_WINDOW if wanted > BODY_WINDOW else BODY_WINDOW
+
+
 def own_text(text: str, limit: int | None = None) -> str:
     """The message's own words (within the first ``limit`` characters): quoted history cut off."""
     text = text[:limit]
@@ -205,7 +216,7 @@ OUTBOUND_EXCLUDED = frozenset(set(Label) - OUTBOUND_LABELS)
 def model_input(message: Message, identity: Identity) -> ModelInput:
     """The model's input for ``message``, as :func:`classify` builds it (training and validation use this)."""
     m = message
-    body = own_text(m.text, DATES_WINDOW)
+    body = own_text(m.text, reading_window(m))
     if _is_outbound(m, identity):
         forwarded = _forwarded_to_self(m, identity)
         if forwarded is not None:
@@ -240,7 +251,7 @@ def classify(
     if corrections:
         return apply_corrections(message, classify(message, identity, model=model), corrections)
     m = message
-    body = own_text(m.text, DATES_WINDOW)  # nothing further down is read
+    body = own_text(m.text, reading_window(m))  # nothing further down is read
     evidence_common = [f"defect: {d}" for d in m.defects[:3]]
     if _is_outbound(m, identity):
         forwarded = _forwarded_to_self(m, identity)

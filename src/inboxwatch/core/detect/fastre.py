@@ -29,7 +29,6 @@ sre_parse: Any = importlib.import_module("re._parser")
 _WIDEST_RANGE = 300  # a class wider than this is no filter worth having
 
 
-_CATEGORIES = {"CATEGORY_DIGIT": "0123456789", "CATEGORY_SPACE": " \t\n\r\f\v"}
 
 
 def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
@@ -39,9 +38,7 @@ def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
             chars.add(chr(arg))
         elif kind is sre_constants.RANGE and arg[1] - arg[0] <= _WIDEST_RANGE:
             chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
-        elif kind is sre_constants.CATEGORY and str(arg) in _CATEGORIES:
-            chars.update(_CATEGORIES[str(arg)])
-        else:
+        else:  # \d and \s too: in a str pattern they match Unicode digits and spaces (a no-break space)
             return None
     return chars
 
@@ -218,6 +215,7 @@ class Phrases:
         if self.literals is not None or self._gated:
             Phrases._registry.append(self)
             Phrases._index = None  # rebuilt with this table's literals on the next search
+            Phrases._seen = {}  # what was found in a text before did not look for this table's literals
 
     @classmethod
     def any_of(cls, *alternatives: str, flags: int = 0) -> Phrases:
@@ -251,9 +249,11 @@ class Phrases:
         regex = self._alone.get(index)
         if regex is None:
             alternative = self._alternatives[index][0]
-            if not self.flags & re.VERBOSE:  # where a space is a space
-                alternative = _literal_first(alternative)
-            regex = self._alone[index] = compile_fast(alternative, self.flags)
+            # (Under VERBOSE a space means nothing: not a literal.)
+            led = alternative if self.flags & re.VERBOSE else _literal_first(alternative)
+            # Led by its word, the pattern is left as it is: a lookahead in front would hide the literal re scans for.
+            regex = compile_fast(alternative, self.flags) if led == alternative else re.compile(led, self.flags)
+            self._alone[index] = regex
         return regex
 
     @classmethod
