@@ -397,6 +397,19 @@ def test_new_mail_is_read_once(gmail: GmailIMAP) -> None:
     assert scan(config, store, NOW + timedelta(minutes=10)).accounts[0].fetched == 0
 
 
+def test_parts_the_server_names_otherwise_are_read_whole_not_lost(gmail: GmailIMAP) -> None:
+    """A server that answers ``BODY[1]`` for ``BODY.PEEK[1]<0.N>``: the message is read whole instead (still
+    peeking), recorded and labelled, not dropped with its cursor moved past it."""
+    gmail.partial_without_origin = True
+    message = gmail.add(job_mail(1))
+    store = Store.memory()
+    assert scan(config_for(gmail_account(gmail)), store, NOW).added == 1
+    assert store.has_message(f"gmail:{message.msgid:x}")
+    assert "UID FETCH 1 (BODY.PEEK[1]<0.4160>)" in gmail.commands
+    assert "UID FETCH 1 (BODY.PEEK[])" in gmail.commands
+    assert "\\Seen" not in message.flags
+
+
 def test_mail_archived_before_the_rescan_is_not_read_again(gmail: GmailIMAP, source_for: Any) -> None:
     """UIDNEXT moved but the new message left INBOX: ``UID SEARCH UID 3:*`` then names the last message
     there (UID 2, RFC 3501's ``n:*``), which the source must not read a second time."""

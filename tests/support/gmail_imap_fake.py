@@ -124,6 +124,8 @@ class GmailIMAP:
         self.user, self.token, self.password = user, token, password
         self.special_use = special_use  # False: LIST without SPECIAL-USE attributes (older Gmail answers)
         self.gmail_extensions = gmail_extensions  # False: no X-GM-EXT-1, like any other server
+        # A server that names a partial section without its origin ("BODY[1]" for BODY.PEEK[1]<0.N>), as some do.
+        self.partial_without_origin = False
         self.lock = threading.RLock()
         self.messages: dict[int, GmailMessage] = {}
         self.commands: list[str] = []  # every command line received, tag stripped, literal data left out
@@ -692,7 +694,8 @@ class _Session:
                 if match.group(3) is not None:
                     start = int(match.group(3))
                     end = start + int(match.group(4)) if match.group(4) else len(data)
-                    data, key = data[start:end], f"{key}<{start}>"
+                    data = data[start:end]
+                    key = key if self.fake.partial_without_origin and section else f"{key}<{start}>"
                 parts.append(key.encode() + b" " + _literal(data))
                 if match.group(1) == "BODY":
                     self.mark_seen(uid, message)
