@@ -108,3 +108,22 @@ def test_a_long_letter_with_no_sign_of_a_job_reads_as_its_first_look_read_in_par
         from_whole.company,
         from_whole.reply_by,
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "window"),
+    [
+        (b"", 4000),
+        (b"Reply-To: Acme Recruiting <no-reply@jobs.lever.co>\r\n", 8000),
+        (b"In-Reply-To: <earlier@example.net>\r\n", 8000),
+    ],
+)
+def test_the_classifier_reads_further_where_a_source_fetches_further(header: bytes, window: int) -> None:
+    """An applicant-tracking sender or a reply known only by its headers is read to ``DATES_WINDOW``, as a source
+    fetches it (the headers the parser keeps for the rules do not say so)."""
+    from inboxwatch.core.detect.classifier import reading_window
+
+    letter = "We are a small team building tools for gardeners and we care a lot about craft.\n" * 80
+    assert reading_window(parse_message(HEADER + header + TYPE + b"\r\n" + letter.encode())) == window
+    from_ats = HEADER.replace(b"dana@acme.example", b"no-reply@greenhouse.io")
+    assert reading_window(parse_message(from_ats + TYPE + b"\r\n" + letter.encode())) == 8000

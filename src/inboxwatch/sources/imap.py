@@ -644,6 +644,8 @@ class IMAPSource(PushSource):
         calendar = any(leaf.kind == "calendar" for leaf in leaves)
         subject = decoded(fields.get("subject", ""))
         need = max(wanted.get(head.uid, 0), text_wanted(fields, subject, text, calendar=calendar))
+        if len(text) >= FIRST_LOOK_CHARS:  # judged as the classifier judges it too (its first look, cut mid-line)
+            need = max(need, text_wanted(fields, subject, text[:FIRST_LOOK_CHARS], calendar=calendar))
         wanted[head.uid] = need
         if len(text) >= need:  # the classifier reads the first characters of the text, CRs included
             return None

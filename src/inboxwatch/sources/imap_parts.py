@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import unquote
 
 from inboxwatch.core.parse import MAX_DEPTH, MAX_PARTS, MAX_TEXT_CHARS, FetchedPart, part_kind
 
@@ -82,8 +83,9 @@ def _walk(node: Any, section: str, depth: int, budget: list[int], leaves: list[L
     size = int(node[6] or 0)
     at = 9 if ctype.startswith("text/") else 8  # text parts carry a line count before the extension data
     disposition, names = _disposition(node[at] if len(node) > at else None)
-    # The parser's get_filename: the disposition's filename, else the type's name (RFC 2231 "filename*" too).
-    filename = _named(names, "filename") or _named(params, "name")
+    # The parser's get_filename: the disposition's filename when it has one (even empty), else the type's name
+    # (RFC 2231 "filename*" too).
+    filename = _named(names, "filename") if _has(names, "filename") else _named(params, "name")
     if any(key.endswith(("*0", "*0*")) for key in (*names, *params)):
         return False  # a name in RFC 2231 pieces: the parser joins them, this would not
     charset = params.get("charset")
@@ -102,9 +104,19 @@ def _walk(node: Any, section: str, depth: int, budget: list[int], leaves: list[L
     return True
 
 
+def _has(params: dict[str, str], name: str) -> bool:
+    return name in params or f"{name}*" in params
+
+
 def _named(params: dict[str, str], name: str) -> str:
-    """The parameter's value ("" when absent, and when empty: ``get_filename`` gives "" then, which names nothing)."""
-    return next((value.strip() for key, value in params.items() if key in (name, f"{name}*")), "")
+    """The parameter's value ("" when absent, and when empty or blank: ``get_filename`` gives "" then, which names
+    nothing). Only ASCII blanks are stripped: the parser sees other bytes as undecoded, which stay."""
+    for key, value in params.items():
+        if key == name:
+            return value.strip(" \t\r\n")
+        if key == f"{name}*":  # RFC 2231: charset'language'percent-encoded
+            return unquote(value.split("'", 2)[-1]).strip(" \t\r\n")
+    return ""
 
 
 def _text(value: Any) -> str:

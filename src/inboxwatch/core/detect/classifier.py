@@ -121,7 +121,14 @@ def reading_window(m: Message) -> int:
     gives what the whole message gives."""
     from inboxwatch.core.detect.reading import text_wanted  # reading reads this module's windows
 
-    wanted = text_wanted(m.headers, m.subject, m.text[:BODY_WINDOW], calendar=bool(m.calendar))
+    fields = {
+        **m.headers,
+        "from": m.sender.email if m.sender else "",
+        "reply-to": " ".join(a.email for a in m.reply_to),
+        "in-reply-to": m.in_reply_to or "",
+        "references": " ".join(m.references),
+    }
+    wanted = text_wanted(fields, m.subject, m.text[:BODY_WINDOW], calendar=bool(m.calendar))
     return DATES_WINDOW if wanted > BODY_WINDOW else BODY_WINDOW
 
 
