@@ -410,6 +410,27 @@ def test_parts_the_server_names_otherwise_are_read_whole_not_lost(gmail: GmailIM
     assert "\\Seen" not in message.flags
 
 
+def test_a_part_not_given_in_a_later_round_is_read_whole(gmail: GmailIMAP) -> None:
+    """Job mail is read past its first look in a second round; when the server answers that read NIL, the message
+    is read whole, not kept with half of what the analysis reads."""
+    gmail.nil_beyond_start = True
+    long_body = "Hi Alex, could we schedule an interview next week?\n" + "More about the role and the team.\n" * 300
+    message = gmail.add(
+        make_message(
+            sender="Dana Recruiter <dana@acme.example>",
+            subject="Interview for the Data Engineer role",
+            body=long_body,
+            date=NOW - timedelta(days=1),
+            message_id="<long-1@acme.example>",
+        )
+    )
+    store = Store.memory()
+    assert scan(config_for(gmail_account(gmail)), store, NOW).added == 1
+    assert any(re.fullmatch(r"UID FETCH 1 \(BODY\.PEEK\[1\]<[1-9]\d*\.\d+>\)", c) for c in gmail.commands)
+    assert "UID FETCH 1 (BODY.PEEK[])" in gmail.commands
+    assert "\\Seen" not in message.flags
+
+
 def test_mail_archived_before_the_rescan_is_not_read_again(gmail: GmailIMAP, source_for: Any) -> None:
     """UIDNEXT moved but the new message left INBOX: ``UID SEARCH UID 3:*`` then names the last message
     there (UID 2, RFC 3501's ``n:*``), which the source must not read a second time."""

@@ -126,6 +126,7 @@ class GmailIMAP:
         self.gmail_extensions = gmail_extensions  # False: no X-GM-EXT-1, like any other server
         # A server that names a partial section without its origin ("BODY[1]" for BODY.PEEK[1]<0.N>), as some do.
         self.partial_without_origin = False
+        self.nil_beyond_start = False  # a partial read past a section's start answered NIL, as if expunged meanwhile
         self.lock = threading.RLock()
         self.messages: dict[int, GmailMessage] = {}
         self.commands: list[str] = []  # every command line received, tag stripped, literal data left out
@@ -696,6 +697,9 @@ class _Session:
                     end = start + int(match.group(4)) if match.group(4) else len(data)
                     data = data[start:end]
                     key = key if self.fake.partial_without_origin and section else f"{key}<{start}>"
+                    if self.fake.nil_beyond_start and section and start > 0:
+                        parts.append(key.encode() + b" NIL")
+                        continue
                 parts.append(key.encode() + b" " + _literal(data))
                 if match.group(1) == "BODY":
                     self.mark_seen(uid, message)

@@ -624,8 +624,10 @@ class IMAPSource(PushSource):
         for _ in range(_PART_ROUNDS):
             if not requests:
                 break
-            for uid in self._fetch_requests(client, requests):
-                found.add(uid)
+            answered = self._fetch_requests(client, requests)
+            # Asked and not answered (NIL: expunged meanwhile, or a server that would not): read whole instead
+            # of kept with part of what the analysis reads.
+            found = (found | answered) - (set(requests) - answered)
             asked, requests = requests, {}
             for uid in asked:
                 head = by_uid[uid]
