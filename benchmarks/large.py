@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.benchmail import ME, bulk_mailbox  # noqa: E402
 from tests.support.dovecot import PASSWORD, Dovecot  # noqa: E402
+
+from benchmarks.process_peaks import run_measured  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "large.json"
 PASSWORD_ENV = "INBOXWATCH_BENCH_PASSWORD"
@@ -50,51 +51,10 @@ class Measured:
     output: str = ""
 
 
-def _hwm(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            found.extend(int(c) for c in (task / "children").read_text().split())
-    except (OSError, ValueError):
-        pass
-    return found
-
-
 def run(name: str, argv: list[str]) -> Measured:
     """``argv`` as a process: wall time, its peak RSS and each child's (the analysis workers)."""
-    env = {**os.environ, PASSWORD_ENV: PASSWORD}
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    peaks: dict[int, int] = {}
-
-    def watch() -> None:
-        while proc.poll() is None:
-            peaks[proc.pid] = max(peaks.get(proc.pid, 0), _hwm(proc.pid))
-            for child in _children(proc.pid):
-                peaks[child] = max(peaks.get(child, 0), _hwm(child))
-            time.sleep(0.02)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    assert proc.stdout is not None
-    output = proc.stdout.read().decode("utf-8", "replace")
-    proc.wait()
-    seconds = time.perf_counter() - started
-    watcher.join()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{name} failed ({proc.returncode}):\n{output[-3000:]}")
-    workers = sorted((kb / 1024 for pid, kb in peaks.items() if pid != proc.pid and kb), reverse=True)
-    return Measured(name, seconds, peaks.get(proc.pid, 0) / 1024, workers, output.strip()[-400:])
+    done = run_measured(name, argv, {**os.environ, PASSWORD_ENV: PASSWORD}, interval=0.02)
+    return Measured(name, done.seconds, done.peak_rss_mb, done.workers_peak_rss_mb, done.output.strip()[-400:])
 
 
 def write_maildir(folder: Path, messages: list[tuple[bytes, float]]) -> None:

@@ -26,7 +26,6 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.benchmail import ME, bulk_mailbox, personal_mailbox  # noqa: E402
 from tests.support.dovecot import PASSWORD, Dovecot, free_port  # noqa: E402
+
+from benchmarks.process_peaks import run_measured  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "scan.json"
 PASSWORD_ENV = "INBOXWATCH_BENCH_PASSWORD"
@@ -164,40 +165,11 @@ def measure(
 ) -> Run:
     if proxy:
         proxy.reset()
-    env = {**os.environ, PASSWORD_ENV: PASSWORD}
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    peak = [0]
-    watcher = threading.Thread(target=_watch_hwm, args=(proc, peak), daemon=True)
-    watcher.start()
-    assert proc.stdout is not None
-    output = proc.stdout.read().decode("utf-8", "replace")
-    proc.wait()
-    seconds = time.perf_counter() - started
-    watcher.join()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{name} failed ({proc.returncode}):\n{output[-3000:]}")
-    run = Run(name, messages, link, seconds, peak[0] / 1024, output=output.strip()[-300:], mailbox=mailbox)
+    done = run_measured(name, argv, {**os.environ, PASSWORD_ENV: PASSWORD})
+    run = Run(name, messages, link, done.seconds, done.peak_rss_mb, output=done.output.strip()[-300:], mailbox=mailbox)
     if proxy:
         run.bytes_up, run.bytes_down = proxy.up, proxy.down
     return run
-
-
-def _watch_hwm(proc: subprocess.Popen[bytes], peak: list[int]) -> None:
-    """The child's peak RSS (VmHWM, KiB), read every 10 ms until it exits.
-
-    Not ``wait4``'s ``ru_maxrss``: Linux carries the forking parent's high-water mark into the child's
-    across ``exec``, and this benchmark process is big after building the mailboxes.
-    """
-    status = Path(f"/proc/{proc.pid}/status")
-    while proc.poll() is None:
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak[0] = max(peak[0], int(line.split()[1]))
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.01)
 
 
 def write_config(folder: Path, name: str, user: str, port: int) -> Path:

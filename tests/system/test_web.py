@@ -88,24 +88,21 @@ class Dashboard:
         browser.get(f"{self.base}{path}{'&' if '?' in path else '?'}token={self.token}")
 
     def status(self, conversation_id: str | None = None) -> list[dict[str, object]]:
+        return [r for r in self.cli_json("status") if conversation_id in (None, r["id"])]
+
+    def nudges(self) -> list[dict[str, object]]:
+        return self.cli_json("nudges")
+
+    def cli_json(self, command: str) -> list[dict[str, object]]:
+        """``inboxwatch COMMAND --json`` on the dashboard's state, at the test's time."""
         out = subprocess.run(
-            [sys.executable, "-m", "inboxwatch", "status", "--json", "--config", str(self.config), "--now", NOW],
+            [sys.executable, "-m", "inboxwatch", command, "--json", "--config", str(self.config), "--now", NOW],
             capture_output=True,
             text=True,
             check=True,
         ).stdout
         rows: list[dict[str, object]] = json.loads(out)
-        return [r for r in rows if conversation_id in (None, r["id"])]
-
-    def nudges(self) -> list[dict[str, object]]:
-        out = subprocess.run(
-            [sys.executable, "-m", "inboxwatch", "nudges", "--json", "--config", str(self.config), "--now", NOW],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        found: list[dict[str, object]] = json.loads(out)
-        return found
+        return rows
 
     def stop(self) -> None:
         self.proc.terminate()
