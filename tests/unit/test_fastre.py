@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inboxwatch.core.detect.fastre import LiteralIndex, Phrases, compile_fast, first_chars, required_literals
+from inboxwatch.core.detect.fastre import (
+    LiteralIndex,
+    Phrases,
+    compile_fast,
+    first_chars,
+    required_literal_sets,
+    required_literals,
+)
 
 PATTERNS = [
     r"\b(apply|interview)\b",
@@ -73,9 +80,41 @@ GATED = [
     r"^(automatic reply|out of (the )?office|ooo)\b",
     r"ab(?=c)c|x+yz",
 ]
-FRAGMENTS = ["decided", "chosen", " not", " to ", "move", "proceed", " forward", "thank", "s", " you", " for ",
-             "applying", "your application", "jobs", "面接", "確定", "決定", "get", "ting", "back", "let", "know",
-             "automatic reply", "out of ", "the ", "office", "ooo", "ab", "c", "x", "yz", "\n", " "]
+FRAGMENTS = [
+    "decided",
+    "chosen",
+    " not",
+    " to ",
+    "move",
+    "proceed",
+    " forward",
+    "thank",
+    "s",
+    " you",
+    " for ",
+    "applying",
+    "your application",
+    "jobs",
+    "面接",
+    "確定",
+    "決定",
+    "get",
+    "ting",
+    "back",
+    "let",
+    "know",
+    "automatic reply",
+    "out of ",
+    "the ",
+    "office",
+    "ooo",
+    "ab",
+    "c",
+    "x",
+    "yz",
+    "\n",
+    " ",
+]
 
 
 @pytest.mark.parametrize("pattern", GATED)
@@ -117,6 +156,30 @@ def test_a_table_without_its_literals_is_not_run() -> None:
     assert hit is not None and hit.group(0) == "unfortunately, the position"
 
 
+def test_every_literal_set_a_match_needs_is_named_strongest_first() -> None:
+    from inboxwatch.core.detect.fastre import sre_parse
+
+    def sets(pattern: str) -> list[frozenset[str]]:
+        return required_literal_sets(list(sre_parse.parse(pattern)))
+
+    found = sets(r"\b(would|'d) (like|love) to (meet|speak)")
+    assert found[0] == frozenset({"meet", "speak"})  # the strongest: its shortest literal is the longest
+    # re's parser reads (like|love) as "l" and (ike|ove): each is needed.
+    assert {frozenset({"would", "'d"}), frozenset({"ike", "ove"}), frozenset({"l"}), frozenset({" to "})} <= set(found)
+    found = sets(r"(?:view (the|a) )+role")
+    assert found[:2] == [frozenset({"view "}), frozenset({"role"})] and frozenset({"the", "a"}) in found
+    assert sets(r"\d+|jobs") == []
+
+
+def test_an_alternative_is_ruled_out_by_any_literal_set_it_lacks() -> None:
+    table = Phrases.any_of(r"\b(would|'d) (like|love) to (meet|speak) you", r"\bzzz\b")
+    # "like" is there, but neither "meet" nor "speak": the first alternative cannot match and is not tried.
+    assert table._live(Phrases.literals_in("we would like to see you")) == ()
+    assert table.search("we would like to see you") is None
+    hit = table.search("we would love to meet you")
+    assert hit is not None and hit.group(0) == "would love to meet you"
+
+
 ALTERNATIVES = [
     r"\broles?\b",
     r"\bthank(s| you) for (applying|your application)",
@@ -127,12 +190,24 @@ ALTERNATIVES = [
     r"\d+ jobs",
     r"\bthank you\b",  # starts where the longer thank-you phrase does: the earlier alternative wins there
     r"\brole\w*",
+    r"\b(would|'d) (like|love) to (view|apply)",  # needs a literal of each of four sets
+    r"(?:view (the|a) )+role",
 ]
 
 
+WORDS = [
+    "role", "roles", "thank", "thanks", " you", " for", " applying", " your application", "job", "jobs ", "apply",
+    "interview", " view", " the", " a", " to", "2", "would", "'d", " like", " love", "control", "\n", " ", ".",
+]  # fmt: skip
+
+
 @given(
-    text=st.text(alphabet="rolesthank you fpingjbwviea2 \n", max_size=80),
-    picked=st.lists(st.sampled_from(ALTERNATIVES), min_size=2, max_size=6, unique=True),
+    text=st.one_of(
+        st.text(alphabet="rolesthank you fpingjbwviea2 \n'dlkv", max_size=80),
+        # Words of the alternatives: many may match at once (searched merged, or joined but for the others).
+        st.lists(st.sampled_from(WORDS), max_size=30).map("".join),
+    ),
+    picked=st.lists(st.sampled_from(ALTERNATIVES), min_size=2, max_size=8, unique=True),
 )
 @settings(max_examples=300)
 def test_a_table_of_alternatives_finds_the_match_of_their_union(text: str, picked: list[str]) -> None:
@@ -143,6 +218,21 @@ def test_a_table_of_alternatives_finds_the_match_of_their_union(text: str, picke
     hit, expected = table.search(text), union.search(text)
     assert (hit.span() if hit else None) == (expected.span() if expected else None)
     assert (hit.group(0) if hit else None) == (expected.group(0) if expected else None)
+    # Every match in turn, as the union's finditer gives them (alone, merged, or joined of the live ones).
+    assert [m.span() for m in table.finditer(text)] == [m.span() for m in union.finditer(text)]
+
+
+def test_many_live_alternatives_are_searched_joined_without_the_others() -> None:
+    picked = [*ALTERNATIVES, r"\bzzz (role|job)"]  # the last cannot match below: left out of the joined table
+    table = Phrases.any_of(*picked)
+    union = re.compile("|".join(f"(?:{p})" for p in picked))
+    text = "thank you for applying to the role. 2 jobs: view the role, apply, interview; roles we'd love to view"
+    live = table._live(Phrases.literals_in(text))
+    assert len(picked) - 1 == len(live) > 4
+    assert [m.span() for m in table.finditer(text)] == [m.span() for m in union.finditer(text)]
+    for start in range(0, len(text), 7):
+        hit, expected = table.search(text[start:]), union.search(text[start:])
+        assert (hit.span() if hit else None) == (expected.span() if expected else None)
 
 
 def test_at_the_same_place_the_earlier_alternative_wins() -> None:

@@ -172,3 +172,13 @@ def test_packed_scores_equal_the_sum_of_each_labels_weights() -> None:
     ]
     assert scores == pytest.approx(want, abs=1e-9)
     assert model.raw_scores(model.rows(features)) == scores  # the second time, from the kept packed rows
+
+
+def test_footer_lines_are_dropped_from_the_top_however_they_are_cased() -> None:
+    from inboxwatch.core.detect.features import own_top
+
+    # Case-insensitive matching also takes the dotted and dotless I and the long s for i and s.
+    for footer in ("ALL RIGHTS RESERVED", "Prİvacy Policy", "prıvacy notice", "Unſubscribe here", "© 2025 Acme"):
+        top = own_top(f"Hello Alex,\nThe call is moved to Friday.\n{footer}\nSee you then")
+        assert top == "Hello Alex,\nThe call is moved to Friday.\nSee you then", footer
+    assert own_top("Hello\n\nno footer here\n") == "Hello\nno footer here"

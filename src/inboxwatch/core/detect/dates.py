@@ -514,20 +514,25 @@ _NUM_WORDS = {
 _NUM = r"[0-9]{1,3}|" + _alt([w.replace(" ", r"\s+") for w in _NUM_WORDS])
 _WILL = r"(?:['’]ll|\s+will|\s+should|\s+plan\s+to|\s+hope\s+to|\s+aim\s+to|\s+expect\s+to|\s+intend\s+to)"
 
-_REPLY_TRIGGER = Phrases(  # the employer getting back, deciding or updating (lower-cased text)
-    r"\b(?:get(?:ting)?\s+back\s+to\s+you|(?:be|being|get|getting)\s+in\s+touch|come\s+back\s+to\s+you"
-    r"|reach(?:ing)?\s+(?:back\s+)?out\s+to\s+you|(?:contact|update|notify|inform|advise)\s+you"
-    r"|let\s+you\s+know|circle\s+back|follow(?:ing)?\s+up\s+with\s+you"
-    r"|hear\s+(?:back\s+)?from\s+(?:us|me|the\s+team|our\s+team|someone|the\s+recruiter|them)\b"
-    r"|(?:have|share|send(?:\s+you)?|provide(?:\s+you\s+with)?|give\s+you)\s+(?:an?\s+|our\s+)?"
-    r"(?:update|decision|answer|feedback|response|next\s+steps|news)"
-    r"|(?:make|making|reach|reaching)\s+(?:a|our|the)\s+(?:final\s+)?decisions?"
-    r"|(?:decision|update|feedback|response|outcome|result|answer)s?\s+(?:is\s+|are\s+|will\s+be\s+|should\s+be\s+)?"
-    r"(?:expected|anticipated|communicated|shared|made|sent|available|ready|due)"
-    r"|(?:expect|anticipate|plan|aim)\s+to\s+(?:hear|have|make|share|decide|respond|finali[sz]e|contact|reach\s+out"
-    r"|notify|inform|update|get\s+back)"
-    rf"|(?:we|i){_WILL}\s+(?:be\s+)?(?:reach(?:ing)?\s+out|follow(?:ing)?\s+up|respond(?:ing)?|reply(?:ing)?"
-    r"|decid(?:e|ing)|mak(?:e|ing)\s+(?:a|our)\s+decision|finali[sz](?:e|ing)))"
+_REPLY_TRIGGER = Phrases.any_of(  # the employer getting back, deciding or updating (lower-cased text)
+    r"\bget(?:ting)?\s+back\s+to\s+you",
+    r"\b(?:be|being|get|getting)\s+in\s+touch",
+    r"\bcome\s+back\s+to\s+you",
+    r"\breach(?:ing)?\s+(?:back\s+)?out\s+to\s+you",
+    r"\b(?:contact|update|notify|inform|advise)\s+you",
+    r"\blet\s+you\s+know",
+    r"\bcircle\s+back",
+    r"\bfollow(?:ing)?\s+up\s+with\s+you",
+    r"\bhear\s+(?:back\s+)?from\s+(?:us|me|the\s+team|our\s+team|someone|the\s+recruiter|them)\b",
+    r"\b(?:have|share|send(?:\s+you)?|provide(?:\s+you\s+with)?|give\s+you)\s+(?:an?\s+|our\s+)?"
+    r"(?:update|decision|answer|feedback|response|next\s+steps|news)",
+    r"\b(?:make|making|reach|reaching)\s+(?:a|our|the)\s+(?:final\s+)?decisions?",
+    r"\b(?:decision|update|feedback|response|outcome|result|answer)s?\s+(?:is\s+|are\s+|will\s+be\s+|should\s+be\s+)?"
+    r"(?:expected|anticipated|communicated|shared|made|sent|available|ready|due)",
+    r"\b(?:expect|anticipate|plan|aim)\s+to\s+(?:hear|have|make|share|decide|respond|finali[sz]e|contact|reach\s+out"
+    r"|notify|inform|update|get\s+back)",
+    rf"\b(?:we|i){_WILL}\s+(?:be\s+)?(?:reach(?:ing)?\s+out|follow(?:ing)?\s+up|respond(?:ing)?|reply(?:ing)?"
+    r"|decid(?:e|ing)|mak(?:e|ing)\s+(?:a|our)\s+decision|finali[sz](?:e|ing))",
 )
 _DEADLINE = re.compile(
     rf"\b(?:(?:within|in|over)\s+(?:the\s+)?(?:next\s+)?(?:(?:{_NUM})\s*(?:-|–|to|or)\s*)?(?P<n>{_NUM})\s+(?:of\s+)?"

@@ -29,8 +29,6 @@ sre_parse: Any = importlib.import_module("re._parser")
 _WIDEST_RANGE = 300  # a class wider than this is no filter worth having
 
 
-
-
 def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
     chars: set[str] = set()
     for kind, arg in items:
@@ -99,17 +97,25 @@ _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_cons
 
 
 def _strength(options: frozenset[str]) -> tuple[int, int]:
-    return (min(len(o) for o in options), -len(options))
+    """How well a set rules texts out: by its shortest literal, spaces not counted (" to " is in every letter)."""
+    return (min(len(o.strip()) for o in options), -len(options))
 
 
 def required_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     """Literals of which every match of a parsed sequence contains at least one; None when unknown."""
-    best: frozenset[str] | None = None
+    sets = required_literal_sets(items)
+    return max(sets, key=_strength) if sets else None
+
+
+def required_literal_sets(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """Sets of literals such that every match of a parsed sequence contains one of each set: all of them,
+    the strongest first (``\\b(would|'d) (like|love) to (meet|speak)`` needs one of "would"/"'d", one of
+    "like"/"love", " to " and one of "meet"/"speak")."""
+    found: list[frozenset[str]] = []
 
     def consider(options: frozenset[str] | None) -> None:
-        nonlocal best
-        if options and all(options) and (best is None or _strength(options) > _strength(best)):
-            best = options
+        if options and all(options) and options not in found:
+            found.append(options)
 
     run: list[str] = []
     for op, av in items:
@@ -123,24 +129,27 @@ def required_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
         if op is sre_constants.SUBPATTERN:
             add_flags = av[1]
             if not add_flags & re.IGNORECASE:
-                consider(required_literals(list(av[-1])))
+                for inner in required_literal_sets(list(av[-1])):
+                    consider(inner)
         elif op is sre_constants.BRANCH:
             options: set[str] = set()
             for branch in av[1]:
-                found = required_literals(list(branch))
-                if found is None:
+                best = required_literals(list(branch))
+                if best is None:
                     break
-                options |= found
+                options |= best
             else:
                 consider(frozenset(options))
         elif op in _REPEATS and av[0] >= 1:
-            consider(required_literals(list(av[2])))
+            for inner in required_literal_sets(list(av[2])):
+                consider(inner)
         # Anything else (classes, lookarounds, back-references) requires no literal of its own.
     consider(frozenset({"".join(run)}) if run else None)
-    return best
+    return sorted(found, key=_strength, reverse=True)
 
 
 _ALONE_MAX = 4  # alternatives that may match a text, at most, for each to be searched alone
+_SUBSETS_MAX = 512  # joined tables of live alternatives kept, per table
 _BOUNDARY_WORD = re.compile(r"\\b((?:[^\W_]| )+)")  # \b and plain letters, digits and spaces: "\broles?"
 
 
@@ -158,15 +167,34 @@ def _literal_first(pattern: str) -> str:
     return f"{word}(?<=\\b{word}){rest}"
 
 
-def _literals_of(pattern: str, flags: int) -> frozenset[str] | None:
-    """The literals every match of ``pattern`` contains one of; None when unknown or case-insensitive."""
+def _parsed(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
+    """``pattern`` parsed, or None when case-insensitive (a literal would not be exact) or unparsable."""
     if flags & re.IGNORECASE:
         return None
     with contextlib.suppress(re.error, TypeError, ValueError, IndexError):
         parsed = sre_parse.parse(pattern, flags)
         if not parsed.state.flags & re.IGNORECASE:
-            return required_literals(list(parsed))
+            return list(parsed)
     return None
+
+
+def _literals_of(pattern: str, flags: int) -> frozenset[str] | None:
+    """The literals every match of ``pattern`` contains one of; None when unknown or case-insensitive."""
+    items = _parsed(pattern, flags)
+    return None if items is None else required_literals(items)
+
+
+_GATE_MIN = 4  # a literal shorter than this (stripped) occurs in nearly every text: no gate worth the look-up
+
+
+def _gates_of(pattern: str, flags: int) -> tuple[frozenset[str], ...] | None:
+    """The literal sets an alternative's every match holds one of each of, for its gate: the strongest, and the
+    others whose every literal is distinctive enough to rule texts out (``" to "`` is not)."""
+    items = _parsed(pattern, flags)
+    sets = [] if items is None else required_literal_sets(items)
+    if not sets:
+        return None
+    return (sets[0], *(s for s in sets[1:] if min(len(lit.strip()) for lit in s) >= _GATE_MIN))
 
 
 _VALUE = operator.itemgetter(1)
@@ -208,10 +236,12 @@ class Phrases:
         self.pattern = pattern
         self.flags = flags
         self.literals = _literals_of(pattern, flags)
-        # Each alternative's own literals: a text that lacks them is searched without that alternative.
-        self._alternatives = tuple((alt, _literals_of(alt, flags)) for alt in alternatives)
-        self._gated = len(self._alternatives) > 1 and any(lits is not None for _, lits in self._alternatives)
+        # Each alternative's own literal sets: a text that lacks every literal of one of them is searched
+        # without that alternative.
+        self._alternatives = tuple((alt, _gates_of(alt, flags)) for alt in alternatives)
+        self._gated = len(self._alternatives) > 1 and any(gates is not None for _, gates in self._alternatives)
         self._alone: dict[int, re.Pattern[str]] = {}  # an alternative compiled alone, on first use
+        self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}  # the live alternatives joined, by use
         if self.literals is not None or self._gated:
             Phrases._registry.append(self)
             Phrases._index = None  # rebuilt with this table's literals on the next search
@@ -235,15 +265,39 @@ class Phrases:
             return None
         if not self._gated:
             return self.regex.search(text)
-        live = [i for i, (_, lits) in enumerate(self._alternatives) if lits is None or not lits.isdisjoint(present)]
-        if len(live) > _ALONE_MAX:
+        live = self._live(present)
+        if len(live) == len(self._alternatives):
             return self.regex.search(text)
+        if len(live) > _ALONE_MAX:
+            return self._subset_regex(live).search(text)
         best: re.Match[str] | None = None
         for i in live:
             hit = self._alone_regex(i).search(text)
             if hit is not None and (best is None or hit.start() < best.start()):
                 best = hit
         return best
+
+    def _live(self, present: frozenset[str]) -> tuple[int, ...]:
+        """The alternatives that may match a text holding the literals ``present`` (and no others)."""
+        return tuple(
+            i
+            for i, (_, gates) in enumerate(self._alternatives)
+            # The strongest set rules most out; the others are looked at only for what it lets through.
+            if gates is None or (not gates[0].isdisjoint(present) and all(not g.isdisjoint(present) for g in gates[1:]))
+        )
+
+    def _subset_regex(self, live: tuple[int, ...]) -> re.Pattern[str]:
+        """The table of only the ``live`` alternatives, in their order: on a text where the others cannot match,
+        the same matches as the whole table (leftmost, the earlier alternative at the same place), found
+        quicker. Group numbers differ: callers read the match's span and named groups."""
+        regex = self._subsets.get(live)
+        if regex is None:
+            regex = compile_fast("|".join(f"(?:{self._alternatives[i][0]})" for i in live), self.flags)
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread got there
+                while len(self._subsets) >= _SUBSETS_MAX:
+                    self._subsets.pop(next(iter(self._subsets)))
+            self._subsets[live] = regex
+        return regex
 
     def _alone_regex(self, index: int) -> re.Pattern[str]:
         regex = self._alone.get(index)
@@ -262,9 +316,38 @@ class Phrases:
         return cls._present(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.literals is not None and self.literals.isdisjoint(Phrases._present(text)):
+        """The matches of the whole table, in order (found with only the alternatives that may match)."""
+        present = Phrases._present(text)
+        if self.literals is not None and self.literals.isdisjoint(present):
             return iter(())
-        return self.regex.finditer(text)
+        live = self._live(present) if self._gated else ()
+        if not self._gated or len(live) == len(self._alternatives):
+            return self.regex.finditer(text)
+        if not live:
+            return iter(())
+        if len(live) == 1:
+            return self._alone_regex(live[0]).finditer(text)
+        if len(live) <= _ALONE_MAX and all(self._alternatives[i][1] is not None for i in live):
+            return self._merged(live, text)
+        return self._subset_regex(live).finditer(text)
+
+    def _merged(self, live: tuple[int, ...], text: str) -> Iterator[re.Match[str]]:
+        """``finditer`` of the ``live`` alternatives, each searched alone: from where the last match ended, the
+        leftmost next match, of the earliest alternative at the same place. (Gated alternatives need a literal,
+        so no match is empty.)"""
+        upcoming = [self._alone_regex(i).search(text) for i in live]
+        pos = 0
+        while True:
+            best: re.Match[str] | None = None
+            for k, hit in enumerate(upcoming):
+                if hit is not None and hit.start() < pos:  # overlapped by the last match: look again from its end
+                    hit = upcoming[k] = self._alone_regex(live[k]).search(text, pos)
+                if hit is not None and (best is None or hit.start() < best.start()):
+                    best = hit
+            if best is None:
+                return
+            yield best
+            pos = best.end()
 
     @classmethod
     def _present(cls, text: str) -> frozenset[str]:
@@ -273,7 +356,7 @@ class Phrases:
             if cls._index is None:
                 cls._index = LiteralIndex(
                     set().union(*(p.literals or () for p in cls._registry))
-                    | {lit for p in cls._registry for _, lits in p._alternatives for lit in lits or ()}
+                    | {lit for p in cls._registry for _, gates in p._alternatives for s in gates or () for lit in s}
                 )
             found = cls._index.present(text)
             with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread got there

@@ -38,15 +38,23 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 _TOKEN = re.compile(rf"<(?:url|email)>|[{_CJK}]+|[^\W\d_{_CJK}]+|\d+")
 _CJK_RUN = re.compile(rf"[{_CJK}]")
-_SIGNATURE = re.compile(r"^(?:-- ?|—|__+|best regards,?|kind regards,?|regards,?|sincerely,?|thanks,?|best,?|cheers,?|"
-                        r"mit freundlichen grüßen,?|cordialement,?|saludos,?|atenciosamente,?|met vriendelijke groet,?|"
-                        r"с уважением,?)\s*$", re.I | re.M)
-_FOOTER_LINE = re.compile(
+_SIGNATURE = re.compile(
+    r"^(?:-- ?|—|__+|best regards,?|kind regards,?|regards,?|sincerely,?|thanks,?|best,?|cheers,?|"
+    r"mit freundlichen grüßen,?|cordialement,?|saludos,?|atenciosamente,?|met vriendelijke groet,?|"
+    r"с уважением,?)\s*$",
+    re.I | re.M,
+)
+_FOOTER_PHRASES = (  # lower case, no escapes that lower-casing would change: read as is and case-insensitively
     r"unsubscribe|privacy (policy|notice|statement)|all rights reserved|©|\(c\) \d{4}|this (e-?mail|message) (was|is) "
     r"(sent|intended|confidential)|do not reply to this|manage (your )?(email )?preferences|"
-    r"view (it |this )?in (your )?browser",
-    re.I,
+    r"view (it |this )?in (your )?browser"
 )
+_FOOTER_LINE = re.compile(_FOOTER_PHRASES, re.I)
+# The same phrases for lower-cased text, a quick first look (``re`` is several times slower case-insensitively).
+_FOOTER_LOWER = re.compile(_FOOTER_PHRASES)
+# Letters that IGNORECASE matches with an ASCII letter of the footer phrases but ``str.lower`` does not turn into it.
+_ASCII_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_FOLDED = ("\u0130", "\u0131", "\u017f")
 _AGENCY = re.compile(
     r"staffing|recruit(ing|ment|ers)|talent (partners|group|solutions|search)|search (partners|group|firm)|"
     r"headhunt|personalberatung|executive search|placement",
@@ -111,7 +119,10 @@ def own_top(body: str, limit: int = BODY_CHARS) -> str:
     sig = _SIGNATURE.search(head)
     if sig is not None and sig.start() > 40:
         head = head[: sig.start()]
-    lines = [line for line in head.splitlines() if line.strip() and not _FOOTER_LINE.search(line)]
+    # A footer phrase never spans lines: a top with none of them (most letters) keeps every line unsearched.
+    folded = head.translate(_ASCII_FOLDS) if any(c in head for c in _FOLDED) else head  # (translate is slow)
+    footer = _FOOTER_LOWER.search(folded.lower()) is not None
+    lines = [line for line in head.splitlines() if line.strip() and not (footer and _FOOTER_LINE.search(line))]
     return "\n".join(lines)[:limit]
 
 
