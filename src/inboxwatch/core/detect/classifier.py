@@ -55,9 +55,21 @@ BODY_WINDOW = 4000  # the decision is near the top; quoted history and footers a
 FIRST_WINDOW = 1500  # what is read of mail that shows no sign of a job search in it
 DATES_WINDOW = 8000  # dates and stated timelines: a little further down (itineraries, signatures)
 EXPLAIN = 4  # how many words for and against the label the evidence names
-QUOTE_CUT = re.compile(
-    r"^[ \t]*(On .{5,200}wrote:|-{2,} ?Original Message ?-{2,}|From: .+\nSent: |_{10,}|Le .{5,100} a écrit|Am .{5,100} schrieb)",
-    re.M,
+# Where quoted history starts. Its literals are looked for on their own: it reads the whole text, others its top.
+QUOTE_CUT = Phrases.any_of(
+    *(
+        rf"^[ \t]*{start}"
+        for start in (
+            r"On .{5,200}wrote:",
+            r"-{2,} ?Original Message ?-{2,}",
+            r"From: .+\nSent: ",
+            r"_{10,}",
+            r"Le .{5,100} a écrit",
+            r"Am .{5,100} schrieb",
+        )
+    ),
+    flags=re.M,
+    indexed=False,
 )
 INTERVIEW_LABELS = (Label.INTERVIEW_REQUEST, Label.INTERVIEW_CONFIRMED, Label.INTERVIEW_CANCELLED)
 OUTBOUND_LABELS = frozenset({Label.THANK_YOU, Label.FOLLOW_UP, Label.OTHER})
@@ -544,7 +556,7 @@ def _thread_position(scores: _Scores, m: Message, identity: Identity) -> None:
     """A short answer to the owner's own application or expression of interest acknowledges it."""
     if not _is_reply(m):
         return
-    cut = QUOTE_CUT.search(m.text, 0, DATES_WINDOW)  # a short answer: its quote starts near the top
+    cut = QUOTE_CUT.search(m.text[:DATES_WINDOW])  # a short answer: its quote starts near the top
     if not cut:
         return
     own, quoted = m.text[: cut.start()], m.text[cut.start() : cut.start() + 6000]
@@ -614,11 +626,19 @@ def _interview_thread(scores: _Scores, m: Message, low: str, identity: Identity)
     return False
 
 
-FORWARD_MARK = re.compile(
+_FORWARD_LINE = re.compile(
     r"^[ \t]*(?:-{2,}\s*(?:forwarded message|original message|weitergeleitete nachricht|message transféré|"
     r"mensaje reenviado)\s*-*|begin forwarded message:?)[ \t]*$",
     re.M | re.I,
 )
+
+
+def forward_mark(text: str) -> re.Match[str] | None:
+    """The line that starts a forwarded message. (Every such line holds "--" or "forwarded", whatever its case:
+    most text is ruled out by two quick looks, before the case-insensitive search.)"""
+    if "--" not in text and "orwarded" not in text.lower():
+        return None
+    return _FORWARD_LINE.search(text)
 FORWARDED_FIELD = re.compile(
     r"^[ \t>]*\*?(from|von|de|date|sent|datum|gesendet|envoyé|fecha|enviado|subject|betreff|objet|asunto|to|an|à|para|cc)"
     r"\s*:\*?[ \t]*(.*)$",
@@ -632,7 +652,7 @@ def _forwarded_to_self(m: Message, identity: Identity) -> Message | None:
     if not m.recipients or not all(identity.is_me(a) for a in m.recipients):
         return None
     head = m.text[:DATES_WINDOW]
-    mark = FORWARD_MARK.search(head)
+    mark = forward_mark(head)
     if mark is None or len(head[: mark.start()].strip()) > 600:  # a note of a few lines at most
         return None
     fields: dict[str, str] = {}

@@ -141,7 +141,10 @@ def required_literal_sets(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
             else:
                 consider(frozenset(options))
         elif op in _REPEATS and av[0] >= 1:
-            for inner in required_literal_sets(list(av[2])):
+            inner_items = list(av[2])
+            if len(inner_items) == 1 and inner_items[0][0] is sre_constants.LITERAL:  # "_{10,}": ten of them
+                consider(frozenset({chr(inner_items[0][1]) * min(av[0], _RUN_MAX)}))
+            for inner in required_literal_sets(inner_items):
                 consider(inner)
         # Anything else (classes, lookarounds, back-references) requires no literal of its own.
     consider(frozenset({"".join(run)}) if run else None)
@@ -184,6 +187,7 @@ def _literals_of(pattern: str, flags: int) -> frozenset[str] | None:
     return None if items is None else required_literals(items)
 
 
+_RUN_MAX = 16  # of a repeated character, the run a literal names at most
 _GATE_MIN = 4  # a literal shorter than this (stripped) occurs in nearly every text: no gate worth the look-up
 
 
@@ -230,8 +234,10 @@ class Phrases:
     _seen: ClassVar[dict[str, frozenset[str]]] = {}
     _SEEN_MAX: ClassVar[int] = 8
 
-    def __init__(self, pattern: str, flags: int = 0, alternatives: Sequence[str] = ()) -> None:
-        """``alternatives``: the branches ``pattern`` joins (:meth:`any_of`); each is gated by its own literals."""
+    def __init__(self, pattern: str, flags: int = 0, alternatives: Sequence[str] = (), *, indexed: bool = True) -> None:
+        """``alternatives``: the branches ``pattern`` joins (:meth:`any_of`); each is gated by its own literals.
+        ``indexed=False``: this table's few literals are looked for on their own (``in``), not with every table's
+        (a table read on texts no other table reads, where one pass for all would be the dearer look)."""
         self.regex = compile_fast(pattern, flags)
         self.pattern = pattern
         self.flags = flags
@@ -242,15 +248,24 @@ class Phrases:
         self._gated = len(self._alternatives) > 1 and any(gates is not None for _, gates in self._alternatives)
         self._alone: dict[int, re.Pattern[str]] = {}  # an alternative compiled alone, on first use
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}  # the live alternatives joined, by use
-        if self.literals is not None or self._gated:
+        self._own: frozenset[str] | None = None  # the literals looked for on their own (not indexed)
+        if not indexed:
+            gates = [s for _, alt_gates in self._alternatives for s in alt_gates or ()]
+            self._own = frozenset().union(self.literals or (), *gates)
+        elif self.literals is not None or self._gated:
             Phrases._registry.append(self)
             Phrases._index = None  # rebuilt with this table's literals on the next search
             Phrases._seen = {}  # what was found in a text before did not look for this table's literals
 
     @classmethod
-    def any_of(cls, *alternatives: str, flags: int = 0) -> Phrases:
+    def any_of(cls, *alternatives: str, flags: int = 0, indexed: bool = True) -> Phrases:
         """A table matching any of ``alternatives``, tried in their order at each position (as ``a|b|…``)."""
-        return cls("|".join(f"(?:{a})" for a in alternatives), flags, alternatives)
+        return cls("|".join(f"(?:{a})" for a in alternatives), flags, alternatives, indexed=indexed)
+
+    def _literals_here(self, text: str, within: frozenset[str] | None = None) -> frozenset[str]:
+        if self._own is not None:
+            return frozenset(lit for lit in self._own if lit in text)
+        return Phrases._present(text) if within is None else within
 
     def search(self, text: str, within: frozenset[str] | None = None) -> re.Match[str] | None:
         """``within``: what :meth:`literals_in` gave for a text that ``text`` is a slice of, when at hand (the
@@ -260,7 +275,7 @@ class Phrases:
         match wins, the earlier alternative at the same place: the match of the whole table, found quicker
         (an alternative alone starts with its literal, which ``re`` finds by a fast scan).
         """
-        present = Phrases._present(text) if within is None else within
+        present = self._literals_here(text, within)
         if self.literals is not None and self.literals.isdisjoint(present):
             return None
         if not self._gated:
@@ -317,7 +332,7 @@ class Phrases:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of the whole table, in order (found with only the alternatives that may match)."""
-        present = Phrases._present(text)
+        present = self._literals_here(text)
         if self.literals is not None and self.literals.isdisjoint(present):
             return iter(())
         live = self._live(present) if self._gated else ()

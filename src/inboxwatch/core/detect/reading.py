@@ -16,7 +16,8 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from inboxwatch.core.detect.classifier import BODY_WINDOW, DATES_WINDOW, FIRST_WINDOW, FORWARD_MARK, QUOTE_CUT
+from inboxwatch.core.detect.classifier import BODY_WINDOW, DATES_WINDOW, FIRST_WINDOW, QUOTE_CUT, forward_mark
+from inboxwatch.core.detect.fastre import Phrases
 from inboxwatch.core.detect.rules import JOB_CONTEXT, REPLY_SUBJECT, RULES
 from inboxwatch.core.detect.senders import ats_vendor, job_board, scheduling_tool
 
@@ -28,6 +29,7 @@ EVERYTHING: Final = 1 << 30  # the whole text (a forwarded message is read to it
 
 _FORWARD_SUBJECT: Final = re.compile(r"^\s*(fwd?|wg|tr|rv|fw)\s*:", re.IGNORECASE)
 _QUOTED_LINE: Final = re.compile(r"^[ \t]*>", re.MULTILINE)
+_OPEN_FROM: Final = re.compile(r"[ \t]*From: .")  # the last line, a "From:" whose "Sent:" line was not read
 _DOMAIN: Final = re.compile(r"@([A-Za-z0-9.-]+)")
 _AWAY: Final = next(rule for rule in RULES if rule.name == "away_notice")
 _AWAY_CHARS: Final = 600  # an out-of-office notice says so at its top
@@ -39,11 +41,11 @@ def text_wanted(
     """How many characters of the text the analysis may read, judged from ``text``, the first
     ``FIRST_LOOK_CHARS`` or more of it (the whole of it when shorter), and the header ``fields``
     (lower-case names) and decoded ``subject``."""
-    if FORWARD_MARK.search(text) or _FORWARD_SUBJECT.match(subject):
+    if forward_mark(text) or _FORWARD_SUBJECT.match(subject):
         return EVERYTHING
     if fields.get("in-reply-to") or fields.get("references") or REPLY_SUBJECT.match(subject):
         # A reply: its quoted history is read for the job it is about, and what follows its quote mark.
-        cut = QUOTE_CUT.search(text, 0, DATES_WINDOW)
+        cut = QUOTE_CUT.search(text[:DATES_WINDOW])
         return max(DATES_WINDOW, cut.start() + QUOTED_CHARS) if cut else REPLY_CHARS
     if calendar or _job_sign(fields, subject, text):
         return SIGN_CHARS
@@ -63,7 +65,11 @@ def _job_sign(fields: Mapping[str, str], subject: str, text: str) -> bool:
             if ats_vendor(domain) or job_board(domain) or scheduling_tool(domain):
                 return True
     # A quote mark, or a "From:" line whose "Sent:" may follow beyond what was read, cuts the own text short.
-    if QUOTE_CUT.search(text + "\nSent: ") or _QUOTED_LINE.search(text):
+    if QUOTE_CUT.search(text) or _OPEN_FROM.match(text, text.rfind("\n") + 1):
+        return True
+    if ">" in text and _QUOTED_LINE.search(text):
         return True
     window = (subject + "\n" + text[:FIRST_WINDOW]).lower().replace("’", "'")
-    return bool(JOB_CONTEXT.search(window) or _AWAY.pattern.search(window[: len(subject) + _AWAY_CHARS]))
+    if JOB_CONTEXT.search(window):
+        return True
+    return _AWAY.pattern.search(window[: len(subject) + _AWAY_CHARS], Phrases.literals_in(window)) is not None
