@@ -34,6 +34,7 @@ import re
 import ssl
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -58,6 +59,7 @@ from inboxwatch.sources import imap_parts
 from inboxwatch.sources.base import Batch, FetchedMessage, PushSource
 from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
 from inboxwatch.sources.imap_parts import Leaf
+from inboxwatch.sources.imap_pipe import FetchPipe, Ticket
 from inboxwatch.sources.prefilter import HEADER_FIELDS, decoded, might_be_job_mail, parse_header_lines
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,7 @@ _PARTIAL_ITEM: Final = f"BODY.PEEK[]<0.{MAX_BODY_BYTES}>"
 _GMAIL_ITEMS: Final = ("X-GM-MSGID", "X-GM-THRID")
 _WHOLE_CALENDAR: Final = imap_parts.MAX_CALENDAR_BYTES + 1
 _PART_ROUNDS: Final = 6  # fetches of one message's parts at most: the first look, more text, and a few more
+PIPE_CHUNK: Final = 100  # messages per FETCH of parts: a message's next read is sent while others' answers come
 _APPENDUID_RE: Final = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _BYTES_REPR_RE: Final = re.compile(r"""b'([^']*)'$""")
 _TRANSIENT_CODES: Final = (
@@ -536,38 +539,52 @@ class IMAPSource(PushSource):
         Pass 1 fetches size and header fields of up to ``FETCH_SIZE`` UIDs; the prefilter picks the
         candidates; pass 2 fetches their bodies (the first ``MAX_BODY_BYTES`` of big ones). A lot closes
         early when its bodies would pass ``BATCH_BYTES``, so memory stays bounded whatever the mail. The
-        caller stores a lot in batches of ``BATCH_SIZE`` (:func:`_in_batches`).
+        caller stores a lot in batches of ``BATCH_SIZE`` (:func:`_in_batches`). Commands are sent ahead of
+        their answers (:class:`~inboxwatch.sources.imap_pipe.FetchPipe`): the next lot's pass 1 while this
+        one's parts are read, and each part's next read while the answers to others are still coming.
         """
         gmail = client.has_capability("X-GM-EXT-1")
         items = ["RFC822.SIZE", _HEADER_ITEM, "BODYSTRUCTURE", *(_GMAIL_ITEMS if gmail else ())]
-        for i in range(0, len(uids), FETCH_SIZE):
-            chunk = uids[i : i + FETCH_SIZE]
-            first = self._fetch(client, chunk, items)
-            segment: list[_Head] = []
-            weight = 0
-            for uid in chunk:
-                data = first.get(uid)
-                header = _item(data, b"BODY[HEADER") if data else None
-                if data is None or header is None:
-                    continue  # expunged since the search
-                size = int(data.get(b"RFC822.SIZE") or 0)
-                candidate = might_be_job_mail(header, role)
-                leaves = imap_parts.plan(data.get(b"BODYSTRUCTURE")) if candidate else None
-                cost = min(size, MAX_BODY_BYTES) if candidate else 0
-                if segment and weight + cost > BATCH_BYTES:
-                    yield self._complete(client, role, segment, gmail), segment[-1].uid + 1
-                    segment, weight = [], 0
-                segment.append(_Head(uid, size, header, data, candidate, leaves))
-                weight += cost
-            yield self._complete(client, role, segment, gmail), chunk[-1] + 1
+        pipe = FetchPipe(client, lambda group, wanted: self._fetch(client, group, wanted))
+        lots = [uids[i : i + FETCH_SIZE] for i in range(0, len(uids), FETCH_SIZE)]
+        try:
+            ahead = pipe.send(lots[0], items) if lots else None
+            for n, chunk in enumerate(lots):
+                assert ahead is not None
+                first = pipe.result(ahead)
+                ahead = pipe.send(lots[n + 1], items) if n + 1 < len(lots) else None
+                segment: list[_Head] = []
+                weight = 0
+                for uid in chunk:
+                    data = first.get(uid)
+                    header = _item(data, b"BODY[HEADER") if data else None
+                    if data is None or header is None:
+                        continue  # expunged since the search
+                    size = int(data.get(b"RFC822.SIZE") or 0)
+                    candidate = might_be_job_mail(header, role)
+                    leaves = imap_parts.plan(data.get(b"BODYSTRUCTURE")) if candidate else None
+                    cost = min(size, MAX_BODY_BYTES) if candidate else 0
+                    if segment and weight + cost > BATCH_BYTES:
+                        yield self._complete(pipe, role, segment, gmail), segment[-1].uid + 1
+                        segment, weight = [], 0
+                    segment.append(_Head(uid, size, header, data, candidate, leaves))
+                    weight += cost
+                yield self._complete(pipe, role, segment, gmail), chunk[-1] + 1
+        finally:
+            # Stopped early (the caller closed it, or an error): the answers still coming are read, so the
+            # connection can be used again; one that cannot be read to the end is not used again.
+            try:
+                pipe.close()
+            except (IMAPClientError, OSError):
+                self._drop()
 
-    def _complete(self, client: IMAPClient, role: FolderRole, heads: list[_Head], gmail: bool) -> list[FetchedMessage]:
+    def _complete(self, pipe: FetchPipe, role: FolderRole, heads: list[_Head], gmail: bool) -> list[FetchedMessage]:
         """Pass 2 for the candidates among ``heads``; the others keep their header lines as ``raw``."""
-        in_parts = self._fetch_parts(client, [h for h in heads if h.candidate and h.leaves is not None])
+        in_parts = self._fetch_parts(pipe, [h for h in heads if h.candidate and h.leaves is not None])
         # Read whole: a structure the parts cannot mirror, and parts the server did not give as asked (NIL, or
         # under another name): expunged meanwhile, or a server that reads sections its own way.
         whole = [(h.uid, h.size) for h in heads if h.candidate and (h.leaves is None or h.uid not in in_parts)]
-        bodies = self._fetch_bodies(client, whole)
+        bodies = self._fetch_bodies(pipe, whole)
         messages: list[FetchedMessage] = []
         for head in heads:
             parts = None
@@ -599,17 +616,19 @@ class IMAPSource(PushSource):
             )
         return messages
 
-    def _fetch_parts(self, client: IMAPClient, heads: Sequence[_Head]) -> set[int]:
+    def _fetch_parts(self, pipe: FetchPipe, heads: Sequence[_Head]) -> set[int]:
         """Read the parts of ``heads`` into their leaves, as far as the analysis reads them; the UIDs read.
 
-        The first round reads invitations whole and the start of the text (``FIRST_LOOK_CHARS``); each
-        further round reads on, for the messages whose text so far is shorter than what
+        The first read takes invitations whole and the start of the text (``FIRST_LOOK_CHARS``); each
+        further read goes on, for the messages whose text so far is shorter than what
         :func:`~inboxwatch.core.detect.reading.text_wanted` says the analysis reads of them. Requests that
-        are alike go in one FETCH, so a round is a few commands per batch.
+        are alike go in one FETCH of at most ``PIPE_CHUNK`` messages; all are sent at once, and a message's
+        next read is sent as soon as its answer is judged, while the answers to the others are coming.
         """
         found: set[int] = {h.uid for h in heads if not h.leaves}  # nothing to read but the header
         wanted: dict[int, int] = {}
-        requests: dict[int, list[tuple[Leaf, int]]] = {}
+        rounds: dict[int, int] = {}
+        first_reads: dict[int, list[tuple[Leaf, int]]] = {}
         for head in heads:
             leaves = head.leaves or []
             texts = [leaf for leaf in leaves if leaf.kind == "text"]
@@ -619,21 +638,35 @@ class IMAPSource(PushSource):
                 if leaf.kind in {"calendar", "text"} or not texts  # HTML only for mail without text parts
             ]
             if first:
-                requests[head.uid] = first
+                first_reads[head.uid] = first
         by_uid = {h.uid: h for h in heads}
-        for _ in range(_PART_ROUNDS):
-            if not requests:
-                break
-            answered = self._fetch_requests(client, requests)
+        in_flight: deque[tuple[Ticket, dict[int, list[tuple[Leaf, int]]]]] = deque()
+
+        def send(requests: dict[int, list[tuple[Leaf, int]]]) -> None:
+            groups: dict[tuple[str, ...], list[int]] = {}
+            for uid, reads in requests.items():
+                rounds[uid] = rounds.get(uid, 0) + 1
+                groups.setdefault(tuple(imap_parts.item(leaf, count) for leaf, count in reads), []).append(uid)
+            for items, uids in groups.items():
+                for i in range(0, len(uids), PIPE_CHUNK):
+                    chunk = uids[i : i + PIPE_CHUNK]
+                    in_flight.append((pipe.send(chunk, items), {uid: requests[uid] for uid in chunk}))
+
+        send(first_reads)
+        while in_flight:
+            ticket, asked = in_flight.popleft()
+            answered = self._take(pipe.result(ticket), asked)
             # Asked and not answered (NIL: expunged meanwhile, or a server that would not): read whole instead
             # of kept with part of what the analysis reads.
-            found = (found | answered) - (set(requests) - answered)
-            asked, requests = requests, {}
+            found = (found | answered) - (set(asked) - answered)
+            more: dict[int, list[tuple[Leaf, int]]] = {}
             for uid in asked:
-                head = by_uid[uid]
-                more = self._more(head, wanted)
-                if more is not None and uid in found:
-                    requests[uid] = [more]
+                if uid not in answered or rounds[uid] >= _PART_ROUNDS:
+                    continue
+                if (read := self._more(by_uid[uid], wanted)) is not None:
+                    more[uid] = [read]
+            if more:
+                send(more)
         return found
 
     def _more(self, head: _Head, wanted: dict[int, int]) -> tuple[Leaf, int] | None:
@@ -662,28 +695,25 @@ class IMAPSource(PushSource):
         count = min(imap_parts.MAX_TEXT_BYTES, leaf.bytes_for(need)) - len(leaf.data)
         return leaf, max(count, len(leaf.data), 4096)
 
-    def _fetch_requests(self, client: IMAPClient, requests: dict[int, list[tuple[Leaf, int]]]) -> set[int]:
-        """FETCH every ``(leaf, count)`` of ``requests`` ({uid: reads}), alike ones together; the UIDs answered."""
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for uid, reads in requests.items():
-            groups.setdefault(tuple(imap_parts.item(leaf, count) for leaf, count in reads), []).append(uid)
+    @staticmethod
+    def _take(answers: dict[int, dict[bytes, Any]], asked: dict[int, list[tuple[Leaf, int]]]) -> set[int]:
+        """Keep each answered read of ``asked`` ({uid: reads}) in its leaf; the UIDs answered in full."""
         answered: set[int] = set()
-        for items, uids in groups.items():
-            for uid, data in self._fetch(client, uids, list(items)).items():
-                reads = requests.get(uid, [])
-                chunks = [data.get(imap_parts.response_key(leaf)) for leaf, _ in reads]
-                if not reads or not all(isinstance(chunk, bytes) for chunk in chunks):
-                    continue  # NIL: expunged meanwhile
-                answered.add(uid)
-                for (leaf, count), chunk in zip(reads, chunks, strict=True):
-                    imap_parts.take(leaf, chunk, count)
+        for uid, data in answers.items():
+            reads = asked.get(uid, [])
+            chunks = [data.get(imap_parts.response_key(leaf)) for leaf, _ in reads]
+            if not reads or not all(isinstance(chunk, bytes) for chunk in chunks):
+                continue  # NIL: expunged meanwhile
+            answered.add(uid)
+            for (leaf, count), chunk in zip(reads, chunks, strict=True):
+                imap_parts.take(leaf, chunk, count)
         return answered
 
-    def _fetch_bodies(self, client: IMAPClient, candidates: Sequence[tuple[int, int]]) -> dict[int, bytes]:
+    def _fetch_bodies(self, pipe: FetchPipe, candidates: Sequence[tuple[int, int]]) -> dict[int, bytes]:
         """Bodies of ``(uid, size)`` candidates: whole ones in one FETCH, the first MiB of big ones in another."""
         bodies: dict[int, bytes] = {}
         for item, key, group in _body_groups(candidates):
-            for uid, data in self._fetch(client, group, [item]).items():
+            for uid, data in pipe.result(pipe.send(group, [item])).items():
                 body = data.get(key)
                 if isinstance(body, bytes):
                     bodies[uid] = body

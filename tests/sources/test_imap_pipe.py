@@ -1,0 +1,161 @@
+"""FETCH commands sent ahead of their answers, against a real Dovecot: the same answers as one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from inboxwatch.models import FolderRole
+from inboxwatch.sources.imap import IMAPSource
+from inboxwatch.sources.imap_pipe import Answers, FetchPipe
+from tests.support.dovecot import Dovecot, imap_account
+from tests.support.mail import NOW, drain
+from tests.support.mailfactory import make_message
+
+ITEMS = ["RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]"]
+
+
+@pytest.fixture
+def folder(dovecot: Dovecot) -> Iterator[tuple[IMAPClient, list[int]]]:
+    user = dovecot.add_user()
+    with dovecot.session(user) as c:
+        raws = [
+            make_message(sender="a@example.org", date=NOW, subject=f"Message {i}", body=f"Body {i}\n" * (i + 1))
+            for i in range(30)
+        ]
+        c.multiappend("INBOX", [{"msg": raw} for raw in raws])
+    with dovecot.session(user) as c:
+        c.select_folder("INBOX", readonly=True)
+        yield c, sorted(c.search(["ALL"]))
+
+
+def one_at_a_time(c: IMAPClient, uids: Sequence[int], items: Sequence[str]) -> Answers:
+    answers: dict[int, dict[bytes, Any]] = c.fetch(list(uids), list(items))
+    return {uid: {k: v for k, v in data.items() if k != b"SEQ"} for uid, data in answers.items()}
+
+
+def without_seq(answers: Answers) -> Answers:
+    return {uid: {k: v for k, v in data.items() if k != b"SEQ"} for uid, data in answers.items()}
+
+
+def test_answers_asked_for_in_any_order_are_each_commands_own(folder: tuple[IMAPClient, list[int]]) -> None:
+    c, uids = folder
+    expected = [
+        one_at_a_time(c, uids[:10], ITEMS),
+        one_at_a_time(c, uids[10:20], ["BODY.PEEK[1]<0.20>"]),
+        one_at_a_time(c, uids[20:], ["BODY.PEEK[]"]),
+    ]
+    pipe = FetchPipe(c, lambda group, items: one_at_a_time(c, group, items))
+    tickets = [
+        pipe.send(uids[:10], ITEMS),
+        pipe.send(uids[10:20], ["BODY.PEEK[1]<0.20>"]),
+        pipe.send(uids[20:], ["BODY.PEEK[]"]),
+    ]
+    # The last first: the answers to the two before it are read on the way, and kept for them.
+    got = {2: pipe.result(tickets[2]), 0: pipe.result(tickets[0]), 1: pipe.result(tickets[1])}
+    assert [without_seq(got[i]) for i in range(3)] == expected
+    assert len(got[2]) == 10 and all(isinstance(d[b"BODY[]"], bytes) for d in got[2].values())
+    # Nothing is left in flight: the connection answers a plain command as before.
+    assert without_seq(c.fetch(uids[:1], ITEMS)) == {uids[0]: expected[0][uids[0]]}
+
+
+def test_a_further_read_sent_while_others_are_answered(folder: tuple[IMAPClient, list[int]]) -> None:
+    c, uids = folder
+    expected = [
+        one_at_a_time(c, uids[:15], ["BODY.PEEK[1]<0.8>"]),
+        one_at_a_time(c, uids[15:], ["BODY.PEEK[1]<0.8>"]),
+        one_at_a_time(c, uids[:15], ["BODY.PEEK[1]<8.8>"]),
+    ]
+    pipe = FetchPipe(c, lambda group, items: one_at_a_time(c, group, items))
+    first, second = pipe.send(uids[:15], ["BODY.PEEK[1]<0.8>"]), pipe.send(uids[15:], ["BODY.PEEK[1]<0.8>"])
+    starts = pipe.result(first)
+    more = pipe.send(uids[:15], ["BODY.PEEK[1]<8.8>"])  # asked again once answered: the UIDs are free again
+    assert [without_seq(starts), without_seq(pipe.result(second)), without_seq(pipe.result(more))] == expected
+    assert expected[2] != expected[0]  # the further read is of other bytes
+
+
+def test_two_commands_in_flight_may_not_ask_for_one_message(folder: tuple[IMAPClient, list[int]]) -> None:
+    c, uids = folder
+    pipe = FetchPipe(c, lambda group, items: one_at_a_time(c, group, items))
+    pipe.send(uids[:5], ITEMS)
+    with pytest.raises(ValueError, match="two FETCH commands"):
+        pipe.send(uids[4:8], ITEMS)
+    pipe.close()  # the one in flight is read to its end: the connection is free
+    assert len(c.fetch(uids[:3], ITEMS)) == 3
+
+
+def test_a_refused_command_is_raised_after_the_others_are_read(folder: tuple[IMAPClient, list[int]]) -> None:
+    c, uids = folder
+    pipe = FetchPipe(c, lambda group, items: one_at_a_time(c, group, items))
+    bad = pipe.send(uids[:3], ["BODY.PEEK[NOSUCHSECTION]"])
+    good = pipe.send(uids[3:6], ITEMS)
+    with pytest.raises(IMAPClientError, match=r"FETCH command error: BAD"):
+        pipe.result(bad)
+    assert without_seq(pipe.result(good)) == one_at_a_time(c, uids[3:6], ITEMS)
+
+
+def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next lot's pass 1 is asked for before this lot's parts are read, and a message's further read is sent
+    while the answers to other reads are still to come; what is read is what one command at a time reads."""
+    monkeypatch.setattr("inboxwatch.sources.imap.FETCH_SIZE", 20)
+    monkeypatch.setattr("inboxwatch.sources.imap.PIPE_CHUNK", 4)
+    user = imap_user
+    filler = "We would like to invite you to an interview for the Data Engineer role.\n" + "More about us.\n" * 400
+    raws = [
+        make_message(
+            sender="Dana Recruiter <dana@acme.example>",
+            subject=f"Interview for the Data Engineer role ({n})",
+            body=f"Hi Alex,\n{filler}({n})\n",
+            date=NOW - timedelta(days=1),
+        )
+        for n in range(50)
+    ]
+    with dovecot.session(user) as c:
+        c.multiappend("INBOX", [{"msg": raw, "date": NOW - timedelta(days=1)} for raw in raws])
+    events: list[tuple[str, str, str]] = []
+
+    class Watching(IMAPSource):
+        def create_client(self) -> IMAPClient:
+            client = super().create_client()
+            imap = client._imap
+            command, complete = imap._command, imap._command_complete
+
+            def watched_command(name: str, *args: Any) -> str:
+                tag: str = command(name, *args)
+                if name == "UID" and args[0] == "FETCH":
+                    events.append(("sent", str(tag), str(args[2])))
+                return tag
+
+            def watched_complete(name: str, tag: str) -> Any:
+                result = complete(name, tag)
+                events.append(("done", str(tag), ""))
+                return result
+
+            imap._command, imap._command_complete = watched_command, watched_complete
+            return client
+
+    source = Watching(imap_account(dovecot, user))
+    try:
+        fetched = [m for batch in drain(source, FolderRole.INBOX, None) for m in batch.messages]
+    finally:
+        source.close()
+    in_flight: dict[str, str] = {}
+    overlaps: list[tuple[str, list[str]]] = []
+    for kind, tag, items in events:
+        if kind == "sent":
+            overlaps.append((items, list(in_flight.values())))
+            in_flight[tag] = items
+        else:
+            in_flight.pop(tag, None)
+    first_parts = next(i for i, (items, _) in enumerate(overlaps) if "BODY.PEEK[1]" in items)
+    assert any("BODYSTRUCTURE" in other for other in overlaps[first_parts][1])  # the next lot's pass 1
+    further = [ahead for items, ahead in overlaps if "BODY.PEEK[1]<4" in items]  # reads beyond the first look
+    assert further and any(any("BODY.PEEK[1]<0." in other for other in ahead) for ahead in further)
+    # Read in parts as far as the analysis reads: job words at the top, so 8,000 characters (all of it here).
+    assert len(fetched) == 50
+    assert all(m.parts and len(m.parts) == 1 and m.parts[0].complete for m in fetched)  # 6.5 KB: read to the end
