@@ -81,6 +81,11 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
         chars = first_chars(list(sre_parse.parse(pattern, flags)))
     except (re.error, TypeError, ValueError, IndexError):  # odd constructs: no filter, same meaning
         chars = None
+    return _led(pattern, chars, flags)
+
+
+def _led(pattern: str, chars: set[str] | None, flags: int) -> re.Pattern[str]:
+    """``pattern`` compiled, led by a lookahead on ``chars``, the characters its matches start with (if known)."""
     if not chars or flags & re.IGNORECASE:
         return re.compile(pattern, flags)
     return re.compile(f"(?=[{re.escape(''.join(sorted(chars)))}])(?:{pattern})", flags)
@@ -170,15 +175,22 @@ def _literal_first(pattern: str) -> str:
     return f"{word}(?<=\\b{word}){rest}"
 
 
-def _parsed(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
-    """``pattern`` parsed, or None when case-insensitive (a literal would not be exact) or unparsable."""
-    if flags & re.IGNORECASE:
-        return None
+def _parse(pattern: str, flags: int) -> Any:
+    """``pattern`` parsed by ``re``'s own parser, or None when it cannot be."""
     with contextlib.suppress(re.error, TypeError, ValueError, IndexError):
-        parsed = sre_parse.parse(pattern, flags)
-        if not parsed.state.flags & re.IGNORECASE:
-            return list(parsed)
+        return sre_parse.parse(pattern, flags)
     return None
+
+
+def _exact(parsed: Any, flags: int) -> list[tuple[Any, Any]] | None:
+    """A parsed pattern's items, or None when case-insensitive (a literal would not be exact) or unparsable."""
+    if parsed is None or (flags | parsed.state.flags) & re.IGNORECASE:
+        return None
+    return list(parsed)
+
+
+def _parsed(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
+    return _exact(_parse(pattern, flags), flags)
 
 
 def _literals_of(pattern: str, flags: int) -> frozenset[str] | None:
@@ -191,10 +203,9 @@ _RUN_MAX = 16  # of a repeated character, the run a literal names at most
 _GATE_MIN = 4  # a literal shorter than this (stripped) occurs in nearly every text: no gate worth the look-up
 
 
-def _gates_of(pattern: str, flags: int) -> tuple[frozenset[str], ...] | None:
+def _gates_of(items: list[tuple[Any, Any]] | None) -> tuple[frozenset[str], ...] | None:
     """The literal sets an alternative's every match holds one of each of, for its gate: the strongest, and the
     others whose every literal is distinctive enough to rule texts out (``" to "`` is not)."""
-    items = _parsed(pattern, flags)
     sets = [] if items is None else required_literal_sets(items)
     if not sets:
         return None
@@ -238,13 +249,21 @@ class Phrases:
         """``alternatives``: the branches ``pattern`` joins (:meth:`any_of`); each is gated by its own literals.
         ``indexed=False``: this table's few literals are looked for on their own (``in``), not with every table's
         (a table read on texts no other table reads, where one pass for all would be the dearer look)."""
-        self.regex = compile_fast(pattern, flags)
         self.pattern = pattern
         self.flags = flags
-        self.literals = _literals_of(pattern, flags)
         # Each alternative's own literal sets: a text that lacks every literal of one of them is searched
-        # without that alternative.
-        self._alternatives = tuple((alt, _gates_of(alt, flags)) for alt in alternatives)
+        # without that alternative. (Each is parsed once: what the table needs is read from them.)
+        parsed = [_parse(alt, flags) for alt in alternatives]
+        pairs = zip(alternatives, parsed, strict=True)
+        self._alternatives = tuple((alt, _gates_of(_exact(p, flags))) for alt, p in pairs)
+        if alternatives:
+            bests = [gates[0] for _, gates in self._alternatives if gates]
+            self.literals = frozenset().union(*bests) if len(bests) == len(parsed) else None
+            starts = [found for p in parsed if p is not None and (found := first_chars(list(p)))]
+            self.regex = _led(pattern, set().union(*starts) if len(starts) == len(parsed) else None, flags)
+        else:
+            self.literals = _literals_of(pattern, flags)
+            self.regex = compile_fast(pattern, flags)
         self._gated = len(self._alternatives) > 1 and any(gates is not None for _, gates in self._alternatives)
         self._alone: dict[int, re.Pattern[str]] = {}  # an alternative compiled alone, on first use
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}  # the live alternatives joined, by use
