@@ -12,6 +12,8 @@ personal-mail mailbox, ``--personal`` messages, no List-* headers, text bodies o
   each, interleaved, as both are CPU-bound there): on loopback, and through a shaping TCP proxy (a userspace
   asyncio proxy: 50 Mbit/s each way, 15 ms one-way latency). Wall time, bytes exchanged (counted by the
   proxy, so through the shaper; the same protocol exchange on loopback), peak RSS;
+- the analysis alone of the personal mailbox: what the IMAP source reads of it, parsed and classified in one
+  process, in CPU seconds; spread over every core, a floor under the first scan's time on loopback;
 - the rescan with nothing new through the shaper: wall time and bytes exchanged; and its work beyond
   process start-up (``inboxwatch --version``), on loopback and through the shaper;
 - peak RSS of the initial scan of ``--small`` messages against ``--messages`` (memory stays bounded).
@@ -262,6 +264,41 @@ def source_cmd(port: int, user: str) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), "_source", str(port), user]
 
 
+def analysis_only(port: int, user: str) -> None:
+    """What the scan's workers do, in one process: the messages the IMAP source reads (in parts), each parsed
+    and classified, timed in CPU seconds (the source's own work, start-up and the hand-over left out). Spread
+    over every core, it is a floor under the first scan's time, whatever the fetching."""
+    from inboxwatch.config import AccountConfig
+    from inboxwatch.models import Identity
+    from inboxwatch.runtime.analyse import analyse
+    from inboxwatch.sources.imap import IMAPSource
+
+    account = AccountConfig(
+        name="bench", kind="imap", host="127.0.0.1", port=port, security="none", username=user,
+        password_env=PASSWORD_ENV,
+    )
+    source = IMAPSource(account)
+    since = datetime.now(UTC) - account.backfill
+    fetched = [
+        m
+        for role in source.roles()
+        for batch in source.fetch_changes(role, None, since=since)
+        for m in batch.messages
+        if not m.headers_only
+    ]
+    source.close()
+    identity = Identity("Alex Morgan", frozenset({ME}))
+    analyse(fetched[0], identity)  # the model is read on first use: not part of the per-message work
+    started = time.process_time()
+    for message in fetched:
+        analyse(message, identity)
+    print(f"{len(fetched)} messages analysed in {time.process_time() - started:.2f} CPU-s")
+
+
+def analysis_cmd(port: int, user: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "_analysis", str(port), user]
+
+
 # --- the whole benchmark ------------------------------------------------------------------------------
 
 
@@ -272,8 +309,9 @@ def main() -> int:
     parser.add_argument("--personal", type=int, default=4_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, default=RESULTS)
-    if len(sys.argv) > 1 and sys.argv[1] in ("_plain", "_source"):
-        (plain_loop if sys.argv[1] == "_plain" else source_only)(int(sys.argv[2]), sys.argv[3])
+    helpers = {"_plain": plain_loop, "_source": source_only, "_analysis": analysis_only}
+    if len(sys.argv) > 1 and sys.argv[1] in helpers:
+        helpers[sys.argv[1]](int(sys.argv[2]), sys.argv[3])
         return 0
     args = parser.parse_args()
     if os.geteuid() != 0:
@@ -316,6 +354,9 @@ def main() -> int:
                     runs.append(measure("inboxwatch IMAP source only", source_cmd(port, user), count, link, via, box))
                     print(f"  {box}: {runs[-1].name} ({link}): {runs[-1].seconds:.1f} s — {runs[-1].output}",
                           flush=True)
+                if box == "personal" and link == "loopback":  # and the parsing and classifying alone
+                    runs.append(measure("analysis alone", analysis_cmd(port, user), count, link, via, box))
+                    print(f"  {box}: {runs[-1].name}: {runs[-1].output}", flush=True)
             config = work / f"bulk-{link}.toml"
             runs.append(measure("inboxwatch IMAP source only", source_cmd(port, big_user), n, link, via))
             print(f"  {runs[-1].name} ({link}): {runs[-1].seconds:.1f} s — {runs[-1].output}", flush=True)
@@ -358,11 +399,19 @@ def main() -> int:
         return out
 
     first_scan = {"bulk": ratios("bulk", n), "personal": ratios("personal", args.personal)}
+    analysis_run = find("analysis alone", "loopback", args.personal, "personal")
+    analysis_cpu = float(analysis_run.output.split(" analysed in ")[1].split()[0])
+    cores = os.cpu_count() or 1
+    floor = analysis_cpu / cores  # the workers' share alone, on every core, nothing else running
 
     summary: dict[str, object] = {
         "mailbox": big,
         "personal_mailbox": personal,
         "first_scan_vs_plain_loop": first_scan,
+        "personal_analysis_cpu_seconds": analysis_cpu,
+        "cores": cores,
+        "personal_analysis_floor_vs_plain_loopback": floor
+        / find("plain imapclient loop", "loopback", args.personal, "personal").seconds,
         "small_mailbox": small,
         "link": {"rate_mbit_s": RATE_BITS / 1e6, "one_way_latency_ms": LATENCY * 1000},
         "initial_ratio_loopback": find("inboxwatch initial scan", "loopback").seconds
@@ -405,6 +454,9 @@ def main() -> int:
     for box, figures in first_scan.items():
         print(f"first scan / plain BODY.PEEK[] loop, {box} mailbox: time {figures['time_shaped']:.2f}x shaped, "
               f"{figures['time_loopback']:.2f}x loopback; bytes received {figures['bytes_received']:.2f}x")
+    print(f"analysis alone of the personal mailbox (parse + classify, one process, no IMAP): {analysis_cpu:.2f} CPU-s;"
+          f" spread over {cores} cores {floor:.2f} s = {summary['personal_analysis_floor_vs_plain_loopback']:.2f}x the "
+          f"plain loop on loopback: a floor under the first scan's time there")
     print(f"initial scan / plain loop: loopback {summary['initial_ratio_loopback']:.2f}, "
           f"shaped {summary['initial_ratio_shaped']:.2f}")
     print(f"rescan with nothing new (shaped): {summary['rescan_shaped_seconds']:.2f} s, "
