@@ -529,10 +529,25 @@ _REPLY_TRIGGER = Phrases.any_of(  # the employer getting back, deciding or updat
     r"\b(?:make|making|reach|reaching)\s+(?:a|our|the)\s+(?:final\s+)?decisions?",
     r"\b(?:decision|update|feedback|response|outcome|result|answer)s?\s+(?:is\s+|are\s+|will\s+be\s+|should\s+be\s+)?"
     r"(?:expected|anticipated|communicated|shared|made|sent|available|ready|due)",
-    r"\b(?:expect|anticipate|plan|aim)\s+to\s+(?:hear|have|make|share|decide|respond|finali[sz]e|contact|reach\s+out"
-    r"|notify|inform|update|get\s+back)",
-    rf"\b(?:we|i){_WILL}\s+(?:be\s+)?(?:reach(?:ing)?\s+out|follow(?:ing)?\s+up|respond(?:ing)?|reply(?:ing)?"
-    r"|decid(?:e|ing)|mak(?:e|ing)\s+(?:a|our)\s+decision|finali[sz](?:e|ing))",
+    # One alternative per leading word and per verb: each starts with its word (found by a quick scan) and
+    # needs its own (a text is searched only for those whose words it holds).
+    *(
+        rf"\b{intent}\s+to\s+(?:hear|have|make|share|decide|respond|finali[sz]e|contact|reach\s+out|notify|inform"
+        r"|update|get\s+back)"
+        for intent in ("expect", "anticipate", "plan", "aim")
+    ),
+    *(
+        rf"\b(?:we|i){_WILL}\s+(?:be\s+)?{verb}"
+        for verb in (
+            r"reach(?:ing)?\s+out",
+            r"follow(?:ing)?\s+up",
+            r"respond(?:ing)?",
+            r"reply(?:ing)?",
+            r"decid(?:e|ing)",
+            r"mak(?:e|ing)\s+(?:a|our)\s+decision",
+            r"finali[sz](?:e|ing)",
+        )
+    ),
 )
 _DEADLINE = re.compile(
     rf"\b(?:(?:within|in|over)\s+(?:the\s+)?(?:next\s+)?(?:(?:{_NUM})\s*(?:-|–|to|or)\s*)?(?P<n>{_NUM})\s+(?:of\s+)?"

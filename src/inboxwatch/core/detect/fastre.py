@@ -161,6 +161,24 @@ _SUBSETS_MAX = 512  # joined tables of live alternatives kept, per table
 _BOUNDARY_WORD = re.compile(r"\\b((?:[^\W_]| )+)")  # \b and plain letters, digits and spaces: "\broles?"
 
 
+_LEADING_WORDS = re.compile(r"\\b\((?:\?:)?((?:[^\W_]|[ '’-])+(?:\|(?:[^\W_]|[ '’-])+)+)\)")
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def by_leading_word(alternative: str) -> list[str]:
+    """``\\b(bring|have) you…`` as ``\\bbring you…`` and ``\\bhave you…``, in that order: in a table the same
+    matches (at one place the earlier word is tried first, as before), but each one starts with its word, which
+    ``re`` finds by a quick scan, and needs it (a text without "bring" is not searched for the first). Group
+    numbers change: tables are read by their matches' spans. Left as it is when the words are not plain."""
+    found = _LEADING_WORDS.match(alternative)
+    if found is None or _BACK_REFERENCE.search(alternative):
+        return [alternative]
+    rest = alternative[found.end() :]
+    if rest[:1] in ("?", "*", "+", "{"):  # the words are optional or repeated: not what every match starts with
+        return [alternative]
+    return [f"\\b{word}{rest}" for word in found.group(1).split("|")]
+
+
 def _literal_first(pattern: str) -> str:
     """``\\bword…`` as ``word(?<=\\bword)…``: the same matches, but ``re`` looks for a pattern that starts with
     a literal by a fast scan of the text, and tries every position of it for one that starts with ``\\b``."""
@@ -252,13 +270,21 @@ class Phrases:
         self.pattern = pattern
         self.flags = flags
         # Each alternative's own literal sets: a text that lacks every literal of one of them is searched
-        # without that alternative. (Each is parsed once: what the table needs is read from them.)
+        # without that alternative. (Each is parsed once: what the table needs is read from them.) An alternative
+        # led by a choice of plain words is gated and searched as one alternative per word (by_leading_word).
         parsed = [_parse(alt, flags) for alt in alternatives]
-        pairs = zip(alternatives, parsed, strict=True)
-        self._alternatives = tuple((alt, _gates_of(_exact(p, flags))) for alt, p in pairs)
+        gated: list[tuple[str, tuple[frozenset[str], ...] | None]] = []
+        for alt, p in zip(alternatives, parsed, strict=True):
+            gates = _gates_of(_exact(p, flags))
+            words = by_leading_word(alt) if gates is not None and not flags & re.VERBOSE else [alt]
+            if len(words) == 1:
+                gated.append((alt, gates))
+                continue
+            gated.extend((one, _gates_of(_exact(_parse(one, flags), flags))) for one in words)
+        self._alternatives = tuple(gated)
         if alternatives:
             bests = [gates[0] for _, gates in self._alternatives if gates]
-            self.literals = frozenset().union(*bests) if len(bests) == len(parsed) else None
+            self.literals = frozenset().union(*bests) if len(bests) == len(self._alternatives) else None
             starts = [found for p in parsed if p is not None and (found := first_chars(list(p)))]
             self.regex = _led(pattern, set().union(*starts) if len(starts) == len(parsed) else None, flags)
         else:
@@ -269,8 +295,8 @@ class Phrases:
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}  # the live alternatives joined, by use
         self._own: frozenset[str] | None = None  # the literals looked for on their own (not indexed)
         if not indexed:
-            gates = [s for _, alt_gates in self._alternatives for s in alt_gates or ()]
-            self._own = frozenset().union(self.literals or (), *gates)
+            sets = [s for _, alt_gates in self._alternatives for s in alt_gates or ()]
+            self._own = frozenset().union(self.literals or (), *sets)
         elif self.literals is not None or self._gated:
             Phrases._registry.append(self)
             Phrases._index = None  # rebuilt with this table's literals on the next search
