@@ -7,12 +7,14 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from icalendar import Calendar
 
 from inboxwatch.core.detect.dates_tz import resolve_timezone
 from inboxwatch.models import Address, CalendarEvent
+
+if TYPE_CHECKING:
+    from icalendar import Calendar
 
 MAX_ICS_CHARS = 200_000
 
@@ -22,6 +24,8 @@ def parse_calendar(text: str, defects: list[str]) -> list[CalendarEvent]:
     if not text.strip():
         return []
     try:
+        from icalendar import Calendar  # loaded with the first invitation: most mail has none
+
         cal = Calendar.from_ical(text[:MAX_ICS_CHARS])
     except Exception as e:
         defects.append(f"unparseable calendar part: {type(e).__name__}")
