@@ -127,3 +127,23 @@ def test_the_classifier_reads_further_where_a_source_fetches_further(header: byt
     assert reading_window(parse_message(HEADER + header + TYPE + b"\r\n" + letter.encode())) == window
     from_ats = HEADER.replace(b"dana@acme.example", b"no-reply@greenhouse.io")
     assert reading_window(parse_message(from_ats + TYPE + b"\r\n" + letter.encode())) == 8000
+
+
+@pytest.mark.parametrize("encoding", ["7bit", "8bit", "binary", "quoted-printable", "base64", "x-unknown", ""])
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "iso-8859-1", "gb2312", "no-such", "", None])
+@pytest.mark.parametrize("cut", [None, 1, 63, 1000, 5000])
+def test_a_part_is_decoded_as_email_decodes_it(encoding: str, charset: str | None, cut: int | None) -> None:
+    from inboxwatch.core.parse import _decoded_text, _part_message, _part_text, _plain_payload
+
+    text = TEXT + "ends without a line break é"
+    raw = text.replace("\n", "\r\n").encode("utf-8")
+    data = ENCODE[encoding](raw) if encoding in ENCODE else raw
+    data += b"\r\n=ZZ bad escape and \xff\xfe" if encoding == "quoted-printable" else b""
+    part = FetchedPart("text/plain", charset, encoding, data[:cut] if cut else data, complete=cut is None)
+    assert _plain_payload(part) is not None
+    defects: list[str] = []
+    via_email: list[str] = []
+    expected = _decoded_text(_part_message(part), via_email, final=part.complete)
+    expected = expected if part.complete else expected[: expected.rfind("\n") + 1]
+    assert _part_text(part, defects) == expected
+    assert defects == via_email

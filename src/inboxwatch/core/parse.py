@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import hashlib
 import html
+import importlib
+import quopri
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -182,7 +184,11 @@ def parts_text(parts: Sequence[FetchedPart], defects: list[str]) -> tuple[str, b
 
 
 def _part_text(part: FetchedPart, defects: list[str]) -> str:
-    text = _decoded_text(_part_message(part), defects, final=part.complete)
+    payload = _plain_payload(part)
+    if payload is not None:
+        text = _payload_text(payload, part.charset.lower() if part.charset else None, defects, part.complete)
+    else:
+        text = _decoded_text(_part_message(part), defects, final=part.complete)
     if part.complete:
         return text
     if part_kind(part.content_type) == "html":  # its converted text is cut at its last line instead
@@ -200,10 +206,32 @@ def _markup_prefix(markup: str) -> str:
     return markup[:tag] if tag > markup.rfind(">") else markup
 
 
-def _part_message(part: FetchedPart) -> EmailMessage:
-    """The part as the parser sees it inside the whole message; data read in part cut where decoding it
-    gives the start of the whole part's bytes (base64: four characters at a time; quoted-printable: lines;
-    a character cut in two by the end is left out when the text is decoded)."""
+# email's own base64 decoder for a body (private, so typeshed does not describe it).
+_encoded_words: Any = importlib.import_module("email._encoded_words")
+_PLAIN_ENCODING = re.compile(r"[a-z0-9-]*")
+_PLAIN_CHARSET = re.compile(r"[A-Za-z0-9._:+-]*")
+_UUENCODE = frozenset({"x-uuencode", "uuencode", "uue", "x-uue"})
+
+
+def _plain_payload(part: FetchedPart) -> bytes | None:
+    """The part's payload decoded as ``email`` decodes :func:`_part_message`'s (``get_payload(decode=True)``),
+    without parsing it into a message first; None for a transfer encoding or charset out of the ordinary,
+    which are left to ``email``."""
+    if not _PLAIN_ENCODING.fullmatch(part.encoding) or part.encoding in _UUENCODE:
+        return None
+    if part.charset is not None and not _PLAIN_CHARSET.fullmatch(part.charset):
+        return None
+    data = _readable_prefix(part)
+    if part.encoding == "quoted-printable":
+        return quopri.decodestring(data)
+    if part.encoding == "base64":
+        value: bytes = _encoded_words.decode_b(b"".join(data.splitlines()))[0]
+        return value
+    return data
+
+
+def _readable_prefix(part: FetchedPart) -> bytes:
+    """The part's data, cut where decoding it gives the start of the whole part's bytes (read in part)."""
     data = part.data
     if not part.complete:
         if part.encoding == "base64":
@@ -211,6 +239,14 @@ def _part_message(part: FetchedPart) -> EmailMessage:
             data = data[: len(data) // 4 * 4]
         elif part.encoding == "quoted-printable":
             data = data[: data.rfind(b"\n") + 1]  # an escape or a soft line break is never cut in two
+    return data
+
+
+def _part_message(part: FetchedPart) -> EmailMessage:
+    """The part as the parser sees it inside the whole message; data read in part cut where decoding it
+    gives the start of the whole part's bytes (base64: four characters at a time; quoted-printable: lines;
+    a character cut in two by the end is left out when the text is decoded)."""
+    data = _readable_prefix(part)
     head = f"Content-Type: {part.content_type}"
     if part.charset:
         head += f'; charset="{part.charset}"'
@@ -300,13 +336,18 @@ def _decoded_text(part: EmailMessage, defects: list[str], final: bool = True) ->
         return ""
     if not isinstance(data, bytes):
         return ""
-    if len(data) > MAX_TEXT_CHARS * 4:
-        data, final = data[: MAX_TEXT_CHARS * 4], True  # the whole message is cut here too: same text
     charset = None
     try:
         charset = part.get_content_charset()
     except Exception:
         defects.append("unreadable charset parameter")
+    return _payload_text(data, charset, defects, final)
+
+
+def _payload_text(data: bytes, charset: str | None, defects: list[str], final: bool) -> str:
+    """A part's decoded payload as text, in its ``charset`` (lower-case), else UTF-8, else with replacement."""
+    if len(data) > MAX_TEXT_CHARS * 4:
+        data, final = data[: MAX_TEXT_CHARS * 4], True  # the whole message is cut here too: same text
     for candidate in (charset, "utf-8"):
         if not candidate:
             continue
