@@ -103,6 +103,7 @@ def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monke
     """The next lot's pass 1 is asked for before this lot's parts are read, and a message's further read is sent
     while the answers to other reads are still to come; what is read is what one command at a time reads."""
     monkeypatch.setattr("inboxwatch.sources.imap.FETCH_SIZE", 20)
+    monkeypatch.setattr("inboxwatch.sources.imap.FIRST_LOT", 20)
     monkeypatch.setattr("inboxwatch.sources.imap.PIPE_CHUNK", 4)
     user = imap_user
     filler = "We would like to invite you to an interview for the Data Engineer role.\n" + "More about us.\n" * 400

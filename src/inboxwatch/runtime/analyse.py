@@ -205,6 +205,9 @@ class Pending:
             if not self._left:
                 self._done.set()
 
+    def done(self) -> bool:
+        return self._done.is_set()
+
     def results(self) -> list[Outcome]:
         while not self._done.wait(0.2):
             self._analyser.check()

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INITIALISED_KEY = meta.INITIALISED_AT
+AHEAD_BATCHES = 8  # batches read and handed to the analysis before the first of them is stored, at most
+AHEAD_BYTES = 16 << 20  # and bytes of their mail: what waits for the analysis stays bounded
 
 
 @dataclass
@@ -72,8 +74,6 @@ class ScanReport:
         return [a for a in self.accounts if a.error]
 
 
-
-
 def scan_account(
     config: Config,
     store: Store,
@@ -88,8 +88,9 @@ def scan_account(
     """Bring one account's new mail into the store. Raises the source's errors, and ``ScanCancelledError`` once
     ``stop`` is set (between batches, or while waiting for the analysis).
 
-    Batches are analysed one ahead: while one is stored, the next is already with the analyser. They are
-    stored in order, each with its cursor, so a crash anywhere resumes after the last stored batch.
+    Batches are analysed ahead: each is handed to the analyser as it is read and stored once analysed, while
+    the source reads on (up to ``AHEAD_BATCHES`` batches and ``AHEAD_BYTES`` of mail waiting; the next folder
+    too). They are stored in order, each with its cursor, so a crash anywhere resumes after the last stored batch.
     ``progress`` is called after each stored batch (the daemon's watchdog wants to know work goes on).
     A given ``analyser`` (the daemon keeps one warm) is used and left open; else one is made with the first
     mail to read (a rescan with none needs no worker) and closed at the end.
@@ -99,13 +100,25 @@ def scan_account(
     corrections = store.corrections()  # the user's own labels: mail like a corrected message follows it
     memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
+    # One queue for every folder: the next folder is being read while the last batches of this one are analysed.
+    waiting: deque[tuple[FolderRole, Batch, _Analysed]] = deque()
+    held = 0  # bytes of the mail waiting
+    failure: Exception | None = None
+
+    def store_first() -> int:
+        role, batch, pending = waiting.popleft()
+        _store_batch(store, account, role, batch, pending, now, report)
+        if progress is not None:
+            progress()
+        return sum(m.size for m in batch.messages)
+
     try:
         for role in source.roles():
+            if failure is not None:
+                break
             cursor = store.cursor(account.name, str(role))
             since = now - account.backfill if cursor is None else None
-            waiting: deque[tuple[Batch, _Analysed]] = deque()
             batches = source.fetch_changes(role, cursor, since=since)
-            failure: Exception | None = None
             while failure is None:
                 if stop is not None and stop.is_set():
                     raise ScanCancelledError(f"account {account.name}: scan stopped")
@@ -120,19 +133,17 @@ def scan_account(
                     from inboxwatch.runtime.analyse import Analyser
 
                     analyser = Analyser(config.identity, corrections=corrections, stop=stop)
-                waiting.append(
-                    (batch, analyser.submit(batch.messages, corrections) if analyser else _NOTHING_TO_READ)
-                )
-                if len(waiting) > 1:
-                    _store_batch(store, account, role, *waiting.popleft(), now, report)
-                    if progress is not None:
-                        progress()
-            while waiting:
-                _store_batch(store, account, role, *waiting.popleft(), now, report)
-                if progress is not None:
-                    progress()
-            if failure is not None:
-                raise failure
+                pending = analyser.submit(batch.messages, corrections) if analyser else _NOTHING_TO_READ
+                waiting.append((role, batch, pending))
+                held += sum(m.size for m in batch.messages)
+                # Stored as soon as analysed; while not, more is read (up to a bound), so the source reads on
+                # (the next lot, the next folder) while the analysis catches up.
+                while waiting and (waiting[0][2].done() or len(waiting) > AHEAD_BATCHES or held > AHEAD_BYTES):
+                    held -= store_first()
+        while waiting:
+            store_first()
+        if failure is not None:
+            raise failure
     finally:
         if own_analyser and analyser is not None:
             analyser.close()
@@ -143,11 +154,16 @@ def scan_account(
 
 
 class _Analysed(Protocol):
+    def done(self) -> bool: ...
+
     def results(self) -> list[Outcome]: ...
 
 
 class _NoResults:
     """What an empty batch (only a cursor moving on) is analysed into."""
+
+    def done(self) -> bool:
+        return True
 
     def results(self) -> list[Outcome]:
         return []

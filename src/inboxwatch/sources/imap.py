@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE: Final = 200  # messages per batch at most (one store transaction)
 FETCH_SIZE: Final = 1000  # UIDs per pass-1 FETCH and per pass 2: fewer round trips on a slow link
+FIRST_LOT: Final = 100  # UIDs of a folder's first lot
 BATCH_BYTES: Final = 8 << 20  # body bytes fetched together: with one lot prefetched, memory stays bounded
 MAX_BODY_BYTES: Final = 1 << 20  # bigger messages are read up to here (text and invites come first)
 DEFAULT_TIMEOUT: Final = 60.0
@@ -546,7 +547,9 @@ class IMAPSource(PushSource):
         gmail = client.has_capability("X-GM-EXT-1")
         items = ["RFC822.SIZE", _HEADER_ITEM, "BODYSTRUCTURE", *(_GMAIL_ITEMS if gmail else ())]
         pipe = FetchPipe(client, lambda group, wanted: self._fetch(client, group, wanted))
-        lots = [uids[i : i + FETCH_SIZE] for i in range(0, len(uids), FETCH_SIZE)]
+        # A short first lot: its mail is analysed (and the workers start) while the rest is read.
+        lots = [uids[:FIRST_LOT], *(uids[i : i + FETCH_SIZE] for i in range(FIRST_LOT, len(uids), FETCH_SIZE))]
+        lots = [lot for lot in lots if lot]
         try:
             ahead = pipe.send(lots[0], items) if lots else None
             for n, chunk in enumerate(lots):

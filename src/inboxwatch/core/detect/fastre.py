@@ -282,6 +282,15 @@ class Phrases:
                 continue
             gated.extend((one, _gates_of(_exact(_parse(one, flags), flags))) for one in words)
         self._alternatives = tuple(gated)
+        # Which alternatives each literal of their strongest set lets through: the live ones are found from the
+        # literals a text holds, not by looking at every alternative.
+        self._ungated = tuple(i for i, (_, gates) in enumerate(self._alternatives) if gates is None)
+        through: dict[str, list[int]] = {}
+        for i, (_, gates) in enumerate(self._alternatives):
+            for literal in gates[0] if gates else ():
+                through.setdefault(literal, []).append(i)
+        self._through = {literal: tuple(indices) for literal, indices in through.items()}
+        self._gate_literals = frozenset(through)
         if alternatives:
             bests = [gates[0] for _, gates in self._alternatives if gates]
             self.literals = frozenset().union(*bests) if len(bests) == len(self._alternatives) else None
@@ -339,11 +348,15 @@ class Phrases:
 
     def _live(self, present: frozenset[str]) -> tuple[int, ...]:
         """The alternatives that may match a text holding the literals ``present`` (and no others)."""
+        candidates = set(self._ungated)
+        for literal in self._gate_literals.intersection(present):
+            candidates.update(self._through[literal])
+        alternatives = self._alternatives
+        # The strongest set rules most out; the others are looked at only for what it lets through.
         return tuple(
             i
-            for i, (_, gates) in enumerate(self._alternatives)
-            # The strongest set rules most out; the others are looked at only for what it lets through.
-            if gates is None or (not gates[0].isdisjoint(present) and all(not g.isdisjoint(present) for g in gates[1:]))
+            for i in sorted(candidates)
+            if (gates := alternatives[i][1]) is None or all(not g.isdisjoint(present) for g in gates[1:])
         )
 
     def _subset_regex(self, live: tuple[int, ...]) -> re.Pattern[str]:

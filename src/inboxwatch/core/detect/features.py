@@ -134,12 +134,14 @@ def _ngrams(prefix: str, toks: list[str], feats: dict[str, float]) -> None:
 
 
 def language(toks: list[str]) -> str:
-    """A rough guess from common words: en, de, fr, es, pt, nl, ru, ja or unknown."""
+    """A rough guess from common words (``toks`` as :func:`tokens` gives them): en, de, fr, es, pt, nl, ru, ja or
+    unknown."""
+    head = toks[:300]
+    if _CJK_RUN.search("".join(head)):  # a token holds such script only if it starts with it
+        return "ja"
     counts: dict[str, int] = {}
-    for tok in toks[:300]:
-        if _CJK_RUN.match(tok):
-            return "ja"
-        for lang in _WORD_LANGS.get(tok, ()):
+    for langs in [langs for langs in map(_WORD_LANGS.get, head) if langs]:
+        for lang in langs:
             counts[lang] = counts.get(lang, 0) + 1
     if not counts:
         return "unknown"

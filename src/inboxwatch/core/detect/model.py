@@ -34,6 +34,7 @@ METADATA_FILE = Path(__file__).with_name("model.json")
 _OFFSET = 1 << 15
 _FIELD_BITS = 40
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
+_ROWS_KEPT = 100_000  # feature names whose rows are remembered (about 12 MB), then forgotten all at once
 
 
 def _native(arr: array[int] | array[float]) -> None:
@@ -66,6 +67,7 @@ class LinearModel:
         # One column per label, so a label's score is one C-level sum over the message's rows.
         self.columns = [array("h", weights[j::n]) for j in range(n)]
         self._packs: list[int | None] = [None] * len(buckets)
+        self._rows_of: dict[str, int] = {}  # a feature's row (-1: none) by name: names recur from mail to mail
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LinearModel:
@@ -117,10 +119,14 @@ class LinearModel:
 
     def rows(self, features: Mapping[str, float]) -> list[tuple[str, float, int]]:
         """The features that have weights: (name, value, row), looked up once for scoring and explaining."""
-        index, mask = self.index, BUCKETS - 1
+        index, mask, known = self.index, BUCKETS - 1, self._rows_of
+        if len(known) > _ROWS_KEPT:
+            known.clear()
         out = []
         for name, value in features.items():
-            row = index[zlib.crc32(name.encode("utf-8")) & mask]
+            row = known.get(name)
+            if row is None:
+                row = known[name] = index[zlib.crc32(name.encode("utf-8")) & mask]
             if row >= 0:
                 out.append((name, value, row))
         return out
