@@ -174,6 +174,41 @@ def test_packed_scores_equal_the_sum_of_each_labels_weights() -> None:
     assert model.raw_scores(model.rows(features)) == scores  # the second time, from the kept packed rows
 
 
+def test_rows_and_weight_differences_kept_between_mails_are_what_the_weights_say(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A feature's row is remembered by name and a pair of labels' differences kept, a bounded number of each;
+    forgotten or kept, they give what the weights give."""
+    labels = ["a", "b", "c", "d"]
+    names = [f"w:{i}" for i in range(300)]
+    rows = {
+        zlib.crc32(name.encode("utf-8")) & (feats.BUCKETS - 1): [(i * 7 + j * 13) % 601 - 300 for j in range(4)]
+        for i, name in enumerate(names[::2])  # every other name has weights
+    }
+    features = {name: (1.0 if i % 5 else 0.25) for i, name in enumerate(names)}
+
+    def weights(name: str) -> list[int] | None:
+        return rows.get(zlib.crc32(name.encode("utf-8")) & (feats.BUCKETS - 1))
+
+    def explained(label: int, versus: int) -> list[tuple[str, float]]:
+        found = [
+            (n, v * 0.01 * (w[label] - w[versus]))
+            for n, v in features.items()
+            if (w := weights(n)) and w[label] != w[versus]
+        ]
+        return sorted(found, key=lambda kv: (-kv[1], kv[0]))
+
+    for kept_rows, kept_pairs in ((100_000, 16), (0, 1)):  # (0, 1): forgotten on every use
+        monkeypatch.setattr("inboxwatch.core.detect.model._ROWS_KEPT", kept_rows)
+        monkeypatch.setattr("inboxwatch.core.detect.model._PAIRS_KEPT", kept_pairs)
+        model = LinearModel.from_bytes(LinearModel.to_bytes(labels, [0.0] * 4, rows, 0.01))
+        for _ in range(2):
+            assert {n for n, _, _ in model.rows(features)} == {n for n in features if weights(n)}
+            for label, versus in ((0, 1), (1, 0), (2, 3), (0, 1), (3, 2)):
+                assert model.explain(features, labels[label], labels[versus]) == explained(label, versus)
+        assert len(model._differences) <= kept_pairs
+
+
 def test_footer_lines_are_dropped_from_the_top_however_they_are_cased() -> None:
     from inboxwatch.core.detect.features import own_top
 

@@ -307,11 +307,13 @@ class Analyser:
             self._wake()
         return pending
 
-    def warm(self) -> None:
-        """Start one worker now and keep it while idle: the first new mail does not wait for it to start."""
+    def warm(self, count: int = 1) -> None:
+        """Start ``count`` workers now (``workers`` at most) and keep them while idle: the first new mail does not
+        wait for them to start."""
+        count = max(1, min(count, self.workers))
         with self._lock:
-            self._floor = 1
-            self._wanted = max(self._wanted, 1)
+            self._floor = max(self._floor, count)
+            self._wanted = max(self._wanted, count)
         self._ensure_thread()
         self._wake()
 

@@ -93,7 +93,7 @@ def scan_account(
     too). They are stored in order, each with its cursor, so a crash anywhere resumes after the last stored batch.
     ``progress`` is called after each stored batch (the daemon's watchdog wants to know work goes on).
     A given ``analyser`` (the daemon keeps one warm) is used and left open; else one is made with the first
-    mail to read (a rescan with none needs no worker) and closed at the end.
+    mail to read (a rescan with none needs no worker; a first scan starts them at once) and closed at the end.
     """
     report = AccountReport(account.name)
     own_analyser = analyser is None
@@ -113,6 +113,12 @@ def scan_account(
         return sum(m.size for m in batch.messages)
 
     try:
+        if analyser is None and not store.scanned_before(account.name):
+            # A first scan: mail is coming, and the workers start while the source connects and lists it.
+            from inboxwatch.runtime.analyse import Analyser
+
+            analyser = Analyser(config.identity, corrections=corrections, stop=stop)
+            analyser.warm(analyser.workers)
         for role in source.roles():
             if failure is not None:
                 break

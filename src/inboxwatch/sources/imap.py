@@ -51,7 +51,7 @@ from imapclient.exceptions import (
 from inboxwatch.config import AccountConfig
 from inboxwatch.config.credentials import keyring_username, resolve_password, scrub
 from inboxwatch.config.schema import is_localhost
-from inboxwatch.core.detect.reading import FIRST_LOOK_CHARS, text_wanted
+from inboxwatch.core.detect.reading import FIRST_LOOK_CHARS, read_wanted
 from inboxwatch.core.parse import parts_text
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
@@ -681,9 +681,8 @@ class IMAPSource(PushSource):
         fields = parse_header_lines(head.header)
         calendar = any(leaf.kind == "calendar" for leaf in leaves)
         subject = decoded(fields.get("subject", ""))
-        need = max(wanted.get(head.uid, 0), text_wanted(fields, subject, text, calendar=calendar))
-        if len(text) >= FIRST_LOOK_CHARS:  # judged as the classifier judges it too (its first look, cut mid-line)
-            need = max(need, text_wanted(fields, subject, text[:FIRST_LOOK_CHARS], calendar=calendar))
+        # Judged from all that was read, and as the classifier judges it too (its first look, cut mid-line).
+        need = max(wanted.get(head.uid, 0), read_wanted(fields, subject, text, calendar=calendar))
         wanted[head.uid] = need
         if len(text) >= need:  # the classifier reads the first characters of the text, CRs included
             return None

@@ -290,6 +290,10 @@ class Store:
         row = self.conn.execute("SELECT cursor FROM cursors WHERE account = ? AND role = ?", (account, role)).fetchone()
         return str(row[0]) if row else None
 
+    def scanned_before(self, account: str) -> bool:
+        """Whether any folder of ``account`` has a cursor (mail of it was read before)."""
+        return self.conn.execute("SELECT 1 FROM cursors WHERE account = ? LIMIT 1", (account,)).fetchone() is not None
+
     def has_message(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM messages WHERE key = ?", (key,)).fetchone() is not None
 

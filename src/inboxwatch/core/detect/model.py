@@ -11,8 +11,10 @@ product (a sum of rows per label) and a softmax.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import operator
 import struct
 import sys
 import zlib
@@ -34,6 +36,7 @@ METADATA_FILE = Path(__file__).with_name("model.json")
 _OFFSET = 1 << 15
 _FIELD_BITS = 40
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
+_PAIRS_KEPT = 16  # pairs of labels whose weight differences are kept (4 bytes a row each)
 _ROWS_KEPT = 100_000  # feature names whose rows are remembered (about 12 MB), then forgotten all at once
 
 
@@ -68,6 +71,7 @@ class LinearModel:
         self.columns = [array("h", weights[j::n]) for j in range(n)]
         self._packs: list[int | None] = [None] * len(buckets)
         self._rows_of: dict[str, int] = {}  # a feature's row (-1: none) by name: names recur from mail to mail
+        self._differences: dict[tuple[int, int], array[int]] = {}  # (label, versus) → weight differences by row
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LinearModel:
@@ -93,6 +97,17 @@ class LinearModel:
         for arr in (bias, buckets, weights):
             _native(arr)
         return cls(labels, [float(b) for b in bias], buckets, weights, float(header["scale"]), header)
+
+    def _between(self, label: int, versus: int) -> array[int]:
+        """Each row's weight for ``label`` minus its weight for ``versus``, worked out on first use and kept."""
+        between = self._differences.get((label, versus))
+        if between is None:
+            between = array("i", map(operator.sub, self.columns[label], self.columns[versus]))
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread got there
+                while len(self._differences) >= _PAIRS_KEPT:
+                    self._differences.pop(next(iter(self._differences)))
+            self._differences[(label, versus)] = between
+        return between
 
     @staticmethod
     def to_bytes(labels: list[str], bias: list[float], rows: Mapping[int, list[int]], scale: float,
@@ -178,12 +193,12 @@ class LinearModel:
     ) -> list[tuple[str, float]]:
         """Every feature's weight for ``label`` over ``versus`` (value times the difference of their weights),
         the largest first; features without weight left out."""
-        best, second = self.columns[self.labels.index(label)], self.columns[self.labels.index(versus)]
+        between = self._between(self.labels.index(label), self.labels.index(versus))
         scale = self.scale
         contributions = [
-            (name, value * scale * (best[row] - second[row]))
+            (name, value * scale * weight)
             for name, value, row in (self.rows(features) if rows is None else rows)
-            if best[row] != second[row]
+            if (weight := between[row])
         ]
         contributions.sort(key=lambda kv: (-kv[1], kv[0]))
         return contributions

@@ -41,18 +41,36 @@ def text_wanted(
     """How many characters of the text the analysis may read, judged from ``text``, the first
     ``FIRST_LOOK_CHARS`` or more of it (the whole of it when shorter), and the header ``fields``
     (lower-case names) and decoded ``subject``."""
-    if forward_mark(text) or _FORWARD_SUBJECT.match(subject):
+    return _wanted(fields, subject, (text,), calendar)
+
+
+def read_wanted(fields: Mapping[str, str], subject: str, text: str, *, calendar: bool = False) -> int:
+    """What a source should read of a text whose start it holds (``text``): the more of what :func:`text_wanted`
+    says judged from all of it, and from its first ``FIRST_LOOK_CHARS`` (what the classifier judges by), worked
+    out together."""
+    texts = (text, text[:FIRST_LOOK_CHARS]) if len(text) > FIRST_LOOK_CHARS else (text,)
+    return _wanted(fields, subject, texts, calendar)
+
+
+def _wanted(fields: Mapping[str, str], subject: str, texts: tuple[str, ...], calendar: bool) -> int:
+    """The most :func:`text_wanted` says of any of ``texts`` (the same message's text, cut at different places
+    past ``FIRST_WINDOW``)."""
+    if _FORWARD_SUBJECT.match(subject) or any(forward_mark(text) for text in texts):
         return EVERYTHING
     if fields.get("in-reply-to") or fields.get("references") or REPLY_SUBJECT.match(subject):
         # A reply: its quoted history is read for the job it is about, and what follows its quote mark.
-        cut = QUOTE_CUT.search(text[:DATES_WINDOW])
-        return max(DATES_WINDOW, cut.start() + QUOTED_CHARS) if cut else REPLY_CHARS
-    if calendar or _job_sign(fields, subject, text):
+        return max(_reply_wanted(text) for text in texts)
+    if calendar or _job_sign(fields, subject, texts):
         return SIGN_CHARS
     return FIRST_LOOK_CHARS
 
 
-def _job_sign(fields: Mapping[str, str], subject: str, text: str) -> bool:
+def _reply_wanted(text: str) -> int:
+    cut = QUOTE_CUT.search(text[:DATES_WINDOW])
+    return max(DATES_WINDOW, cut.start() + QUOTED_CHARS) if cut else REPLY_CHARS
+
+
+def _job_sign(fields: Mapping[str, str], subject: str, texts: tuple[str, ...]) -> bool:
     """The classifier's own first look (``rule_scores``: job words in the subject and the top
     ``FIRST_WINDOW`` characters), widened by what else makes it read further or state facts: an auto-reply,
     an applicant-tracking, scheduling or job-board sender, a quote mark."""
@@ -64,12 +82,14 @@ def _job_sign(fields: Mapping[str, str], subject: str, text: str) -> bool:
             domain = domain.lower().rstrip(".")
             if ats_vendor(domain) or job_board(domain) or scheduling_tool(domain):
                 return True
-    # A quote mark, or a "From:" line whose "Sent:" may follow beyond what was read, cuts the own text short.
-    if QUOTE_CUT.search(text) or _OPEN_FROM.match(text, text.rfind("\n") + 1):
-        return True
-    if ">" in text and _QUOTED_LINE.search(text):
-        return True
-    window = (subject + "\n" + text[:FIRST_WINDOW]).lower().replace("’", "'")
+    for text in texts:
+        # A quote mark, or a "From:" line whose "Sent:" may follow beyond what was read, cuts the own text short.
+        if QUOTE_CUT.search(text) or _OPEN_FROM.match(text, text.rfind("\n") + 1):
+            return True
+        if ">" in text and _QUOTED_LINE.search(text):
+            return True
+    # (The same for every one of ``texts``: each is longer than this window.)
+    window = (subject + "\n" + texts[0][:FIRST_WINDOW]).lower().replace("’", "'")
     if JOB_CONTEXT.search(window):
         return True
     return _AWAY.pattern.search(window[: len(subject) + _AWAY_CHARS], Phrases.literals_in(window)) is not None
