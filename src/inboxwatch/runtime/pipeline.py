@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 INITIALISED_KEY = meta.INITIALISED_AT
 AHEAD_BATCHES = 8  # batches read and handed to the analysis before the first of them is stored, at most
-AHEAD_BYTES = 16 << 20  # and bytes of their mail: what waits for the analysis stays bounded
+AHEAD_BYTES = 8 << 20  # and bytes of their mail: what waits for the analysis stays bounded
 
 
 @dataclass
