@@ -16,6 +16,7 @@ import pytest
 
 from inboxwatch.config import load_config
 from inboxwatch.core.detect.corrections import Correction
+from inboxwatch.errors import TransientSourceError
 from inboxwatch.models import FolderRole, Identity
 from inboxwatch.runtime import analyse as analyse_module
 from inboxwatch.runtime import pipeline
@@ -46,19 +47,32 @@ def held_back(fetched: FetchedMessage, identity: Identity, corrections: Sequence
 
 
 class Watched(Source):
-    """The account's real source, noting each batch read; reading the Sent folder opens the gate."""
+    """The account's real source, noting each batch read; reading the Sent folder opens the gate (or reading the
+    ``opens_at``-th batch); ``fails_in`` fails that folder as a dropped connection would."""
 
-    def __init__(self, inner: Source, events: list[tuple[str, FolderRole]], gate: Path | None = None) -> None:
+    def __init__(
+        self,
+        inner: Source,
+        events: list[tuple[str, FolderRole]],
+        gate: Path | None = None,
+        *,
+        opens_at: int | None = None,
+        fails_in: FolderRole | None = None,
+    ) -> None:
         super().__init__(inner.account)
-        self.inner, self.events, self.gate = inner, events, gate
+        self.inner, self.events, self.gate, self.opens_at, self.fails_in = inner, events, gate, opens_at, fails_in
 
     def roles(self) -> tuple[FolderRole, ...]:
         return self.inner.roles()
 
     def fetch_changes(self, role: FolderRole, cursor: str | None, *, since: datetime | None = None) -> Iterator[Batch]:
+        if role is self.fails_in:
+            raise TransientSourceError("connection lost")
         for batch in self.inner.fetch_changes(role, cursor, since=since):
             self.events.append(("read", role))
-            if role is FolderRole.SENT and self.gate is not None:
+            reads = sum(1 for kind, _ in self.events if kind == "read")
+            opens = role is FolderRole.SENT if self.opens_at is None else reads >= self.opens_at
+            if opens and self.gate is not None:
                 self.gate.touch()
             yield batch
 
@@ -140,9 +154,48 @@ def test_a_first_scan_starts_every_worker_before_its_mail_comes_and_a_rescan_non
     with Store.open(config.state_path) as store:
         report = pipeline.scan_account(config, store, Watched(open_source(account), events), account, NOW)
         assert report.added == 22
-        workers = Analyser(config.identity).workers
+        probe = Analyser(config.identity)
+        workers = probe.workers
+        probe.close()
         assert warmed == [(workers, 0)]  # every worker, before the first batch was read
         events.clear()
         report = pipeline.scan_account(config, store, Watched(open_source(account), events), account, NOW)
         assert report.added == 0
         assert warmed == [(workers, 0)]  # a rescan with nothing new starts none
+
+
+def test_a_batch_bigger_than_the_byte_bound_is_still_read_past(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, config_path = maildir_home(tmp_path)
+    letters(tmp_path, inbox=2 * BATCH_SIZE, sent=0)
+    config = load_config(config_path)
+    account = config.accounts[0]
+    gate = tmp_path / "gate"
+    monkeypatch.setenv(GATE, str(gate))
+    monkeypatch.setattr(pipeline, "AHEAD_BYTES", 1)  # every batch is bigger
+    events: list[tuple[str, FolderRole]] = []
+    stores_noted(monkeypatch, events)
+    analyser = Analyser(config.identity, task=held_back, budget=30)
+    try:
+        with Store.open(config.state_path) as store:
+            source = Watched(open_source(account), events, gate, opens_at=2)  # the analysis waits for the 2nd read
+            pipeline.scan_account(config, store, source, account, NOW, analyser=analyser)
+    finally:
+        analyser.close()
+    assert events[:3] == [("read", FolderRole.INBOX), ("read", FolderRole.INBOX), ("stored", FolderRole.INBOX)]
+
+
+def test_a_folder_that_fails_after_others_were_read_keeps_what_was_read(tmp_path: Path) -> None:
+    _, config_path = maildir_home(tmp_path)
+    letters(tmp_path, inbox=2 * BATCH_SIZE + 10, sent=5)
+    config = load_config(config_path)
+    account = config.accounts[0]
+    events: list[tuple[str, FolderRole]] = []
+    with Store.open(config.state_path) as store:
+        failing = Watched(open_source(account), events, fails_in=FolderRole.SENT)
+        with pytest.raises(TransientSourceError):
+            pipeline.scan_account(config, store, failing, account, NOW)
+        assert store.message_count() == 2 * BATCH_SIZE + 10  # every inbox batch read before the failure, stored
+        assert store.cursor(account.name, str(FolderRole.SENT)) is None
+        events.clear()
+        report = pipeline.scan_account(config, store, Watched(open_source(account), events), account, NOW)
+        assert report.added == 5 and events == [("read", FolderRole.SENT)]  # the inbox: nothing new to read

@@ -88,9 +88,10 @@ def scan_account(
     """Bring one account's new mail into the store. Raises the source's errors, and ``ScanCancelledError`` once
     ``stop`` is set (between batches, or while waiting for the analysis).
 
-    Batches are analysed ahead: each is handed to the analyser as it is read and stored once analysed, while
-    the source reads on (up to ``AHEAD_BATCHES`` batches and ``AHEAD_BYTES`` of mail waiting; the next folder
-    too). They are stored in order, each with its cursor, so a crash anywhere resumes after the last stored batch.
+    Batches are analysed ahead: each is handed to the analyser as it is read and stored once analysed; meanwhile
+    the source reads on (into the next folder too) while at most ``AHEAD_BATCHES`` batches wait, and more than one
+    only while their mail is under ``AHEAD_BYTES``. They are stored in order, each with its cursor, so a crash
+    anywhere resumes after the last stored batch.
     ``progress`` is called after each stored batch (the daemon's watchdog wants to know work goes on).
     A given ``analyser`` (the daemon keeps one warm) is used and left open; else one is made with the first
     mail to read (a rescan with none needs no worker; a first scan starts them at once) and closed at the end.
@@ -143,8 +144,11 @@ def scan_account(
                 waiting.append((role, batch, pending))
                 held += sum(m.size for m in batch.messages)
                 # Stored as soon as analysed; while not, more is read (up to a bound), so the source reads on
-                # (the next lot, the next folder) while the analysis catches up.
-                while waiting and (waiting[0][2].done() or len(waiting) > AHEAD_BATCHES or held > AHEAD_BYTES):
+                # (the next lot, the next folder) while the analysis catches up. One batch bigger than the byte
+                # bound is still read past: the bound is on what waits behind the first.
+                while waiting and (
+                    waiting[0][2].done() or len(waiting) > AHEAD_BATCHES or (len(waiting) > 1 and held > AHEAD_BYTES)
+                ):
                     held -= store_first()
         while waiting:
             store_first()

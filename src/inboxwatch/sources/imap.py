@@ -547,7 +547,7 @@ class IMAPSource(PushSource):
         gmail = client.has_capability("X-GM-EXT-1")
         items = ["RFC822.SIZE", _HEADER_ITEM, "BODYSTRUCTURE", *(_GMAIL_ITEMS if gmail else ())]
         pipe = FetchPipe(client, lambda group, wanted: self._fetch(client, group, wanted))
-        # A short first lot: its mail is analysed (and the workers start) while the rest is read.
+        # A short first lot: its mail is being analysed while the rest is read.
         lots = [uids[:FIRST_LOT], *(uids[i : i + FETCH_SIZE] for i in range(FIRST_LOT, len(uids), FETCH_SIZE))]
         lots = [lot for lot in lots if lot]
         try:

@@ -88,7 +88,7 @@ def _job_sign(fields: Mapping[str, str], subject: str, texts: tuple[str, ...]) -
             return True
         if ">" in text and _QUOTED_LINE.search(text):
             return True
-    # (The same for every one of ``texts``: each is longer than this window.)
+    # (The same for every one of ``texts``: when there are two, both are longer than this window.)
     window = (subject + "\n" + texts[0][:FIRST_WINDOW]).lower().replace("’", "'")
     if JOB_CONTEXT.search(window):
         return True
