@@ -102,23 +102,26 @@ def scan_account(
     memory_key = meta.source_memory(account.name)
     source.recall(store.get_meta(memory_key))
     # One queue for every folder: the next folder is being read while the last batches of this one are analysed.
-    waiting: deque[tuple[FolderRole, Batch, _Analysed]] = deque()
+    waiting: deque[tuple[FolderRole, Batch, _Analysed, int]] = deque()  # (…, bytes of its mail)
     held = 0  # bytes of the mail waiting
     failure: Exception | None = None
 
+    def new_analyser() -> Analyser:
+        from inboxwatch.runtime.analyse import Analyser
+
+        return Analyser(config.identity, corrections=corrections, stop=stop)
+
     def store_first() -> int:
-        role, batch, pending = waiting.popleft()
+        role, batch, pending, size = waiting.popleft()
         _store_batch(store, account, role, batch, pending, now, report)
         if progress is not None:
             progress()
-        return sum(m.size for m in batch.messages)
+        return size
 
     try:
         if analyser is None and not store.scanned_before(account.name):
             # A first scan: mail is coming, and the workers start while the source connects and lists it.
-            from inboxwatch.runtime.analyse import Analyser
-
-            analyser = Analyser(config.identity, corrections=corrections, stop=stop)
+            analyser = new_analyser()
             analyser.warm(analyser.workers)
         for role in source.roles():
             if failure is not None:
@@ -137,12 +140,11 @@ def scan_account(
                     failure = e
                     break
                 if analyser is None and batch.messages:
-                    from inboxwatch.runtime.analyse import Analyser
-
-                    analyser = Analyser(config.identity, corrections=corrections, stop=stop)
+                    analyser = new_analyser()
                 pending = analyser.submit(batch.messages, corrections) if analyser else _NOTHING_TO_READ
-                waiting.append((role, batch, pending))
-                held += sum(m.size for m in batch.messages)
+                size = sum(m.size for m in batch.messages)
+                waiting.append((role, batch, pending, size))
+                held += size
                 # Stored as soon as analysed; while not, more is read (up to a bound), so the source reads on
                 # (the next lot, the next folder) while the analysis catches up. One batch bigger than the byte
                 # bound is still read past: the bound is on what waits behind the first.
