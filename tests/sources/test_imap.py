@@ -7,19 +7,18 @@ import socket
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from imapclient import IMAPClient
 
 from inboxwatch.config import AccountConfig
 from inboxwatch.core.parse import parse_message
 from inboxwatch.errors import AuthError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
 from inboxwatch.runtime.pipeline import scan, scan_account
-from inboxwatch.sources.base import Source
+from inboxwatch.sources.base import FetchedMessage, Source
 from inboxwatch.sources.imap import (
     BATCH_BYTES,
     BATCH_SIZE,
@@ -29,6 +28,7 @@ from inboxwatch.sources.imap import (
     FolderCursor,
     IMAPSource,
 )
+from inboxwatch.sources.imap_pipe import FetchPipe
 from inboxwatch.sources.registry import open_source
 from inboxwatch.state.store import Store
 from tests.support.dovecot import PASSWORD, Dovecot, Recording, imap_account
@@ -192,12 +192,20 @@ def test_a_message_expunged_between_the_passes_is_skipped(dovecot: Dovecot, imap
     append(dovecot, imap_user, "INBOX", [job_mail(1), job_mail(2), job_mail(3)])
 
     class ExpungeBetweenPasses(IMAPSource):
-        def _complete(self, client: IMAPClient, role: FolderRole, heads: list[Any], gmail: bool) -> list[Any]:
+        def _complete(
+            self,
+            pipe: FetchPipe,
+            role: FolderRole,
+            heads: list[Any],
+            gmail: bool,
+            next_uid: int,
+            then: Callable[[], None] | None = None,
+        ) -> Iterator[tuple[list[FetchedMessage], int]]:
             with dovecot.session(imap_user) as other:
                 other.select_folder("INBOX")
                 other.delete_messages([2])
                 other.expunge()
-            return super()._complete(client, role, heads, gmail)
+            return super()._complete(pipe, role, heads, gmail, next_uid, then)
 
     source = source_for(imap_user, ExpungeBetweenPasses)
     batches = drain(source, FolderRole.INBOX, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from inboxwatch.models import FolderRole
+from inboxwatch.sources.base import FetchedMessage
 from inboxwatch.sources.imap import IMAPSource
 from inboxwatch.sources.imap_pipe import Answers, FetchPipe
 from tests.support.dovecot import Dovecot, imap_account
@@ -100,11 +101,14 @@ def test_a_refused_command_is_raised_after_the_others_are_read(folder: tuple[IMA
 
 
 def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next lot's pass 1 is asked for before this lot's parts are read, and a message's further read is sent
-    while the answers to other reads are still to come; what is read is what one command at a time reads."""
+    """The next lot's pass 1 is asked for while this lot's first reads of parts are still to come (behind them,
+    not ahead), first reads go out a few at a time (``READS_AHEAD`` messages in flight at most, and that many),
+    and a message's further read is sent while the answers to other reads are still to come; what is read is
+    what one command at a time reads."""
     monkeypatch.setattr("inboxwatch.sources.imap.FETCH_SIZE", 20)
     monkeypatch.setattr("inboxwatch.sources.imap.FIRST_LOT", 20)
     monkeypatch.setattr("inboxwatch.sources.imap.PIPE_CHUNK", 4)
+    monkeypatch.setattr("inboxwatch.sources.imap.READS_AHEAD", 8)
     user = imap_user
     filler = "We would like to invite you to an interview for the Data Engineer role.\n" + "More about us.\n" * 400
     raws = [
@@ -118,7 +122,7 @@ def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monke
     ]
     with dovecot.session(user) as c:
         c.multiappend("INBOX", [{"msg": raw, "date": NOW - timedelta(days=1)} for raw in raws])
-    events: list[tuple[str, str, str]] = []
+    events: list[tuple[str, str, str, int]] = []
 
     class Watching(IMAPSource):
         def create_client(self) -> IMAPClient:
@@ -129,12 +133,12 @@ def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monke
             def watched_command(name: str, *args: Any) -> str:
                 tag: str = command(name, *args)
                 if name == "UID" and args[0] == "FETCH":
-                    events.append(("sent", str(tag), str(args[2])))
+                    events.append(("sent", str(tag), str(args[2]), len(str(args[1]).split(","))))
                 return tag
 
             def watched_complete(name: str, tag: str) -> Any:
                 result = complete(name, tag)
-                events.append(("done", str(tag), ""))
+                events.append(("done", str(tag), "", 0))
                 return result
 
             imap._command, imap._command_complete = watched_command, watched_complete
@@ -145,18 +149,72 @@ def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monke
         fetched = [m for batch in drain(source, FolderRole.INBOX, None) for m in batch.messages]
     finally:
         source.close()
-    in_flight: dict[str, str] = {}
+    in_flight: dict[str, tuple[str, int]] = {}
     overlaps: list[tuple[str, list[str]]] = []
-    for kind, tag, items in events:
+    ahead_of_first: list[tuple[bool, int]] = []  # (a first read sent, messages of first reads then in flight)
+    for kind, tag, items, count in events:
         if kind == "sent":
-            overlaps.append((items, list(in_flight.values())))
-            in_flight[tag] = items
+            overlaps.append((items, [other for other, _ in in_flight.values()]))
+            in_flight[tag] = (items, count)
+            first = sum(n for other, n in in_flight.values() if "BODY.PEEK[1]<0." in other)
+            ahead_of_first.append(("BODY.PEEK[1]<0." in items, first))
         else:
             in_flight.pop(tag, None)
+    pass_ones = [i for i, (items, _) in enumerate(overlaps) if "BODYSTRUCTURE" in items]
     first_parts = next(i for i, (items, _) in enumerate(overlaps) if "BODY.PEEK[1]" in items)
-    assert any("BODYSTRUCTURE" in other for other in overlaps[first_parts][1])  # the next lot's pass 1
+    assert first_parts < pass_ones[1]  # the next lot's pass 1 behind this lot's first reads ...
+    assert any("BODY.PEEK[1]<0." in other for other in overlaps[pass_ones[1]][1])  # ... sent while they come
+    first_reads = [n for opening, n in ahead_of_first if opening]
+    assert max(first_reads) == 8  # READS_AHEAD messages' first reads in flight at most, and that many at times
     further = [ahead for items, ahead in overlaps if "BODY.PEEK[1]<4" in items]  # reads beyond the first look
     assert further and any(any("BODY.PEEK[1]<0." in other for other in ahead) for ahead in further)
     # Read in parts as far as the analysis reads: job words at the top, so 8,000 characters (all of it here).
     assert len(fetched) == 50
     assert all(m.parts and len(m.parts) == 1 and m.parts[0].complete for m in fetched)  # 6.5 KB: read to the end
+
+
+def test_the_first_messages_of_a_lot_are_handed_on_while_the_rest_is_read(
+    dovecot: Dovecot, imap_user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lot is handed on in parts, in UID order, as the reads of the messages at its start are over: the first
+    while reads of later messages are still in flight; together, every message, each part with the UID after it."""
+    monkeypatch.setattr("inboxwatch.sources.imap.PIPE_CHUNK", 5)
+    monkeypatch.setattr("inboxwatch.sources.imap.READS_AHEAD", 10)
+    monkeypatch.setattr("inboxwatch.sources.imap.SETTLED_MIN", 5)
+    raws = [
+        make_message(
+            sender="Dana Recruiter <dana@acme.example>",
+            subject=f"Interview for the Data Engineer role ({n})",
+            body="Hi Alex,\nWe would like to invite you to an interview.\n" + "More about us.\n" * (20 + 400 * (n % 3)),
+            date=NOW - timedelta(days=1),
+        )
+        for n in range(40)
+    ]
+    with dovecot.session(imap_user) as c:
+        c.multiappend("INBOX", [{"msg": raw, "date": NOW - timedelta(days=1)} for raw in raws])
+    handed: list[tuple[list[str], int, int]] = []  # (UIDs, the UID after them, FETCH commands still in flight)
+
+    class Watching(IMAPSource):
+        def _complete(
+            self,
+            pipe: FetchPipe,
+            role: FolderRole,
+            heads: list[Any],
+            gmail: bool,
+            next_uid: int,
+            then: Callable[[], None] | None = None,
+        ) -> Iterator[tuple[list[FetchedMessage], int]]:
+            for messages, after in super()._complete(pipe, role, heads, gmail, next_uid, then):
+                handed.append(([m.uid for m in messages], after, len(pipe._sent)))
+                yield messages, after
+
+    source = Watching(imap_account(dovecot, imap_user))
+    try:
+        fetched = [m.uid for batch in drain(source, FolderRole.INBOX, None) for m in batch.messages]
+    finally:
+        source.close()
+    assert fetched == [str(uid) for uid in range(1, 41)]
+    assert len(handed) > 2 and handed[0][2] > 0  # the first part while reads of others were still to come
+    assert [uid for uids, _, _ in handed for uid in uids] == fetched
+    assert all(after == int(uids[-1]) + 1 for uids, after, _ in handed)
+    assert all(len(uids) >= 5 for uids, _, _ in handed[:-1])  # SETTLED_MIN at least, but the last

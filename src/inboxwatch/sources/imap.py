@@ -80,6 +80,8 @@ _GMAIL_ITEMS: Final = ("X-GM-MSGID", "X-GM-THRID")
 _WHOLE_CALENDAR: Final = imap_parts.MAX_CALENDAR_BYTES + 1
 _PART_ROUNDS: Final = 6  # fetches of one message's parts at most: the first look, more text, and a few more
 PIPE_CHUNK: Final = 100  # messages per FETCH of parts: a message's next read is sent while others' answers come
+READS_AHEAD: Final = 200  # messages whose first reads are in flight: a few times what a 50 Mbit/s, 30 ms link holds
+SETTLED_MIN: Final = 50  # messages read to the end, at the start of a lot, that are handed on before the rest
 _APPENDUID_RE: Final = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _BYTES_REPR_RE: Final = re.compile(r"""b'([^']*)'$""")
 _TRANSIENT_CODES: Final = (
@@ -93,6 +95,23 @@ _TRANSIENT_CODES: Final = (
     "EXCEEDED COMMAND OR BANDWIDTH LIMITS",
 )
 _T = TypeVar("_T")
+
+
+class _Later:
+    """A FETCH sent when :meth:`send` is called, or at the latest when its answer is wanted."""
+
+    def __init__(self, pipe: FetchPipe, uids: Sequence[int], items: Sequence[str]) -> None:
+        self._pipe, self._uids, self._items = pipe, uids, items
+        self._ticket: Ticket | None = None
+
+    def send(self) -> None:
+        if self._ticket is None:
+            self._ticket = self._pipe.send(self._uids, self._items)
+
+    def result(self) -> dict[int, dict[bytes, Any]]:
+        self.send()
+        assert self._ticket is not None
+        return self._pipe.result(self._ticket)
 
 
 class _Head(NamedTuple):
@@ -541,8 +560,8 @@ class IMAPSource(PushSource):
         candidates; pass 2 fetches their bodies (the first ``MAX_BODY_BYTES`` of big ones). A lot closes
         early when its bodies would pass ``BATCH_BYTES``, so memory stays bounded whatever the mail. The
         caller stores a lot in batches of ``BATCH_SIZE`` (:func:`_in_batches`). Commands are sent ahead of
-        their answers (:class:`~inboxwatch.sources.imap_pipe.FetchPipe`): the next lot's pass 1 while this
-        one's parts are read, and each part's next read while the answers to others are still coming.
+        their answers (:class:`~inboxwatch.sources.imap_pipe.FetchPipe`): the next lot's pass 1 behind this
+        one's first reads of parts, and each part's next read while the answers to others are still coming.
         """
         gmail = client.has_capability("X-GM-EXT-1")
         items = ["RFC822.SIZE", _HEADER_ITEM, "BODYSTRUCTURE", *(_GMAIL_ITEMS if gmail else ())]
@@ -551,28 +570,19 @@ class IMAPSource(PushSource):
         lots = [uids[:FIRST_LOT], *(uids[i : i + FETCH_SIZE] for i in range(FIRST_LOT, len(uids), FETCH_SIZE))]
         lots = [lot for lot in lots if lot]
         try:
-            ahead = pipe.send(lots[0], items) if lots else None
+            pass_one = _Later(pipe, lots[0], items) if lots else None
             for n, chunk in enumerate(lots):
-                assert ahead is not None
-                first = pipe.result(ahead)
-                ahead = pipe.send(lots[n + 1], items) if n + 1 < len(lots) else None
-                segment: list[_Head] = []
-                weight = 0
-                for uid in chunk:
-                    data = first.get(uid)
-                    header = _item(data, b"BODY[HEADER") if data else None
-                    if data is None or header is None:
-                        continue  # expunged since the search
-                    size = int(data.get(b"RFC822.SIZE") or 0)
-                    candidate = might_be_job_mail(header, role)
-                    leaves = imap_parts.plan(data.get(b"BODYSTRUCTURE")) if candidate else None
-                    cost = min(size, MAX_BODY_BYTES) if candidate else 0
-                    if segment and weight + cost > BATCH_BYTES:
-                        yield self._complete(pipe, role, segment, gmail), segment[-1].uid + 1
-                        segment, weight = [], 0
-                    segment.append(_Head(uid, size, header, data, candidate, leaves))
-                    weight += cost
-                yield self._complete(pipe, role, segment, gmail), chunk[-1] + 1
+                assert pass_one is not None
+                first = pass_one.result()
+                # The next lot's pass 1 goes out behind this lot's first reads of parts, not ahead of them.
+                pass_one = _Later(pipe, lots[n + 1], items) if n + 1 < len(lots) else None
+                segments = self._segments(chunk, first, role)
+                for i, segment in enumerate(segments):
+                    if i + 1 < len(segments):
+                        yield from self._complete(pipe, role, segment, gmail, segment[-1].uid + 1)
+                    else:
+                        after = pass_one.send if pass_one is not None else None
+                        yield from self._complete(pipe, role, segment, gmail, chunk[-1] + 1, after)
         finally:
             # Stopped early (the caller closed it, or an error): the answers still coming are read, so the
             # connection can be used again; one that cannot be read to the end is not used again.
@@ -581,9 +591,59 @@ class IMAPSource(PushSource):
             except (IMAPClientError, OSError):
                 self._drop()
 
-    def _complete(self, pipe: FetchPipe, role: FolderRole, heads: list[_Head], gmail: bool) -> list[FetchedMessage]:
-        """Pass 2 for the candidates among ``heads``; the others keep their header lines as ``raw``."""
-        in_parts = self._fetch_parts(pipe, [h for h in heads if h.candidate and h.leaves is not None])
+    @staticmethod
+    def _segments(chunk: Sequence[int], first: dict[int, dict[bytes, Any]], role: FolderRole) -> list[list[_Head]]:
+        """What pass 1 (``first``) learnt of a lot's messages, in segments of at most ``BATCH_BYTES`` of bodies to
+        read (one segment, perhaps empty, at least)."""
+        segments: list[list[_Head]] = [[]]
+        weight = 0
+        for uid in chunk:
+            data = first.get(uid)
+            header = _item(data, b"BODY[HEADER") if data else None
+            if data is None or header is None:
+                continue  # expunged since the search
+            size = int(data.get(b"RFC822.SIZE") or 0)
+            candidate = might_be_job_mail(header, role)
+            leaves = imap_parts.plan(data.get(b"BODYSTRUCTURE")) if candidate else None
+            cost = min(size, MAX_BODY_BYTES) if candidate else 0
+            if segments[-1] and weight + cost > BATCH_BYTES:
+                segments.append([])
+                weight = 0
+            segments[-1].append(_Head(uid, size, header, data, candidate, leaves))
+            weight += cost
+        return segments
+
+    def _complete(
+        self,
+        pipe: FetchPipe,
+        role: FolderRole,
+        heads: list[_Head],
+        gmail: bool,
+        next_uid: int,
+        then: Callable[[], None] | None = None,
+    ) -> Iterator[tuple[list[FetchedMessage], int]]:
+        """Pass 2 for the candidates among ``heads`` (the others keep their header lines as ``raw``): (messages,
+        next UID) as soon as ``SETTLED_MIN`` or more at the start of those not yet given are read, and the rest
+        at the end, with ``next_uid``; the analysis begins on the first while the others are read. ``then`` is
+        called once every first read of parts is sent."""
+        reading = {h.uid for h in heads if h.candidate and h.leaves is not None}
+        in_parts: set[int] = set()
+        done = 0  # heads handed on
+        for settled, parts_read in self._fetch_parts(pipe, [h for h in heads if h.uid in reading], then):
+            reading -= settled
+            in_parts |= parts_read
+            ready = done
+            while ready < len(heads) and heads[ready].uid not in reading:
+                ready += 1
+            if ready - done >= SETTLED_MIN and ready < len(heads):
+                yield self._messages(pipe, role, heads[done:ready], in_parts, gmail), heads[ready - 1].uid + 1
+                done = ready
+        yield self._messages(pipe, role, heads[done:], in_parts, gmail), next_uid
+
+    def _messages(
+        self, pipe: FetchPipe, role: FolderRole, heads: list[_Head], in_parts: set[int], gmail: bool
+    ) -> list[FetchedMessage]:
+        """``heads`` as fetched messages: those of ``in_parts`` with their parts, other candidates read whole."""
         # Read whole: a structure the parts cannot mirror, and parts the server did not give as asked (NIL, or
         # under another name): expunged meanwhile, or a server that reads sections its own way.
         whole = [(h.uid, h.size) for h in heads if h.candidate and (h.leaves is None or h.uid not in in_parts)]
@@ -619,16 +679,20 @@ class IMAPSource(PushSource):
             )
         return messages
 
-    def _fetch_parts(self, pipe: FetchPipe, heads: Sequence[_Head]) -> set[int]:
-        """Read the parts of ``heads`` into their leaves, as far as the analysis reads them; the UIDs read.
+    def _fetch_parts(
+        self, pipe: FetchPipe, heads: Sequence[_Head], then: Callable[[], None] | None = None
+    ) -> Iterator[tuple[set[int], set[int]]]:
+        """Read the parts of ``heads`` into their leaves, as far as the analysis reads them; yields, as answers
+        come, (the UIDs whose reads are over, those of them read in full). ``then`` is called once every first
+        read is sent.
 
         The first read takes invitations whole and the start of the text (``FIRST_LOOK_CHARS``); each
         further read goes on, for the messages whose text so far is shorter than what
         :func:`~inboxwatch.core.detect.reading.text_wanted` says the analysis reads of them. Requests that
-        are alike go in one FETCH of at most ``PIPE_CHUNK`` messages; all are sent at once, and a message's
-        next read is sent as soon as its answer is judged, while the answers to the others are coming.
+        are alike go in one FETCH of at most ``PIPE_CHUNK`` messages. First reads are sent in UID order, about
+        ``READS_AHEAD`` messages ahead of the answers, and a message's next read as soon as its answer is
+        judged: the link stays busy, and the first messages are read to the end while the later ones come.
         """
-        found: set[int] = {h.uid for h in heads if not h.leaves}  # nothing to read but the header
         wanted: dict[int, int] = {}
         rounds: dict[int, int] = {}
         first_reads: dict[int, list[tuple[Leaf, int]]] = {}
@@ -642,10 +706,15 @@ class IMAPSource(PushSource):
             ]
             if first:
                 first_reads[head.uid] = first
+        header_only = {h.uid for h in heads if h.uid not in first_reads}  # nothing to read but the header
+        if header_only:
+            yield header_only, header_only
         by_uid = {h.uid: h for h in heads}
-        in_flight: deque[tuple[Ticket, dict[int, list[tuple[Leaf, int]]]]] = deque()
+        unsent = deque(uid for uid in (h.uid for h in heads) if uid in first_reads)
+        in_flight: deque[tuple[Ticket, dict[int, list[tuple[Leaf, int]]], bool]] = deque()
+        first_in_flight = 0
 
-        def send(requests: dict[int, list[tuple[Leaf, int]]]) -> None:
+        def send(requests: dict[int, list[tuple[Leaf, int]]], opening: bool) -> None:
             groups: dict[tuple[str, ...], list[int]] = {}
             for uid, reads in requests.items():
                 rounds[uid] = rounds.get(uid, 0) + 1
@@ -653,15 +722,24 @@ class IMAPSource(PushSource):
             for items, uids in groups.items():
                 for i in range(0, len(uids), PIPE_CHUNK):
                     chunk = uids[i : i + PIPE_CHUNK]
-                    in_flight.append((pipe.send(chunk, items), {uid: requests[uid] for uid in chunk}))
+                    in_flight.append((pipe.send(chunk, items), {uid: requests[uid] for uid in chunk}, opening))
 
-        send(first_reads)
+        def send_first() -> None:
+            nonlocal first_in_flight, then
+            while unsent and first_in_flight < READS_AHEAD:
+                window = [unsent.popleft() for _ in range(min(PIPE_CHUNK, len(unsent)))]
+                send({uid: first_reads[uid] for uid in window}, True)
+                first_in_flight += len(window)
+            if not unsent and then is not None:
+                call, then = then, None
+                call()
+
+        send_first()
         while in_flight:
-            ticket, asked = in_flight.popleft()
+            ticket, asked, opening = in_flight.popleft()
             answered = self._take(pipe.result(ticket), asked)
-            # Asked and not answered (NIL: expunged meanwhile, or a server that would not): read whole instead
-            # of kept with part of what the analysis reads.
-            found = (found | answered) - (set(asked) - answered)
+            if opening:
+                first_in_flight -= len(asked)
             more: dict[int, list[tuple[Leaf, int]]] = {}
             for uid in asked:
                 if uid not in answered or rounds[uid] >= _PART_ROUNDS:
@@ -669,8 +747,12 @@ class IMAPSource(PushSource):
                 if (read := self._more(by_uid[uid], wanted)) is not None:
                     more[uid] = [read]
             if more:
-                send(more)
-        return found
+                send(more, False)
+            send_first()
+            # Asked and not answered (NIL: expunged meanwhile, or a server that would not): read whole instead
+            # of kept with part of what the analysis reads.
+            settled = set(asked) - more.keys()
+            yield settled, settled & answered
 
     def _more(self, head: _Head, wanted: dict[int, int]) -> tuple[Leaf, int] | None:
         """The next read of ``head``'s parts, when the text read so far is shorter than the analysis reads."""
