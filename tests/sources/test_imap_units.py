@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
 from datetime import timedelta
 
@@ -213,3 +214,31 @@ def test_missing_host_or_unknown_security_is_a_source_error() -> None:
     with pytest.raises(SourceError, match="unknown security"):
         IMAPSource(AccountConfig(name="w", kind="imap", host="h", username="u", security="ssl3"))
     assert timedelta(days=120) == IMAPSource(AccountConfig(name="w", kind="imap", host="h", username="u")).backfill
+
+
+def test_the_phrase_tables_load_while_the_connection_is_made_not_before() -> None:
+    """Loading the IMAP source leaves the classifier's phrase tables (a fifth of a second) for later: the first
+    connection starts loading them in a thread, so the login's round trips are waited for meanwhile."""
+    code = (
+        "import sys, time\n"
+        "import inboxwatch.sources.imap as imap\n"
+        "assert 'inboxwatch.core.detect.rules' not in sys.modules, 'loaded with the source'\n"
+        "class Refused(imap.IMAPSource):\n"
+        "    def password(self): raise RuntimeError('no server here')\n"
+        "from inboxwatch.config import AccountConfig\n"
+        "source = Refused(AccountConfig(name='w', kind='imap', host='127.0.0.1', port=9, username='u'))\n"
+        "try:\n"
+        "    source._connection()\n"
+        "except RuntimeError:\n"
+        "    pass\n"
+        "deadline = time.monotonic() + 30\n"
+        "def loaded():\n"
+        "    return hasattr(sys.modules.get('inboxwatch.core.detect.reading'), 'read_wanted')\n"
+        "while not loaded():\n"
+        "    assert time.monotonic() < deadline, 'never loaded'\n"
+        "    time.sleep(0.01)\n"
+        "print('loaded')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "loaded"

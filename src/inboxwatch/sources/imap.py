@@ -27,11 +27,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import json
 import logging
 import queue
 import re
 import ssl
+import sys
 import threading
 import time
 from collections import deque
@@ -51,7 +54,6 @@ from imapclient.exceptions import (
 from inboxwatch.config import AccountConfig
 from inboxwatch.config.credentials import keyring_username, resolve_password, scrub
 from inboxwatch.config.schema import is_localhost
-from inboxwatch.core.detect.reading import FIRST_LOOK_CHARS, read_wanted
 from inboxwatch.core.parse import parts_text
 from inboxwatch.errors import AuthError, InboxwatchError, SourceError, TransientSourceError
 from inboxwatch.models import FolderRole
@@ -239,6 +241,7 @@ class IMAPSource(PushSource):
     def _connection(self) -> IMAPClient:
         if self._client is not None:
             return self._client
+        _preload_reading()  # while the connection is made and the first answers come
         secret = self.password()
         self._secret = secret
         client = self.create_client()
@@ -693,6 +696,8 @@ class IMAPSource(PushSource):
         ``READS_AHEAD`` messages ahead of the answers, and a message's next read as soon as its answer is
         judged: the link stays busy, and the first messages are read to the end while the later ones come.
         """
+        from inboxwatch.core.detect.reading import FIRST_LOOK_CHARS  # (see _preload_reading)
+
         wanted: dict[int, int] = {}
         rounds: dict[int, int] = {}
         first_reads: dict[int, list[tuple[Leaf, int]]] = {}
@@ -764,6 +769,8 @@ class IMAPSource(PushSource):
         calendar = any(leaf.kind == "calendar" for leaf in leaves)
         subject = decoded(fields.get("subject", ""))
         # Judged from all that was read, and as the classifier judges it too (its first look, cut mid-line).
+        from inboxwatch.core.detect.reading import read_wanted  # (see _preload_reading)
+
         need = max(wanted.get(head.uid, 0), read_wanted(fields, subject, text, calendar=calendar))
         wanted[head.uid] = need
         if len(text) >= need:  # the classifier reads the first characters of the text, CRs included
@@ -866,6 +873,27 @@ class IMAPSource(PushSource):
                     # Reported once: the next wait takes the folder as it then is for its starting point.
                     self._known.pop(role, None)
                     return True
+
+
+def _lots(uids: Sequence[int]) -> list[Sequence[int]]:
+    """``uids`` in lots of ``FIRST_LOT``, then twice as many each time up to ``FETCH_SIZE``: the first mail is
+    being analysed while the rest is read, and the reads keep coming in step with the analysis."""
+    lots: list[Sequence[int]] = []
+    start, size = 0, FIRST_LOT
+    while start < len(uids):
+        lots.append(uids[start : start + size])
+        start += size
+        size = min(size * 2, FETCH_SIZE)
+    return lots
+
+
+@functools.cache  # once
+def _preload_reading() -> None:
+    """Start loading what says how much of a text to read (``core.detect.reading``: with the classifier's phrase
+    tables, a fifth of a second of work), in a thread, once: the connection's round trips are waited for meanwhile,
+    instead of after it. (Its users import it where they read it: they wait for it if it is not loaded yet.)"""
+    if "inboxwatch.core.detect.reading" not in sys.modules:
+        threading.Thread(target=importlib.import_module, args=("inboxwatch.core.detect.reading",), daemon=True).start()
 
 
 def _is_arrival(response: Any) -> bool:

@@ -54,7 +54,7 @@ def read_wanted(fields: Mapping[str, str], subject: str, text: str, *, calendar:
 
 def _wanted(fields: Mapping[str, str], subject: str, texts: tuple[str, ...], calendar: bool) -> int:
     """The most :func:`text_wanted` says of any of ``texts`` (the same message's text, cut at different places
-    past ``FIRST_WINDOW``)."""
+    past ``FIRST_WINDOW``, the longest first)."""
     if _FORWARD_SUBJECT.match(subject) or any(forward_mark(text) for text in texts):
         return EVERYTHING
     if fields.get("in-reply-to") or fields.get("references") or REPLY_SUBJECT.match(subject):
@@ -82,12 +82,14 @@ def _job_sign(fields: Mapping[str, str], subject: str, texts: tuple[str, ...]) -
             domain = domain.lower().rstrip(".")
             if ats_vendor(domain) or job_board(domain) or scheduling_tool(domain):
                 return True
-    for text in texts:
-        # A quote mark, or a "From:" line whose "Sent:" may follow beyond what was read, cuts the own text short.
-        if QUOTE_CUT.search(text) or _OPEN_FROM.match(text, text.rfind("\n") + 1):
-            return True
-        if ">" in text and _QUOTED_LINE.search(text):
-            return True
+    # A quote mark, or a "From:" line whose "Sent:" may follow beyond what was read, cuts the own text short. (A
+    # quote mark is in a text if it is in a shorter cut of it: nothing past a mark's end makes it one. So only the
+    # longest is searched for them; the open "From:" line is where each cut ends.)
+    longest = texts[0]
+    if QUOTE_CUT.search(longest) or (">" in longest and _QUOTED_LINE.search(longest)):
+        return True
+    if any(_OPEN_FROM.match(text, text.rfind("\n") + 1) for text in texts):
+        return True
     # (The same for every one of ``texts``: when there are two, both are longer than this window.)
     window = (subject + "\n" + texts[0][:FIRST_WINDOW]).lower().replace("’", "'")
     if JOB_CONTEXT.search(window):
