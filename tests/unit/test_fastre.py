@@ -1,9 +1,14 @@
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from inboxwatch.core.detect import fastre
 from inboxwatch.core.detect.fastre import (
     LiteralIndex,
     Phrases,
@@ -268,3 +273,56 @@ def test_an_alternative_searched_alone_starts_with_its_word() -> None:
     assert _literal_first(r"\b(came|saw) your") == r"\b(came|saw) your"  # no word first: left as it is
     assert re.search(_literal_first(r"\broles?\b"), "control roles") is not None
     assert re.search(_literal_first(r"\broles?\b"), "controls") is None
+
+
+def test_the_shipped_derivations_are_what_parsing_tells() -> None:
+    """``derived.json`` holds, for every phrase table, what parsing it tells today: no table is missing (it would
+    load slower) and none is stale or left over. Out of date: run ``python scripts/derive_phrases.py``."""
+    code = (  # a fresh process: the tables of the modules alone, not those other tests make
+        "import importlib, json\n"
+        "from inboxwatch.core.detect import fastre\n"
+        "for module in fastre.TABLE_MODULES:\n"
+        "    importlib.import_module(module)\n"
+        "print(json.dumps(fastre.fresh_derivations()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=120)
+    shipped = json.loads(fastre.DERIVED_FILE.read_text(encoding="utf-8"))
+    assert shipped == json.loads(done.stdout), "derived.json is out of date: run python scripts/derive_phrases.py"
+
+
+TABLE = [  # led by plain words, case-insensitive inline, optional parts, no literal at all
+    r"\b(invite|invitation|like to invite) you (to|for) (an? |the )?(interview|phone screen|chat)",
+    r"(?i:thank you) for (applying|your application)",
+    r"\b(unfortunately|regret to inform)\b",
+    r"\d{1,2}:\d{2} ?(am|pm)",
+]
+
+
+@pytest.mark.parametrize("flags", [0, re.M])
+def test_a_table_read_from_the_derivations_is_the_table_parsed(monkeypatch: pytest.MonkeyPatch, flags: int) -> None:
+    monkeypatch.setattr(fastre, "_shipped", {})  # nothing shipped: parsed here
+    parsed = Phrases.any_of(*TABLE, flags=flags)
+    single = Phrases(TABLE[0], flags)
+    monkeypatch.setattr(fastre, "_shipped", fastre.fresh_derivations())  # shipped: read, not parsed
+    monkeypatch.setattr(fastre, "_parse", lambda pattern, flags: pytest.fail("parsed although shipped"))
+    monkeypatch.setattr(fastre, "_lead_chars", lambda pattern, flags: pytest.fail("parsed although shipped"))
+    read = Phrases.any_of(*TABLE, flags=flags)
+    read_single = Phrases(TABLE[0], flags)
+    for a, b in ((parsed, read), (single, read_single)):
+        assert a._alternatives == b._alternatives
+        assert a.literals == b.literals
+        assert a._through == b._through and a._ungated == b._ungated
+        assert a.regex.pattern == b.regex.pattern
+    monkeypatch.undo()  # (searching compiles the alternatives alone, parsing them)
+    text = "we would like to invite you to an interview at 10:30 am; thank you for applying"
+    assert read.search(text) is not None and read.search(text).span() == parsed.regex.search(text).span()  # type: ignore[union-attr]
+
+
+def test_a_damaged_derivations_file_is_parsed_around(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    damaged = tmp_path / "derived.json"
+    damaged.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(fastre, "DERIVED_FILE", damaged)
+    monkeypatch.setattr(fastre, "_shipped", None)
+    table = Phrases.any_of(*TABLE)
+    assert table.search("we would like to invite you for a chat") is not None
+    assert fastre._shipped == {}

@@ -9,16 +9,24 @@ when it cannot be known (a pattern that may start with anything), the pattern is
 that holds none of them is not searched at all (most mail, for most tables). A table made of alternatives
 (:meth:`Phrases.any_of`) is gated per alternative as well: a text is searched only with the alternatives whose
 literals it holds.
+
+What parsing a table tells (its gates, literals and first characters) is the same every time: it is read from
+``derived.json``, written by ``scripts/derive_phrases.py`` (a test says when it is out of date), so a process
+that loads the tables compiles them without parsing each twice. A table missing from it (changed since) is
+parsed as before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
+import json
 import operator
 import re
-from collections.abc import Iterator, Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Final
 
 import ahocorasick
 
@@ -77,11 +85,14 @@ def first_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
 
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile`` with a leading first-character lookahead when the pattern allows one."""
+    return _led(pattern, _lead_chars(pattern, flags), flags)
+
+
+def _lead_chars(pattern: str, flags: int) -> set[str] | None:
     try:
-        chars = first_chars(list(sre_parse.parse(pattern, flags)))
+        return first_chars(list(sre_parse.parse(pattern, flags)))
     except (re.error, TypeError, ValueError, IndexError):  # odd constructs: no filter, same meaning
-        chars = None
-    return _led(pattern, chars, flags)
+        return None
 
 
 def _led(pattern: str, chars: set[str] | None, flags: int) -> re.Pattern[str]:
@@ -232,6 +243,86 @@ def _gates_of(items: list[tuple[Any, Any]] | None) -> tuple[frozenset[str], ...]
 
 _VALUE = operator.itemgetter(1)
 
+# --- what parsing told, kept --------------------------------------------------------------------------------
+
+DERIVED_FILE: Final = Path(__file__).with_name("derived.json")
+_shipped: dict[str, Any] | None = None  # DERIVED_FILE, once read
+_derivers: dict[str, Callable[[], Any]] = {}  # how each table loaded so far is derived, by key
+
+
+def _derivation(parts: tuple[Any, ...], derive: Callable[[], Any]) -> Any:
+    """The JSON value ``derive`` gives for a table made of ``parts``: from ``DERIVED_FILE`` when it holds it."""
+    global _shipped  # noqa: PLW0603 (read once, on the first table)
+    if _shipped is None:
+        try:
+            _shipped = json.loads(DERIVED_FILE.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # missing or damaged: every table is parsed, as it would be without
+            _shipped = {}
+    key = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    _derivers[key] = derive
+    value = _shipped.get(key)
+    return derive() if value is None else value
+
+
+def fresh_derivations() -> dict[str, Any]:
+    """What parsing tells of every table loaded so far, parsed afresh: what ``DERIVED_FILE`` should hold."""
+    made: dict[str, Any] = json.loads(json.dumps({key: derive() for key, derive in sorted(_derivers.items())}))
+    return made
+
+
+def _sets(gates: tuple[frozenset[str], ...] | None) -> list[list[str]] | None:
+    return None if gates is None else [sorted(s) for s in gates]
+
+
+def _chars(chars: set[str] | None) -> str | None:
+    return None if chars is None else "".join(sorted(chars))
+
+
+def _derive_table(pattern: str, flags: int, alternatives: Sequence[str]) -> dict[str, Any]:
+    """The table's literals and the characters a match starts with; for a table of alternatives, each one's gates,
+    and when it is split by its leading words (:func:`by_leading_word`), each word's."""
+    if not alternatives:
+        return {"literals": _sets_one(_literals_of(pattern, flags)), "lead": _chars(_lead_chars(pattern, flags))}
+    parsed = [_parse(alt, flags) for alt in alternatives]
+    told: list[list[Any]] = []
+    for alt, p in zip(alternatives, parsed, strict=True):
+        gates = _gates_of(_exact(p, flags))
+        words = _split(alt, gates, flags)
+        told.append([_sets(gates), None if words is None else [_sets(_gates_of(_parsed(one, flags))) for one in words]])
+    starts = [found for p in parsed if p is not None and (found := first_chars(list(p)))]
+    lead = set().union(*starts) if len(starts) == len(parsed) else None
+    return {"alternatives": told, "lead": _chars(lead)}
+
+
+def _split(alternative: str, gates: tuple[frozenset[str], ...] | None, flags: int) -> list[str] | None:
+    """The alternative searched as one per leading word, when it is gated and so led; else None."""
+    if gates is None or flags & re.VERBOSE:
+        return None
+    words = by_leading_word(alternative)
+    return words if len(words) > 1 else None
+
+
+def _gated(
+    alternatives: Sequence[str], told: list[list[Any]], flags: int
+) -> tuple[tuple[str, tuple[frozenset[str], ...] | None], ...]:
+    """(alternative, gates) as :class:`Phrases` searches them, from what :func:`_derive_table` told."""
+    out: list[tuple[str, tuple[frozenset[str], ...] | None]] = []
+    for alt, (sets, pieces) in zip(alternatives, told, strict=True):
+        if pieces is None:
+            out.append((alt, _frozen(sets)))
+        else:
+            words = by_leading_word(alt)
+            out.extend((one, _frozen(piece)) for one, piece in zip(words, pieces, strict=True))
+    return tuple(out)
+
+
+def _frozen(sets: list[list[str]] | None) -> tuple[frozenset[str], ...] | None:
+    return None if sets is None else tuple(frozenset(s) for s in sets)
+
+
+def _sets_one(literals: frozenset[str] | None) -> list[str] | None:
+    return None if literals is None else sorted(literals)
+
 
 class LiteralIndex:
     """Finds, in one pass, which of a set of literals occur in a text (overlapping ones included): an
@@ -272,16 +363,11 @@ class Phrases:
         # Each alternative's own literal sets: a text that lacks every literal of one of them is searched
         # without that alternative. (Each is parsed once: what the table needs is read from them.) An alternative
         # led by a choice of plain words is gated and searched as one alternative per word (by_leading_word).
-        parsed = [_parse(alt, flags) for alt in alternatives]
-        gated: list[tuple[str, tuple[frozenset[str], ...] | None]] = []
-        for alt, p in zip(alternatives, parsed, strict=True):
-            gates = _gates_of(_exact(p, flags))
-            words = by_leading_word(alt) if gates is not None and not flags & re.VERBOSE else [alt]
-            if len(words) == 1:
-                gated.append((alt, gates))
-                continue
-            gated.extend((one, _gates_of(_exact(_parse(one, flags), flags))) for one in words)
-        self._alternatives = tuple(gated)
+        told = _derivation(
+            ("phrases", pattern, int(flags), tuple(alternatives)), lambda: _derive_table(pattern, flags, alternatives)
+        )
+        lead = None if told["lead"] is None else set(told["lead"])
+        self._alternatives = _gated(alternatives, told["alternatives"], flags) if alternatives else ()
         # Which alternatives each literal of their strongest set lets through: the live ones are found from the
         # literals a text holds, not by looking at every alternative.
         self._ungated = tuple(i for i, (_, gates) in enumerate(self._alternatives) if gates is None)
@@ -294,11 +380,9 @@ class Phrases:
         if alternatives:
             bests = [gates[0] for _, gates in self._alternatives if gates]
             self.literals = frozenset().union(*bests) if len(bests) == len(self._alternatives) else None
-            starts = [found for p in parsed if p is not None and (found := first_chars(list(p)))]
-            self.regex = _led(pattern, set().union(*starts) if len(starts) == len(parsed) else None, flags)
         else:
-            self.literals = _literals_of(pattern, flags)
-            self.regex = compile_fast(pattern, flags)
+            self.literals = None if told["literals"] is None else frozenset(told["literals"])
+        self.regex = _led(pattern, lead, flags)
         self._gated = len(self._alternatives) > 1 and any(gates is not None for _, gates in self._alternatives)
         self._alone: dict[int, re.Pattern[str]] = {}  # an alternative compiled alone, on first use
         self._subsets: dict[tuple[int, ...], re.Pattern[str]] = {}  # the live alternatives joined, by use
@@ -437,3 +521,21 @@ class Phrases:
                     cls._seen.pop(next(iter(cls._seen)))
             cls._seen[text] = found
         return found
+
+
+TABLE_MODULES: Final = (  # the modules whose phrase tables DERIVED_FILE holds
+    "inboxwatch.core.detect.rules",
+    "inboxwatch.core.detect.classifier",
+    "inboxwatch.core.detect.dates",
+    "inboxwatch.core.detect.extract",
+    "inboxwatch.core.detect.reading",
+)
+
+
+def write_derived(path: Path = DERIVED_FILE) -> int:
+    """Load every phrase table and write what parsing tells of each to ``path``; how many tables."""
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+    made = fresh_derivations()
+    path.write_text(json.dumps(made, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(made)
