@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -173,10 +174,10 @@ def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monke
     assert all(m.parts and len(m.parts) == 1 and m.parts[0].complete for m in fetched)  # 6.5 KB: read to the end
 
 
-def test_the_first_messages_of_a_lot_are_handed_on_while_the_rest_is_read(
+def test_the_first_messages_are_handed_on_while_the_rest_is_read(
     dovecot: Dovecot, imap_user: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A lot is handed on in parts, in UID order, as the reads of the messages at its start are over: the first
+    """The mail is handed on in parts, in UID order, as the reads of the messages at the front are over: the first
     while reads of later messages are still in flight; together, every message, each part with the UID after it."""
     monkeypatch.setattr("inboxwatch.sources.imap.PIPE_CHUNK", 5)
     monkeypatch.setattr("inboxwatch.sources.imap.READS_AHEAD", 10)
@@ -195,16 +196,10 @@ def test_the_first_messages_of_a_lot_are_handed_on_while_the_rest_is_read(
     handed: list[tuple[list[str], int, int]] = []  # (UIDs, the UID after them, FETCH commands still in flight)
 
     class Watching(IMAPSource):
-        def _complete(
-            self,
-            pipe: FetchPipe,
-            role: FolderRole,
-            heads: list[Any],
-            gmail: bool,
-            next_uid: int,
-            then: Callable[[], None] | None = None,
+        def _read(
+            self, pipe: FetchPipe, role: FolderRole, gmail: bool, items: list[str], lots: deque[Sequence[int]]
         ) -> Iterator[tuple[list[FetchedMessage], int]]:
-            for messages, after in super()._complete(pipe, role, heads, gmail, next_uid, then):
+            for messages, after in super()._read(pipe, role, gmail, items, lots):
                 handed.append(([m.uid for m in messages], after, len(pipe._sent)))
                 yield messages, after
 

@@ -69,7 +69,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE: Final = 200  # messages per batch at most (one store transaction)
 FETCH_SIZE: Final = 1000  # UIDs per pass-1 FETCH and per pass 2: fewer round trips on a slow link
 FIRST_LOT: Final = 100  # UIDs of a folder's first lot
-BATCH_BYTES: Final = 8 << 20  # body bytes fetched together: with one lot prefetched, memory stays bounded
+BATCH_BYTES: Final = 8 << 20  # bytes of mail handed on together at most: memory stays bounded, whatever the mail
 MAX_BODY_BYTES: Final = 1 << 20  # bigger messages are read up to here (text and invites come first)
 DEFAULT_TIMEOUT: Final = 60.0
 FOLDERS_KEPT: Final = timedelta(days=1)  # folders found by LIST are listed again after this
@@ -83,7 +83,8 @@ _WHOLE_CALENDAR: Final = imap_parts.MAX_CALENDAR_BYTES + 1
 _PART_ROUNDS: Final = 6  # fetches of one message's parts at most: the first look, more text, and a few more
 PIPE_CHUNK: Final = 100  # messages per FETCH of parts: a message's next read is sent while others' answers come
 READS_AHEAD: Final = 200  # messages whose first reads are in flight: a few times what a 50 Mbit/s, 30 ms link holds
-SETTLED_MIN: Final = 50  # messages read to the end, at the start of a lot, that are handed on before the rest
+LOT_AHEAD: Final = 800  # messages left to read when the next lot's pass 1 is asked for: its answer comes in time
+SETTLED_MIN: Final = 50  # messages read to the end, at the front, that are handed on together (the rest at the end)
 _APPENDUID_RE: Final = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _BYTES_REPR_RE: Final = re.compile(r"""b'([^']*)'$""")
 _TRANSIENT_CODES: Final = (
@@ -97,23 +98,6 @@ _TRANSIENT_CODES: Final = (
     "EXCEEDED COMMAND OR BANDWIDTH LIMITS",
 )
 _T = TypeVar("_T")
-
-
-class _Later:
-    """A FETCH sent when :meth:`send` is called, or at the latest when its answer is wanted."""
-
-    def __init__(self, pipe: FetchPipe, uids: Sequence[int], items: Sequence[str]) -> None:
-        self._pipe, self._uids, self._items = pipe, uids, items
-        self._ticket: Ticket | None = None
-
-    def send(self) -> None:
-        if self._ticket is None:
-            self._ticket = self._pipe.send(self._uids, self._items)
-
-    def result(self) -> dict[int, dict[bytes, Any]]:
-        self.send()
-        assert self._ticket is not None
-        return self._pipe.result(self._ticket)
 
 
 class _Head(NamedTuple):
@@ -557,35 +541,24 @@ class IMAPSource(PushSource):
     def _fetch_all(
         self, client: IMAPClient, role: FolderRole, uids: Sequence[int]
     ) -> Iterator[tuple[list[FetchedMessage], int]]:
-        """(messages, next UID) per lot of at most ``FETCH_SIZE`` UIDs and ~``BATCH_BYTES`` of bodies.
+        """(messages, next UID) in UID order, handed on as the reads of the messages at the front are over.
 
-        Pass 1 fetches size and header fields of up to ``FETCH_SIZE`` UIDs; the prefilter picks the
-        candidates; pass 2 fetches their bodies (the first ``MAX_BODY_BYTES`` of big ones). A lot closes
-        early when its bodies would pass ``BATCH_BYTES``, so memory stays bounded whatever the mail. The
-        caller stores a lot in batches of ``BATCH_SIZE`` (:func:`_in_batches`). Commands are sent ahead of
-        their answers (:class:`~inboxwatch.sources.imap_pipe.FetchPipe`): the next lot's pass 1 behind this
-        one's first reads of parts, and each part's next read while the answers to others are still coming.
+        Pass 1 fetches size, header fields and structure of a lot of UIDs (``FIRST_LOT``, then ``FETCH_SIZE``);
+        the prefilter picks the candidates; pass 2 reads their parts as far as the analysis reads them, or the
+        whole message (the first ``MAX_BODY_BYTES`` of big ones) when the structure is one the parts cannot
+        mirror. Commands are sent ahead of their answers (:class:`~inboxwatch.sources.imap_pipe.FetchPipe`), one
+        stream for the folder: first reads go out about ``READS_AHEAD`` messages ahead of the answers, a message's
+        next read as soon as its answer is judged, and the next lot's pass 1 while fewer than ``LOT_AHEAD``
+        messages are left to read, so the link stays busy from one lot to the next. The caller stores the mail in
+        batches of ``BATCH_SIZE`` (:func:`_in_batches`).
         """
         gmail = client.has_capability("X-GM-EXT-1")
         items = ["RFC822.SIZE", _HEADER_ITEM, "BODYSTRUCTURE", *(_GMAIL_ITEMS if gmail else ())]
         pipe = FetchPipe(client, lambda group, wanted: self._fetch(client, group, wanted))
         # A short first lot: its mail is being analysed while the rest is read.
         lots = [uids[:FIRST_LOT], *(uids[i : i + FETCH_SIZE] for i in range(FIRST_LOT, len(uids), FETCH_SIZE))]
-        lots = [lot for lot in lots if lot]
         try:
-            pass_one = _Later(pipe, lots[0], items) if lots else None
-            for n, chunk in enumerate(lots):
-                assert pass_one is not None
-                first = pass_one.result()
-                # The next lot's pass 1 goes out behind this lot's first reads of parts, not ahead of them.
-                pass_one = _Later(pipe, lots[n + 1], items) if n + 1 < len(lots) else None
-                segments = self._segments(chunk, first, role)
-                for i, segment in enumerate(segments):
-                    if i + 1 < len(segments):
-                        yield from self._complete(pipe, role, segment, gmail, segment[-1].uid + 1)
-                    else:
-                        after = pass_one.send if pass_one is not None else None
-                        yield from self._complete(pipe, role, segment, gmail, chunk[-1] + 1, after)
+            yield from self._read(pipe, role, gmail, items, deque(lot for lot in lots if lot))
         finally:
             # Stopped early (the caller closed it, or an error): the answers still coming are read, so the
             # connection can be used again; one that cannot be read to the end is not used again.
@@ -594,54 +567,132 @@ class IMAPSource(PushSource):
             except (IMAPClientError, OSError):
                 self._drop()
 
+    def _read(
+        self, pipe: FetchPipe, role: FolderRole, gmail: bool, items: list[str], lots: deque[Sequence[int]]
+    ) -> Iterator[tuple[list[FetchedMessage], int]]:
+        from inboxwatch.core.detect.reading import FIRST_LOOK_CHARS  # (see _preload_reading)
+
+        front: deque[_Head] = deque()  # read or being read, not handed on yet, in UID order
+        unsent: deque[tuple[int, list[tuple[Leaf, int]]]] = deque()  # first reads not sent yet
+        reading: set[int] = set()  # UIDs whose reads are not over
+        in_parts: set[int] = set()  # UIDs read in parts, to the end
+        by_uid: dict[int, _Head] = {}
+        wanted: dict[int, int] = {}
+        rounds: dict[int, int] = {}
+        # What was sent, in order, answered in order: a lot's pass 1 (its UIDs), or reads of parts (the reads
+        # asked, whether they are first reads).
+        sent: deque[tuple[Ticket, Sequence[int] | None, dict[int, list[tuple[Leaf, int]]], bool]] = deque()
+        first_in_flight = 0
+        lot_asked = False
+        lot_end = 0  # the last UID of the lots read so far
+        handed = 0  # the UID after the last message handed on
+
+        def send(requests: dict[int, list[tuple[Leaf, int]]], opening: bool) -> None:
+            groups: dict[tuple[str, ...], list[int]] = {}
+            for uid, reads in requests.items():
+                rounds[uid] = rounds.get(uid, 0) + 1
+                groups.setdefault(tuple(imap_parts.item(leaf, count) for leaf, count in reads), []).append(uid)
+            for parts, uids in groups.items():
+                for i in range(0, len(uids), PIPE_CHUNK):
+                    chunk = uids[i : i + PIPE_CHUNK]
+                    sent.append((pipe.send(chunk, parts), None, {uid: requests[uid] for uid in chunk}, opening))
+
+        def top_up() -> None:
+            nonlocal first_in_flight, lot_asked
+            while unsent and first_in_flight < READS_AHEAD:
+                window = [unsent.popleft() for _ in range(min(PIPE_CHUNK, len(unsent)))]
+                send(dict(window), True)
+                first_in_flight += len(window)
+            # The next lot's pass 1 behind the first reads sent (not ahead: they would wait for it).
+            if not lot_asked and lots and len(unsent) + first_in_flight < LOT_AHEAD:
+                lot = lots.popleft()
+                sent.append((pipe.send(lot, items), lot, {}, False))
+                lot_asked = True
+
+        top_up()
+        while sent:
+            ticket, lot, asked, opening = sent.popleft()
+            if lot is not None:
+                lot_asked = False
+                lot_end = lot[-1]
+                for head in self._lot_heads(role, lot, pipe.result(ticket)):
+                    front.append(head)
+                    by_uid[head.uid] = head
+                    if not head.candidate or head.leaves is None:
+                        continue  # nothing to read in parts (a structure the parts cannot mirror is read whole)
+                    texts = [leaf for leaf in head.leaves if leaf.kind == "text"]
+                    first = [
+                        (leaf, _WHOLE_CALENDAR if leaf.kind == "calendar" else leaf.bytes_for(FIRST_LOOK_CHARS))
+                        for leaf in head.leaves
+                        if leaf.kind in {"calendar", "text"} or not texts  # HTML only for mail without text parts
+                    ]
+                    if first:
+                        unsent.append((head.uid, first))
+                        reading.add(head.uid)
+                    else:
+                        in_parts.add(head.uid)  # nothing to read but the header
+            else:
+                answered = self._take(pipe.result(ticket), asked)
+                if opening:
+                    first_in_flight -= len(asked)
+                more: dict[int, list[tuple[Leaf, int]]] = {}
+                for uid in asked:
+                    if uid not in answered or rounds[uid] >= _PART_ROUNDS:
+                        continue
+                    if (read := self._more(by_uid[uid], wanted)) is not None:
+                        more[uid] = [read]
+                if more:
+                    send(more, False)
+                # Asked and not answered (NIL: expunged meanwhile, or a server that would not): read whole instead
+                # of kept with part of what the analysis reads.
+                settled = set(asked) - more.keys()
+                reading -= settled
+                in_parts |= settled & answered
+            top_up()
+            ready = 0
+            while ready < len(front) and front[ready].uid not in reading:
+                ready += 1
+            if ready < SETTLED_MIN and (not ready or ready < len(front) or sent):
+                continue  # the rest at the end
+            while ready:  # in parts of at most BATCH_BYTES to hold (one message, however big, at least)
+                heads: list[_Head] = []
+                weight = 0
+                while ready:
+                    cost = self._cost(front[0], in_parts)
+                    if heads and weight + cost > BATCH_BYTES:
+                        break
+                    heads.append(front.popleft())
+                    weight += cost
+                    ready -= 1
+                for head in heads:
+                    del by_uid[head.uid]
+                    wanted.pop(head.uid, None)
+                    rounds.pop(head.uid, None)
+                handed = lot_end + 1 if not front and not sent else heads[-1].uid + 1
+                yield self._messages(pipe, role, heads, in_parts, gmail), handed
+                in_parts.difference_update(h.uid for h in heads)
+        if lot_end and handed <= lot_end:  # the last lot's last UIDs were expunged since the search
+            yield [], lot_end + 1
+
     @staticmethod
-    def _segments(chunk: Sequence[int], first: dict[int, dict[bytes, Any]], role: FolderRole) -> list[list[_Head]]:
-        """What pass 1 (``first``) learnt of a lot's messages, in segments of at most ``BATCH_BYTES`` of bodies to
-        read (one segment, perhaps empty, at least)."""
-        segments: list[list[_Head]] = [[]]
-        weight = 0
-        for uid in chunk:
+    def _cost(head: _Head, in_parts: set[int]) -> int:
+        """The bytes ``head`` holds once read: its parts read, or its body (to its first MAX_BODY_BYTES) read whole."""
+        if head.uid in in_parts:
+            return sum(len(leaf.data) for leaf in head.leaves or ())
+        return min(head.size, MAX_BODY_BYTES) if head.candidate else 0
+
+    def _lot_heads(self, role: FolderRole, lot: Sequence[int], first: dict[int, dict[bytes, Any]]) -> list[_Head]:
+        """What pass 1 (``first``) learnt of a lot's messages; those expunged since the search left out."""
+        heads: list[_Head] = []
+        for uid in lot:
             data = first.get(uid)
             header = _item(data, b"BODY[HEADER") if data else None
             if data is None or header is None:
                 continue  # expunged since the search
-            size = int(data.get(b"RFC822.SIZE") or 0)
             candidate = might_be_job_mail(header, role)
             leaves = imap_parts.plan(data.get(b"BODYSTRUCTURE")) if candidate else None
-            cost = min(size, MAX_BODY_BYTES) if candidate else 0
-            if segments[-1] and weight + cost > BATCH_BYTES:
-                segments.append([])
-                weight = 0
-            segments[-1].append(_Head(uid, size, header, data, candidate, leaves))
-            weight += cost
-        return segments
-
-    def _complete(
-        self,
-        pipe: FetchPipe,
-        role: FolderRole,
-        heads: list[_Head],
-        gmail: bool,
-        next_uid: int,
-        then: Callable[[], None] | None = None,
-    ) -> Iterator[tuple[list[FetchedMessage], int]]:
-        """Pass 2 for the candidates among ``heads`` (the others keep their header lines as ``raw``): (messages,
-        next UID) as soon as ``SETTLED_MIN`` or more at the start of those not yet given are read, and the rest
-        at the end, with ``next_uid``; the analysis begins on the first while the others are read. ``then`` is
-        called once every first read of parts is sent."""
-        reading = {h.uid for h in heads if h.candidate and h.leaves is not None}
-        in_parts: set[int] = set()
-        done = 0  # heads handed on
-        for settled, parts_read in self._fetch_parts(pipe, [h for h in heads if h.uid in reading], then):
-            reading -= settled
-            in_parts |= parts_read
-            ready = done
-            while ready < len(heads) and heads[ready].uid not in reading:
-                ready += 1
-            if ready - done >= SETTLED_MIN and ready < len(heads):
-                yield self._messages(pipe, role, heads[done:ready], in_parts, gmail), heads[ready - 1].uid + 1
-                done = ready
-        yield self._messages(pipe, role, heads[done:], in_parts, gmail), next_uid
+            heads.append(_Head(uid, int(data.get(b"RFC822.SIZE") or 0), header, data, candidate, leaves))
+        return heads
 
     def _messages(
         self, pipe: FetchPipe, role: FolderRole, heads: list[_Head], in_parts: set[int], gmail: bool
@@ -681,83 +732,6 @@ class IMAPSource(PushSource):
                 )
             )
         return messages
-
-    def _fetch_parts(
-        self, pipe: FetchPipe, heads: Sequence[_Head], then: Callable[[], None] | None = None
-    ) -> Iterator[tuple[set[int], set[int]]]:
-        """Read the parts of ``heads`` into their leaves, as far as the analysis reads them; yields, as answers
-        come, (the UIDs whose reads are over, those of them read in full). ``then`` is called once every first
-        read is sent.
-
-        The first read takes invitations whole and the start of the text (``FIRST_LOOK_CHARS``); each
-        further read goes on, for the messages whose text so far is shorter than what
-        :func:`~inboxwatch.core.detect.reading.text_wanted` says the analysis reads of them. Requests that
-        are alike go in one FETCH of at most ``PIPE_CHUNK`` messages. First reads are sent in UID order, about
-        ``READS_AHEAD`` messages ahead of the answers, and a message's next read as soon as its answer is
-        judged: the link stays busy, and the first messages are read to the end while the later ones come.
-        """
-        from inboxwatch.core.detect.reading import FIRST_LOOK_CHARS  # (see _preload_reading)
-
-        wanted: dict[int, int] = {}
-        rounds: dict[int, int] = {}
-        first_reads: dict[int, list[tuple[Leaf, int]]] = {}
-        for head in heads:
-            leaves = head.leaves or []
-            texts = [leaf for leaf in leaves if leaf.kind == "text"]
-            first = [
-                (leaf, _WHOLE_CALENDAR if leaf.kind == "calendar" else leaf.bytes_for(FIRST_LOOK_CHARS))
-                for leaf in leaves
-                if leaf.kind in {"calendar", "text"} or not texts  # HTML only for mail without text parts
-            ]
-            if first:
-                first_reads[head.uid] = first
-        header_only = {h.uid for h in heads if h.uid not in first_reads}  # nothing to read but the header
-        if header_only:
-            yield header_only, header_only
-        by_uid = {h.uid: h for h in heads}
-        unsent = deque(uid for uid in (h.uid for h in heads) if uid in first_reads)
-        in_flight: deque[tuple[Ticket, dict[int, list[tuple[Leaf, int]]], bool]] = deque()
-        first_in_flight = 0
-
-        def send(requests: dict[int, list[tuple[Leaf, int]]], opening: bool) -> None:
-            groups: dict[tuple[str, ...], list[int]] = {}
-            for uid, reads in requests.items():
-                rounds[uid] = rounds.get(uid, 0) + 1
-                groups.setdefault(tuple(imap_parts.item(leaf, count) for leaf, count in reads), []).append(uid)
-            for items, uids in groups.items():
-                for i in range(0, len(uids), PIPE_CHUNK):
-                    chunk = uids[i : i + PIPE_CHUNK]
-                    in_flight.append((pipe.send(chunk, items), {uid: requests[uid] for uid in chunk}, opening))
-
-        def send_first() -> None:
-            nonlocal first_in_flight, then
-            while unsent and first_in_flight < READS_AHEAD:
-                window = [unsent.popleft() for _ in range(min(PIPE_CHUNK, len(unsent)))]
-                send({uid: first_reads[uid] for uid in window}, True)
-                first_in_flight += len(window)
-            if not unsent and then is not None:
-                call, then = then, None
-                call()
-
-        send_first()
-        while in_flight:
-            ticket, asked, opening = in_flight.popleft()
-            answered = self._take(pipe.result(ticket), asked)
-            if opening:
-                first_in_flight -= len(asked)
-            more: dict[int, list[tuple[Leaf, int]]] = {}
-            for uid in asked:
-                if uid not in answered or rounds[uid] >= _PART_ROUNDS:
-                    continue
-                if (read := self._more(by_uid[uid], wanted)) is not None:
-                    more[uid] = [read]
-            if more:
-                send(more, False)
-            send_first()
-            # Asked and not answered (NIL: expunged meanwhile, or a server that would not): read whole instead
-            # of kept with part of what the analysis reads.
-            settled = set(asked) - more.keys()
-            yield settled, settled & answered
 
     def _more(self, head: _Head, wanted: dict[int, int]) -> tuple[Leaf, int] | None:
         """The next read of ``head``'s parts, when the text read so far is shorter than the analysis reads."""
