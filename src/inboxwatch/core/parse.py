@@ -9,6 +9,7 @@ depth and the extracted text are all capped.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import html
 import importlib
@@ -442,16 +443,26 @@ def _first_msgid(value: str) -> str | None:
 
 def _addresses(msg: EmailMessage | _HeaderIndex, name: str, defects: list[str]) -> tuple[Address, ...]:
     try:
-        values = [str(v)[:MAX_HEADER_CHARS] for v in msg.get_all(name) or []]
+        values = tuple(str(v)[:MAX_HEADER_CHARS] for v in msg.get_all(name) or [])
     except Exception:
         defects.append(f"unreadable header {name}")
         return ()
-    out: list[Address] = []
-    try:
-        pairs = getaddresses(values)
-    except Exception:
-        defects.append(f"unparseable addresses in {name}")
+    if not values:
         return ()
+    found, problems = _parsed_addresses(values)
+    defects.extend(f"{problem} {name}" for problem in problems)
+    return found
+
+
+@functools.lru_cache(maxsize=1024)  # the same few senders and the owner, message after message
+def _parsed_addresses(values: tuple[str, ...]) -> tuple[tuple[Address, ...], tuple[str, ...]]:
+    """The addresses of a header's values, and what could not be read of them."""
+    try:
+        pairs = getaddresses(list(values))
+    except Exception:
+        return (), ("unparseable addresses in",)
+    out: list[Address] = []
+    problems: list[str] = []
     for display, email in pairs[:100]:
         email = email.strip().lower()
         if "@" not in email:
@@ -460,9 +471,9 @@ def _addresses(msg: EmailMessage | _HeaderIndex, name: str, defects: list[str]) 
             if "=?" in display:
                 display = str(make_header(decode_header(display)))
         except Exception:
-            defects.append(f"undecodable name in {name}")
+            problems.append("undecodable name in")
         out.append(Address(" ".join(display.split()).strip("'\" "), email))
-    return tuple(out)
+    return tuple(out), tuple(problems)
 
 
 def _first_address(msg: EmailMessage | _HeaderIndex, name: str, defects: list[str]) -> Address | None:
