@@ -149,6 +149,8 @@ def own_text(text: str, limit: int | None = None) -> str:
     text = text[:limit]
     cut = QUOTE_CUT.search(text)
     head = text[: cut.start()] if cut else text
+    if ">" not in head:  # no quoted line to drop (most letters): the lines as they are, joined at C speed
+        return "\n".join(head.splitlines())
     return "\n".join(line for line in head.splitlines() if not line.lstrip().startswith(">"))
 
 
