@@ -204,6 +204,28 @@ def test_a_message_expunged_between_the_passes_is_skipped(dovecot: Dovecot, imap
     assert cursor is not None and cursor.uidnext == 4
 
 
+def test_the_last_messages_expunged_after_the_search_are_passed_by_the_cursor(
+    dovecot: Dovecot, imap_user: str, source_for: Any
+) -> None:
+    """Mail gone between the SEARCH and pass 1, at the end of the folder: the others are read, and the cursor
+    moves past the gone ones too (they are not asked for again)."""
+    append(dovecot, imap_user, "INBOX", [job_mail(n) for n in range(1, 6)])
+
+    class ExpungeAfterSearch(IMAPSource):
+        def _read(self, *args: Any) -> Any:
+            with dovecot.session(imap_user) as other:
+                other.select_folder("INBOX")
+                other.delete_messages([4, 5])
+                other.expunge()
+            return super()._read(*args)
+
+    batches = drain(source_for(imap_user, ExpungeAfterSearch), FolderRole.INBOX, None)
+    assert [m.uid for b in batches for m in b.messages] == ["1", "2", "3"]
+    cursors = [FolderCursor.load(b.cursor) for b in batches]
+    assert all(c is not None for c in cursors) and cursors[-1] is not None and cursors[-1].uidnext == 6
+    assert [c.uidnext for c in cursors if c] == sorted(c.uidnext for c in cursors if c)
+
+
 def test_of_a_30_mb_message_only_the_text_is_read(dovecot: Dovecot, imap_user: str, source_for: Any) -> None:
     line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3\r\n"
     raw = b"".join(

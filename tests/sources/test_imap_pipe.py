@@ -213,3 +213,90 @@ def test_the_first_messages_are_handed_on_while_the_rest_is_read(
     assert [uid for uids, _, _ in handed for uid in uids] == fetched
     assert all(after == int(uids[-1]) + 1 for uids, after, _ in handed)
     assert all(len(uids) >= 5 for uids, _, _ in handed[:-1])  # SETTLED_MIN at least, but the last
+
+
+def _forwarding(n: int) -> bytes:
+    """Job mail with a message/rfc822 part: a structure the parts cannot mirror, so it is read whole."""
+    inner = make_message(
+        sender="Dana Recruiter <dana@acme.example>", subject="Interview", body="See you then.\n", date=NOW
+    )
+    return (
+        b"From: Dana Recruiter <dana@acme.example>\r\nTo: Alex Morgan <alex.morgan@example.net>\r\n"
+        b"Subject: Interview for the Data Engineer role (%d)\r\nDate: Mon, 30 Nov 2026 10:00:00 +0000\r\n"
+        b"Message-ID: <fwd-%d@acme.example>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+        b"--b1\r\nContent-Type: text/plain\r\n\r\nWe would like to invite you to an interview.\r\n"
+        b"--b1\r\nContent-Type: message/rfc822\r\n\r\n%s\r\n--b1--\r\n" % (n, n, inner)
+    )
+
+
+def test_what_is_read_ahead_stays_within_the_byte_bound_and_mail_read_whole_meanwhile_is_not_lost(
+    dovecot: Dovecot, imap_user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First reads go out only while the mail read and not handed on is under ``BATCH_BYTES`` (by message size,
+    give or take one window of them); mail read whole is fetched while reads of others are in flight; every
+    message comes, in UID order."""
+    raws = [
+        _forwarding(n)
+        if n % 7 == 3
+        else make_message(
+            sender="Dana Recruiter <dana@acme.example>",
+            subject=f"Interview for the Data Engineer role ({n})",
+            body="We would like to invite you to an interview.\n" + "More about us.\n" * (40 + 400 * (n % 2)),
+            date=NOW - timedelta(days=1),
+        )
+        for n in range(40)
+    ]
+    with dovecot.session(imap_user) as c:
+        c.multiappend("INBOX", [{"msg": raw, "date": NOW - timedelta(days=1)} for raw in raws])
+        c.select_folder("INBOX", readonly=True)
+        sizes = {uid: int(d[b"RFC822.SIZE"]) for uid, d in c.fetch(c.search(["ALL"]), ["RFC822.SIZE"]).items()}
+    bound = 4 * max(sizes.values())
+    monkeypatch.setattr("inboxwatch.sources.imap.BATCH_BYTES", bound)
+    monkeypatch.setattr("inboxwatch.sources.imap.PIPE_CHUNK", 2)
+    monkeypatch.setattr("inboxwatch.sources.imap.READS_AHEAD", 100)
+    monkeypatch.setattr("inboxwatch.sources.imap.SETTLED_MIN", 3)
+    window: set[int] = set()  # UIDs whose first reads were sent, not handed on yet
+    widest = 0
+    whole_while_reading = 0
+
+    class Watching(IMAPSource):
+        def create_client(self) -> IMAPClient:
+            client = super().create_client()
+            imap = client._imap
+            command = imap._command
+
+            def watched_command(name: str, *args: Any) -> str:
+                nonlocal widest, whole_while_reading
+                if name == "UID" and args[0] == "FETCH":
+                    ids = args[1].decode() if isinstance(args[1], bytes) else str(args[1])
+                    uids = [int(u) for u in ids.split(",")]
+                    if "<0." in str(args[2]):
+                        window.update(uids)
+                        widest = max(widest, sum(sizes[u] for u in window))
+                    elif "BODY.PEEK[]" in str(args[2]) and window:
+                        whole_while_reading += 1
+                tag: str = command(name, *args)
+                return tag
+
+            imap._command = watched_command
+            return client
+
+        def _read(
+            self, pipe: FetchPipe, role: FolderRole, gmail: bool, items: list[str], lots: deque[Sequence[int]]
+        ) -> Iterator[tuple[list[FetchedMessage], int]]:
+            for messages, after in super()._read(pipe, role, gmail, items, lots):
+                window.difference_update(int(m.uid) for m in messages)
+                yield messages, after
+
+    source = Watching(imap_account(dovecot, imap_user))
+    try:
+        fetched = [m for batch in drain(source, FolderRole.INBOX, None) for m in batch.messages]
+    finally:
+        source.close()
+    assert [m.uid for m in fetched] == [str(uid) for uid in range(1, 41)]
+    read_whole = [m for m in fetched if m.parts is None]
+    assert [m.uid for m in read_whole] == [str(n + 1) for n in range(40) if n % 7 == 3]
+    assert all(m.raw == raws[int(m.uid) - 1].replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n") for m in read_whole)
+    assert whole_while_reading  # some mail read whole while first reads of later mail were out
+    assert bound < widest <= bound + 2 * max(sizes.values())  # the bound, give or take one window of PIPE_CHUNK

@@ -326,3 +326,15 @@ def test_a_damaged_derivations_file_is_parsed_around(monkeypatch: pytest.MonkeyP
     table = Phrases.any_of(*TABLE)
     assert table.search("we would like to invite you for a chat") is not None
     assert fastre._shipped == {}
+
+
+def test_a_derivation_that_does_not_decode_is_parsed_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Garbled(dict[str, object]):
+        def get(self, key: str, default: object = None) -> object:
+            return {"alternatives": [["not", "gates"]], "lead": 7}
+
+    monkeypatch.setattr(fastre, "_shipped", {})
+    parsed = Phrases.any_of(*TABLE)
+    monkeypatch.setattr(fastre, "_shipped", Garbled())
+    garbled = Phrases.any_of(*TABLE)
+    assert garbled._alternatives == parsed._alternatives and garbled.regex.pattern == parsed.regex.pattern

@@ -15,10 +15,11 @@
   never attachments; ``core.parse.parse_parts`` rebuilds the message from them and the header fields.
   A structure the parts cannot mirror is fetched whole, the first MiB only of big ones. Other messages
   are handed on with their header lines as ``raw`` so the store records them as seen.
-- **Overlap, bounded.** The next lot is fetched (in one worker thread, the only user of the connection
-  while it runs) while the caller parses and stores the current one in batches of at most 200 messages
-  (one store transaction each, each with its cursor); a lot holds about 8 MiB of bodies at most. Lots
-  of 1,000 UIDs, not 200, take a fifth of the round trips on a slow link.
+- **Overlap, bounded.** A folder is read as one stream of commands sent ahead of their answers (in one worker
+  thread, the only user of the connection while it runs), while the caller parses and stores what came in
+  batches of at most 200 messages (one store transaction each, each with its cursor). The mail being read or
+  read and not handed on is about 8 MiB at most (by message size), whatever the mail. Lots of 1,000 UIDs, not
+  200, take a fifth of the round trips on a slow link.
 - **Errors.** A refused login raises ``AuthError``; dropped connections, timeouts and server shutdowns
   raise ``TransientSourceError`` (the connection is dropped and made again on next use); anything else
   raises ``SourceError``. Passwords never appear in logs or errors.
@@ -67,7 +68,7 @@ from inboxwatch.sources.prefilter import HEADER_FIELDS, decoded, might_be_job_ma
 log = logging.getLogger(__name__)
 
 BATCH_SIZE: Final = 200  # messages per batch at most (one store transaction)
-FETCH_SIZE: Final = 1000  # UIDs per pass-1 FETCH and per pass 2: fewer round trips on a slow link
+FETCH_SIZE: Final = 1000  # UIDs per pass-1 FETCH: fewer round trips on a slow link
 FIRST_LOT: Final = 100  # UIDs of a folder's first lot
 BATCH_BYTES: Final = 8 << 20  # bytes of mail handed on together at most: memory stays bounded, whatever the mail
 MAX_BODY_BYTES: Final = 1 << 20  # bigger messages are read up to here (text and invites come first)
@@ -537,6 +538,9 @@ class IMAPSource(PushSource):
         worker, stop = running
         stop.set()
         worker.join(self.timeout + 5)
+        if worker.is_alive():  # still reading what it asked for (a very slow link): the connection is not shared
+            log.info("account %s: the reads in flight did not end in time; reconnecting next time", self.account)
+            self._drop()
 
     def _fetch_all(
         self, client: IMAPClient, role: FolderRole, uids: Sequence[int]
@@ -565,7 +569,8 @@ class IMAPSource(PushSource):
             try:
                 pipe.close()
             except (IMAPClientError, OSError):
-                self._drop()
+                if self._client is client:  # (not one made since, when this was given up on)
+                    self._drop()
 
     def _read(
         self, pipe: FetchPipe, role: FolderRole, gmail: bool, items: list[str], lots: deque[Sequence[int]]
@@ -583,6 +588,11 @@ class IMAPSource(PushSource):
         # asked, whether they are first reads).
         sent: deque[tuple[Ticket, Sequence[int] | None, dict[int, list[tuple[Leaf, int]]], bool]] = deque()
         first_in_flight = 0
+        # The mail being read or read and not handed on, by its size (up to MAX_BODY_BYTES a message): at most
+        # about BATCH_BYTES, so what is held stays bounded whatever the mail (a message whose reads go on while
+        # later ones are read keeps them waiting).
+        weights: dict[int, int] = {}
+        in_window = 0
         lot_asked = False
         lot_end = 0  # the last UID of the lots read so far
         handed = 0  # the UID after the last message handed on
@@ -598,13 +608,16 @@ class IMAPSource(PushSource):
                     sent.append((pipe.send(chunk, parts), None, {uid: requests[uid] for uid in chunk}, opening))
 
         def top_up() -> None:
-            nonlocal first_in_flight, lot_asked
-            while unsent and first_in_flight < READS_AHEAD:
+            nonlocal first_in_flight, in_window, lot_asked
+            while unsent and first_in_flight < READS_AHEAD and in_window < BATCH_BYTES:
                 window = [unsent.popleft() for _ in range(min(PIPE_CHUNK, len(unsent)))]
                 send(dict(window), True)
                 first_in_flight += len(window)
+                for uid, _ in window:
+                    weights[uid] = min(by_uid[uid].size, MAX_BODY_BYTES)
+                    in_window += weights[uid]
             # The next lot's pass 1 behind the first reads sent (not ahead: they would wait for it).
-            if not lot_asked and lots and len(unsent) + first_in_flight < LOT_AHEAD:
+            if not lot_asked and lots and len(unsent) + first_in_flight < LOT_AHEAD and len(front) < 2 * FETCH_SIZE:
                 lot = lots.popleft()
                 sent.append((pipe.send(lot, items), lot, {}, False))
                 lot_asked = True
@@ -648,12 +661,13 @@ class IMAPSource(PushSource):
                 settled = set(asked) - more.keys()
                 reading -= settled
                 in_parts |= settled & answered
-            top_up()
+            top_up()  # before handing on, which may wait for the caller: the link carries on meanwhile
             ready = 0
             while ready < len(front) and front[ready].uid not in reading:
                 ready += 1
-            if ready < SETTLED_MIN and (not ready or ready < len(front) or sent):
-                continue  # the rest at the end
+            # Handed on: SETTLED_MIN or more together; what is read when the window is full; the rest at the end.
+            if ready < SETTLED_MIN and in_window < BATCH_BYTES and (ready < len(front) or sent):
+                ready = 0
             while ready:  # in parts of at most BATCH_BYTES to hold (one message, however big, at least)
                 heads: list[_Head] = []
                 weight = 0
@@ -668,18 +682,23 @@ class IMAPSource(PushSource):
                     del by_uid[head.uid]
                     wanted.pop(head.uid, None)
                     rounds.pop(head.uid, None)
+                    in_window -= weights.pop(head.uid, 0)
                 handed = lot_end + 1 if not front and not sent else heads[-1].uid + 1
                 yield self._messages(pipe, role, heads, in_parts, gmail), handed
                 in_parts.difference_update(h.uid for h in heads)
+            top_up()  # (what was handed on made room)
         if lot_end and handed <= lot_end:  # the last lot's last UIDs were expunged since the search
             yield [], lot_end + 1
 
     @staticmethod
     def _cost(head: _Head, in_parts: set[int]) -> int:
-        """The bytes ``head`` holds once read: its parts read, or its body (to its first MAX_BODY_BYTES) read whole."""
+        """The bytes ``head`` holds once read (``FetchedMessage.size``): its header and the parts read, or its body
+        (up to MAX_BODY_BYTES) read whole."""
+        if not head.candidate:
+            return len(head.header)
         if head.uid in in_parts:
-            return sum(len(leaf.data) for leaf in head.leaves or ())
-        return min(head.size, MAX_BODY_BYTES) if head.candidate else 0
+            return len(head.header) + sum(len(leaf.data) for leaf in head.leaves or ())
+        return min(head.size, MAX_BODY_BYTES)
 
     def _lot_heads(self, role: FolderRole, lot: Sequence[int], first: dict[int, dict[bytes, Any]]) -> list[_Head]:
         """What pass 1 (``first``) learnt of a lot's messages; those expunged since the search left out."""
@@ -847,18 +866,6 @@ class IMAPSource(PushSource):
                     # Reported once: the next wait takes the folder as it then is for its starting point.
                     self._known.pop(role, None)
                     return True
-
-
-def _lots(uids: Sequence[int]) -> list[Sequence[int]]:
-    """``uids`` in lots of ``FIRST_LOT``, then twice as many each time up to ``FETCH_SIZE``: the first mail is
-    being analysed while the rest is read, and the reads keep coming in step with the analysis."""
-    lots: list[Sequence[int]] = []
-    start, size = 0, FIRST_LOT
-    while start < len(uids):
-        lots.append(uids[start : start + size])
-        start += size
-        size = min(size * 2, FETCH_SIZE)
-    return lots
 
 
 @functools.cache  # once

@@ -12,8 +12,8 @@ literals it holds.
 
 What parsing a table tells (its gates, literals and first characters) is the same every time: it is read from
 ``derived.json``, written by ``scripts/derive_phrases.py`` (a test says when it is out of date), so a process
-that loads the tables compiles them without parsing each twice. A table missing from it (changed since) is
-parsed as before.
+that loads the tables compiles them without parsing each twice. A table missing from it (changed since, or
+derived by another version of this file) is parsed as before.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, TypeVar
 
 import ahocorasick
 
@@ -247,21 +247,29 @@ _VALUE = operator.itemgetter(1)
 
 DERIVED_FILE: Final = Path(__file__).with_name("derived.json")
 _shipped: dict[str, Any] | None = None  # DERIVED_FILE, once read
+_code = ""  # a digest of this file, which derives what DERIVED_FILE holds
+_T = TypeVar("_T")
 _derivers: dict[str, Callable[[], Any]] = {}  # how each table loaded so far is derived, by key
 
 
-def _derivation(parts: tuple[Any, ...], derive: Callable[[], Any]) -> Any:
-    """The JSON value ``derive`` gives for a table made of ``parts``: from ``DERIVED_FILE`` when it holds it."""
-    global _shipped  # noqa: PLW0603 (read once, on the first table)
+def _derivation(parts: tuple[Any, ...], derive: Callable[[], Any], decode: Callable[[Any], _T]) -> _T:
+    """``decode`` of the JSON value ``derive`` gives for a table made of ``parts``: from ``DERIVED_FILE`` when it
+    holds it. The key names this file's code too: what another version of it told is not used, nor a value that
+    does not decode (a damaged file)."""
+    global _shipped, _code  # noqa: PLW0603 (read once, on the first table)
     if _shipped is None:
         try:
+            _code = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=12).hexdigest()
             _shipped = json.loads(DERIVED_FILE.read_text(encoding="utf-8"))
         except (OSError, ValueError):  # missing or damaged: every table is parsed, as it would be without
             _shipped = {}
-    key = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    key = hashlib.blake2b(repr((_code, *parts)).encode(), digest_size=12).hexdigest()
     _derivers[key] = derive
     value = _shipped.get(key)
-    return derive() if value is None else value
+    if value is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+            return decode(value)
+    return decode(derive())
 
 
 def fresh_derivations() -> dict[str, Any]:
@@ -316,6 +324,16 @@ def _gated(
     return tuple(out)
 
 
+def _decode_table(
+    told: dict[str, Any], alternatives: Sequence[str], flags: int
+) -> tuple[tuple[tuple[str, tuple[frozenset[str], ...] | None], ...], frozenset[str] | None, set[str] | None]:
+    """(alternatives with their gates, the literals of a table without alternatives, first characters)."""
+    lead = None if told["lead"] is None else set(told["lead"])
+    if alternatives:
+        return _gated(alternatives, told["alternatives"], flags), None, lead
+    return (), None if told["literals"] is None else frozenset(told["literals"]), lead
+
+
 def _frozen(sets: list[list[str]] | None) -> tuple[frozenset[str], ...] | None:
     return None if sets is None else tuple(frozenset(s) for s in sets)
 
@@ -363,11 +381,11 @@ class Phrases:
         # Each alternative's own literal sets: a text that lacks every literal of one of them is searched
         # without that alternative. (Each is parsed once: what the table needs is read from them.) An alternative
         # led by a choice of plain words is gated and searched as one alternative per word (by_leading_word).
-        told = _derivation(
-            ("phrases", pattern, int(flags), tuple(alternatives)), lambda: _derive_table(pattern, flags, alternatives)
+        self._alternatives, own_literals, lead = _derivation(
+            ("phrases", pattern, int(flags), tuple(alternatives)),
+            lambda: _derive_table(pattern, flags, alternatives),
+            lambda told: _decode_table(told, alternatives, flags),
         )
-        lead = None if told["lead"] is None else set(told["lead"])
-        self._alternatives = _gated(alternatives, told["alternatives"], flags) if alternatives else ()
         # Which alternatives each literal of their strongest set lets through: the live ones are found from the
         # literals a text holds, not by looking at every alternative.
         self._ungated = tuple(i for i, (_, gates) in enumerate(self._alternatives) if gates is None)
@@ -381,7 +399,7 @@ class Phrases:
             bests = [gates[0] for _, gates in self._alternatives if gates]
             self.literals = frozenset().union(*bests) if len(bests) == len(self._alternatives) else None
         else:
-            self.literals = None if told["literals"] is None else frozenset(told["literals"])
+            self.literals = own_literals
         self.regex = _led(pattern, lead, flags)
         self._gated = len(self._alternatives) > 1 and any(gates is not None for _, gates in self._alternatives)
         self._alone: dict[int, re.Pattern[str]] = {}  # an alternative compiled alone, on first use
