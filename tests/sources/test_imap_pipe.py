@@ -174,6 +174,21 @@ def test_a_scan_keeps_commands_in_flight(dovecot: Dovecot, imap_user: str, monke
     assert all(m.parts and len(m.parts) == 1 and m.parts[0].complete for m in fetched)  # 6.5 KB: read to the end
 
 
+def _invitation(n: int, lines: int) -> bytes:
+    """Job mail of ``lines`` lines: longer ones are read in more than one round."""
+    return make_message(
+        sender="Dana Recruiter <dana@acme.example>",
+        subject=f"Interview for the Data Engineer role ({n})",
+        body="Hi Alex,\nWe would like to invite you to an interview.\n" + "More about us.\n" * lines,
+        date=NOW - timedelta(days=1),
+    )
+
+
+def _put(dovecot: Dovecot, user: str, raws: list[bytes]) -> None:
+    with dovecot.session(user) as c:
+        c.multiappend("INBOX", [{"msg": raw, "date": NOW - timedelta(days=1)} for raw in raws])
+
+
 def test_the_first_messages_are_handed_on_while_the_rest_is_read(
     dovecot: Dovecot, imap_user: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,17 +197,7 @@ def test_the_first_messages_are_handed_on_while_the_rest_is_read(
     monkeypatch.setattr("inboxwatch.sources.imap.PIPE_CHUNK", 5)
     monkeypatch.setattr("inboxwatch.sources.imap.READS_AHEAD", 10)
     monkeypatch.setattr("inboxwatch.sources.imap.SETTLED_MIN", 5)
-    raws = [
-        make_message(
-            sender="Dana Recruiter <dana@acme.example>",
-            subject=f"Interview for the Data Engineer role ({n})",
-            body="Hi Alex,\nWe would like to invite you to an interview.\n" + "More about us.\n" * (20 + 400 * (n % 3)),
-            date=NOW - timedelta(days=1),
-        )
-        for n in range(40)
-    ]
-    with dovecot.session(imap_user) as c:
-        c.multiappend("INBOX", [{"msg": raw, "date": NOW - timedelta(days=1)} for raw in raws])
+    _put(dovecot, imap_user, [_invitation(n, 20 + 400 * (n % 3)) for n in range(40)])
     handed: list[tuple[list[str], int, int]] = []  # (UIDs, the UID after them, FETCH commands still in flight)
 
     class Watching(IMAPSource):
@@ -236,19 +241,9 @@ def test_what_is_read_ahead_stays_within_the_byte_bound_and_mail_read_whole_mean
     """First reads go out only while the mail read and not handed on is under ``BATCH_BYTES`` (by message size,
     give or take one window of them); mail read whole is fetched while reads of others are in flight; every
     message comes, in UID order."""
-    raws = [
-        _forwarding(n)
-        if n % 7 == 3
-        else make_message(
-            sender="Dana Recruiter <dana@acme.example>",
-            subject=f"Interview for the Data Engineer role ({n})",
-            body="We would like to invite you to an interview.\n" + "More about us.\n" * (40 + 400 * (n % 2)),
-            date=NOW - timedelta(days=1),
-        )
-        for n in range(40)
-    ]
+    raws = [_forwarding(n) if n % 7 == 3 else _invitation(n, 40 + 400 * (n % 2)) for n in range(40)]
+    _put(dovecot, imap_user, raws)
     with dovecot.session(imap_user) as c:
-        c.multiappend("INBOX", [{"msg": raw, "date": NOW - timedelta(days=1)} for raw in raws])
         c.select_folder("INBOX", readonly=True)
         sizes = {uid: int(d[b"RFC822.SIZE"]) for uid, d in c.fetch(c.search(["ALL"]), ["RFC822.SIZE"]).items()}
     bound = 4 * max(sizes.values())
