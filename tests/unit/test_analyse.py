@@ -4,6 +4,8 @@ die are replaced, and the batch always comes back whole."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -167,3 +169,25 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
     except OSError:
         return "gone"
+
+
+def test_the_scanning_process_loads_the_phrase_tables_only_when_it_reads_mail() -> None:
+    """Making the analyser loads no phrase table (the scanning process connects first: the IMAP source loads them
+    meanwhile); analysing a message loads them."""
+    code = (
+        "import sys\n"
+        "from inboxwatch.runtime.analyse import Analyser, analyse\n"
+        "from inboxwatch.models import FolderRole, Identity\n"
+        "from inboxwatch.sources.base import FetchedMessage\n"
+        "me = Identity('Alex Morgan', frozenset({'alex@example.net'}))\n"
+        "Analyser(me).close()\n"
+        "assert 'inboxwatch.core.detect.rules' not in sys.modules, 'loaded with the analyser'\n"
+        "raw = b'From: a@example.org\\r\\nSubject: Hello\\r\\n\\r\\nHi there\\r\\n'\n"
+        "outcome = analyse(FetchedMessage('1', raw, FolderRole.INBOX), me)\n"
+        "assert not isinstance(outcome, str), outcome\n"
+        "assert 'inboxwatch.core.detect.rules' in sys.modules\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

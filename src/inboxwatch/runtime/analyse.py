@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import itertools
 import logging
 import math
@@ -34,7 +35,6 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from types import FrameType, TracebackType
 
-from inboxwatch.core.detect import classify
 from inboxwatch.core.detect.corrections import Correction, keeps_features, template_vector
 from inboxwatch.errors import ScanCancelledError
 from inboxwatch.models import Classification, Identity, Message
@@ -66,6 +66,8 @@ _WORKER_CODE = (
 def analyse(fetched: FetchedMessage, identity: Identity, corrections: Sequence[Correction] = ()) -> Outcome:
     """One message: parsed, labelled (as the user's ``corrections`` have it), with the source's identity
     and thread, and the features a later correction needs when it is job mail; never raises an Exception."""
+    from inboxwatch.core.detect import classify  # (loaded on first use: see worker_main)
+
     try:
         message = fetched.parsed()
         if fetched.thread_id or fetched.identity:
@@ -164,6 +166,12 @@ def worker_main(conn: Connection) -> None:
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     signal.signal(signal.SIGALRM, _on_alarm)
+    # The classifier's phrase tables and model, loaded before saying ready: the first mail does not wait for them.
+    # (The scanning process loads them only when it reads mail itself, or while it connects: see the IMAP source.)
+    from inboxwatch.core.detect.model import default_model
+
+    default_model()
+    importlib.import_module("inboxwatch.core.detect.classifier")
     conn.send(_READY)
     while True:
         try:
