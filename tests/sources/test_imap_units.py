@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 import sys
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from inboxwatch.models import FolderRole
 from inboxwatch.sources.imap import MAX_BODY_BYTES, FolderCursor, IMAPSource, _body_groups
 from inboxwatch.sources.imap_folders import needs_listing, resolve_folders
 from inboxwatch.sources.prefilter import might_be_job_mail, parse_header_lines
+from tests.support.fresh import run_fresh
 
 # --- prefilter ----------------------------------------------------------------------------------------
 
@@ -239,6 +239,4 @@ def test_the_phrase_tables_load_while_the_connection_is_made_not_before() -> Non
         "    time.sleep(0.01)\n"
         "print('loaded')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "loaded"
+    assert run_fresh(code, timeout=60) == "loaded"

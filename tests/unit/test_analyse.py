@@ -4,8 +4,6 @@ die are replaced, and the batch always comes back whole."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -19,6 +17,7 @@ from inboxwatch.runtime import analyse as analyse_module
 from inboxwatch.runtime.analyse import Analyser, analyse
 from inboxwatch.sources.base import FetchedMessage
 from tests.hostile.tasks import misbehaving
+from tests.support.fresh import run_fresh
 from tests.support.mailfactory import ME, make_message
 
 OWNER = Identity("Alex Morgan", frozenset({ME}))
@@ -188,6 +187,4 @@ def test_the_scanning_process_loads_the_phrase_tables_only_when_it_reads_mail() 
         "assert 'inboxwatch.core.detect.rules' in sys.modules\n"
         "print('ok')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert run_fresh(code) == "ok"
