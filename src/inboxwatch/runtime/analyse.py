@@ -66,9 +66,9 @@ _WORKER_CODE = (
 def analyse(fetched: FetchedMessage, identity: Identity, corrections: Sequence[Correction] = ()) -> Outcome:
     """One message: parsed, labelled (as the user's ``corrections`` have it), with the source's identity
     and thread, and the features a later correction needs when it is job mail; never raises an Exception."""
-    from inboxwatch.core.detect import classify  # (loaded on first use: see worker_main)
-
     try:
+        from inboxwatch.core.detect import classify  # (loaded on first use: see worker_main)
+
         message = fetched.parsed()
         if fetched.thread_id or fetched.identity:
             message = replace(
@@ -168,10 +168,11 @@ def worker_main(conn: Connection) -> None:
     signal.signal(signal.SIGALRM, _on_alarm)
     # The classifier's phrase tables and model, loaded before saying ready: the first mail does not wait for them.
     # (The scanning process loads them only when it reads mail itself, or while it connects: see the IMAP source.)
-    from inboxwatch.core.detect.model import default_model
-
-    default_model()
-    importlib.import_module("inboxwatch.core.detect.classifier")
+    # One that cannot be loaded says so on every message, as it would have anyway.
+    with contextlib.suppress(Exception):
+        for module in ("inboxwatch.core.detect.classifier", "inboxwatch.core.detect.reading"):
+            importlib.import_module(module)
+        importlib.import_module("inboxwatch.core.detect.model").default_model()
     conn.send(_READY)
     while True:
         try:

@@ -264,6 +264,12 @@ class IMAPSource(PushSource):
         if client is not None:
             _shutdown(client)
 
+    def _drop_own(self, client: IMAPClient) -> None:
+        """Drop ``client``, which a fetch given up on may still hold: never a connection made since."""
+        if self._client is client:
+            self._client, self._selected = None, None
+        _shutdown(client)
+
     @contextlib.contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         """Turn library errors into inboxwatch errors (``raise … from e``), never showing the secret."""
@@ -569,8 +575,7 @@ class IMAPSource(PushSource):
             try:
                 pipe.close()
             except (IMAPClientError, OSError):
-                if self._client is client:  # (not one made since, when this was given up on)
-                    self._drop()
+                self._drop_own(client)
 
     def _read(
         self, pipe: FetchPipe, role: FolderRole, gmail: bool, items: list[str], lots: deque[Sequence[int]]
@@ -588,9 +593,10 @@ class IMAPSource(PushSource):
         # asked, whether they are first reads).
         sent: deque[tuple[Ticket, Sequence[int] | None, dict[int, list[tuple[Leaf, int]]], bool]] = deque()
         first_in_flight = 0
-        # The mail being read or read and not handed on, by its size (up to MAX_BODY_BYTES a message): at most
-        # about BATCH_BYTES, so what is held stays bounded whatever the mail (a message whose reads go on while
-        # later ones are read keeps them waiting).
+        # The mail being read or read and not handed on, by its size (up to MAX_BODY_BYTES a message): BATCH_BYTES,
+        # give or take the message that passes it, so what is held stays bounded whatever the mail (a message whose
+        # reads go on while later ones are read keeps them waiting). RFC822.SIZE counts attachments never read: the
+        # bound errs on the safe side.
         weights: dict[int, int] = {}
         in_window = 0
         lot_asked = False
@@ -610,12 +616,14 @@ class IMAPSource(PushSource):
         def top_up() -> None:
             nonlocal first_in_flight, in_window, lot_asked
             while unsent and first_in_flight < READS_AHEAD and in_window < BATCH_BYTES:
-                window = [unsent.popleft() for _ in range(min(PIPE_CHUNK, len(unsent)))]
-                send(dict(window), True)
-                first_in_flight += len(window)
-                for uid, _ in window:
+                window: list[tuple[int, list[tuple[Leaf, int]]]] = []
+                while unsent and len(window) < PIPE_CHUNK and (not window or in_window < BATCH_BYTES):
+                    uid, reads = unsent.popleft()
+                    window.append((uid, reads))
                     weights[uid] = min(by_uid[uid].size, MAX_BODY_BYTES)
                     in_window += weights[uid]
+                send(dict(window), True)
+                first_in_flight += len(window)
             # The next lot's pass 1 behind the first reads sent (not ahead: they would wait for it).
             if not lot_asked and lots and len(unsent) + first_in_flight < LOT_AHEAD and len(front) < 2 * FETCH_SIZE:
                 lot = lots.popleft()
