@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import importlib
 import itertools
 import logging
 import math
@@ -170,9 +169,10 @@ def worker_main(conn: Connection) -> None:
     # (The scanning process loads them only when it reads mail itself, or while it connects: see the IMAP source.)
     # One that cannot be loaded says so on every message, as it would have anyway.
     with contextlib.suppress(Exception):
-        for module in ("inboxwatch.core.detect.classifier", "inboxwatch.core.detect.reading"):
-            importlib.import_module(module)
-        importlib.import_module("inboxwatch.core.detect.model").default_model()
+        from inboxwatch.core.detect import classifier, reading  # noqa: F401 (loaded, not used here)
+        from inboxwatch.core.detect.model import default_model
+
+        default_model()
     conn.send(_READY)
     while True:
         try:

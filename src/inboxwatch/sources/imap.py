@@ -267,8 +267,9 @@ class IMAPSource(PushSource):
     def _drop_own(self, client: IMAPClient) -> None:
         """Drop ``client``, which a fetch given up on may still hold: never a connection made since."""
         if self._client is client:
-            self._client, self._selected = None, None
-        _shutdown(client)
+            self._drop()
+        else:
+            _shutdown(client)
 
     @contextlib.contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -641,13 +642,7 @@ class IMAPSource(PushSource):
                     by_uid[head.uid] = head
                     if not head.candidate or head.leaves is None:
                         continue  # nothing to read in parts (a structure the parts cannot mirror is read whole)
-                    texts = [leaf for leaf in head.leaves if leaf.kind == "text"]
-                    first = [
-                        (leaf, _WHOLE_CALENDAR if leaf.kind == "calendar" else leaf.bytes_for(FIRST_LOOK_CHARS))
-                        for leaf in head.leaves
-                        if leaf.kind in {"calendar", "text"} or not texts  # HTML only for mail without text parts
-                    ]
-                    if first:
+                    if first := _first_reads(head.leaves, FIRST_LOOK_CHARS):
                         unsent.append((head.uid, first))
                         reading.add(head.uid)
                     else:
@@ -676,16 +671,9 @@ class IMAPSource(PushSource):
             # Handed on: SETTLED_MIN or more together; what is read when the window is full; the rest at the end.
             if ready < SETTLED_MIN and in_window < BATCH_BYTES and (ready < len(front) or sent):
                 ready = 0
-            while ready:  # in parts of at most BATCH_BYTES to hold (one message, however big, at least)
-                heads: list[_Head] = []
-                weight = 0
-                while ready:
-                    cost = self._cost(front[0], in_parts)
-                    if heads and weight + cost > BATCH_BYTES:
-                        break
-                    heads.append(front.popleft())
-                    weight += cost
-                    ready -= 1
+            while ready:
+                heads = self._handed(front, ready, in_parts)
+                ready -= len(heads)
                 for head in heads:
                     del by_uid[head.uid]
                     wanted.pop(head.uid, None)
@@ -697,6 +685,17 @@ class IMAPSource(PushSource):
             top_up()  # (what was handed on made room)
         if lot_end and handed <= lot_end:  # the last lot's last UIDs were expunged since the search
             yield [], lot_end + 1
+
+    @classmethod
+    def _handed(cls, front: deque[_Head], ready: int, in_parts: set[int]) -> list[_Head]:
+        """The next of the ``ready`` messages at the ``front`` to hand on, taken off it: BATCH_BYTES of them at most
+        to hold (one message, however big, at least)."""
+        heads = [front.popleft()]
+        held = cls._cost(heads[0], in_parts)
+        while len(heads) < ready and held + (cost := cls._cost(front[0], in_parts)) <= BATCH_BYTES:
+            heads.append(front.popleft())
+            held += cost
+        return heads
 
     @staticmethod
     def _cost(head: _Head, in_parts: set[int]) -> int:
@@ -874,6 +873,17 @@ class IMAPSource(PushSource):
                     # Reported once: the next wait takes the folder as it then is for its starting point.
                     self._known.pop(role, None)
                     return True
+
+
+def _first_reads(leaves: list[Leaf], look: int) -> list[tuple[Leaf, int]]:
+    """A message's first reads: its invitations whole, the first ``look`` characters of its text parts (of its HTML
+    ones when it has none)."""
+    texts = any(leaf.kind == "text" for leaf in leaves)
+    return [
+        (leaf, _WHOLE_CALENDAR if leaf.kind == "calendar" else leaf.bytes_for(look))
+        for leaf in leaves
+        if leaf.kind in {"calendar", "text"} or not texts
+    ]
 
 
 @functools.cache  # once

@@ -278,6 +278,10 @@ def fresh_derivations() -> dict[str, Any]:
     return made
 
 
+def _sorted(literals: frozenset[str] | None) -> list[str] | None:
+    return None if literals is None else sorted(literals)
+
+
 def _sets(gates: tuple[frozenset[str], ...] | None) -> list[list[str]] | None:
     return None if gates is None else [sorted(s) for s in gates]
 
@@ -290,7 +294,7 @@ def _derive_table(pattern: str, flags: int, alternatives: Sequence[str]) -> dict
     """The table's literals and the characters a match starts with; for a table of alternatives, each one's gates,
     and when it is split by its leading words (:func:`by_leading_word`), each word's."""
     if not alternatives:
-        return {"literals": _sets_one(_literals_of(pattern, flags)), "lead": _chars(_lead_chars(pattern, flags))}
+        return {"literals": _sorted(_literals_of(pattern, flags)), "lead": _chars(_lead_chars(pattern, flags))}
     parsed = [_parse(alt, flags) for alt in alternatives]
     told: list[list[Any]] = []
     for alt, p in zip(alternatives, parsed, strict=True):
@@ -336,10 +340,6 @@ def _decode_table(
 
 def _frozen(sets: list[list[str]] | None) -> tuple[frozenset[str], ...] | None:
     return None if sets is None else tuple(frozenset(s) for s in sets)
-
-
-def _sets_one(literals: frozenset[str] | None) -> list[str] | None:
-    return None if literals is None else sorted(literals)
 
 
 class LiteralIndex:
