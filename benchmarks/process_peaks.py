@@ -1,11 +1,15 @@
-"""Run a command as a process and measure it: wall time, its peak RSS and each child's (the analysis workers).
+"""Run a command as a process and measure it: wall time, CPU time, its peak RSS and each child's (the analysis
+workers).
 
 The peak is VmHWM sampled from /proc, not ``wait4``'s ``ru_maxrss``: Linux carries the forking parent's
 high-water mark into the child's across ``exec``, and a benchmark process is big after building its mailboxes.
+The CPU time is ``getrusage``'s for reaped children, so it covers the process and every descendant it waited
+for (the workers).
 """
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import threading
 import time
@@ -20,6 +24,12 @@ class ProcessRun:
     peak_rss_mb: float
     workers_peak_rss_mb: list[float]  # of each child, biggest first
     output: str  # stdout and stderr
+    cpu_seconds: float  # user and system, of the process and its children together
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _hwm(pid: int) -> int:
@@ -44,6 +54,7 @@ def _children(pid: int) -> list[int]:
 
 def run_measured(name: str, argv: list[str], env: Mapping[str, str], interval: float = 0.01) -> ProcessRun:
     """``argv`` to its end, sampled every ``interval`` seconds; a failure raises with the end of its output."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(env))
     peaks: dict[int, int] = {}
@@ -60,8 +71,9 @@ def run_measured(name: str, argv: list[str], env: Mapping[str, str], interval: f
     output = proc.stdout.read().decode("utf-8", "replace")
     proc.wait()
     seconds = time.perf_counter() - started
+    cpu_seconds = _children_cpu() - cpu_before
     watcher.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{name} failed ({proc.returncode}):\n{output[-3000:]}")
     workers = sorted((kb / 1024 for pid, kb in peaks.items() if pid != proc.pid and kb), reverse=True)
-    return ProcessRun(seconds, peaks.get(proc.pid, 0) / 1024, workers, output)
+    return ProcessRun(seconds, peaks.get(proc.pid, 0) / 1024, workers, output, cpu_seconds)

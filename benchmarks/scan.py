@@ -12,6 +12,8 @@ personal-mail mailbox, ``--personal`` messages, no List-* headers, text bodies o
   each, interleaved, as both are CPU-bound there): on loopback, and through a shaping TCP proxy (a userspace
   asyncio proxy: 50 Mbit/s each way, 15 ms one-way latency). Wall time, bytes exchanged (counted by the
   proxy, so through the shaper; the same protocol exchange on loopback), peak RSS;
+- the CPU time of each run, its processes together (the scan's workers included): spread over every core, a
+  floor under the scan's time on either link;
 - the analysis alone of the personal mailbox: what the IMAP source reads of it, parsed and classified in one
   process, in CPU seconds; spread over every core, a floor under the first scan's time on loopback;
 - the rescan with nothing new through the shaper: wall time and bytes exchanged; and its work beyond
@@ -160,6 +162,7 @@ class Run:
     bytes_down: int | None = None
     output: str = ""
     mailbox: str = "bulk"
+    cpu_seconds: float = 0.0  # of the process and its children (the workers)
 
 
 def measure(
@@ -168,7 +171,8 @@ def measure(
     if proxy:
         proxy.reset()
     done = run_measured(name, argv, {**os.environ, PASSWORD_ENV: PASSWORD})
-    run = Run(name, messages, link, done.seconds, done.peak_rss_mb, output=done.output.strip()[-300:], mailbox=mailbox)
+    run = Run(name, messages, link, done.seconds, done.peak_rss_mb, output=done.output.strip()[-300:], mailbox=mailbox,
+              cpu_seconds=done.cpu_seconds)
     if proxy:
         run.bytes_up, run.bytes_down = proxy.up, proxy.down
     return run
@@ -387,12 +391,17 @@ def main() -> int:
             r for r in runs if r.name == name and r.link == link and r.messages == messages and r.mailbox == mailbox
         )
 
+    cores = os.cpu_count() or 1
+
     def ratios(box: str, count: int) -> dict[str, float]:
         out: dict[str, float] = {}
         for link in ("loopback", "shaped"):
             scan_run = find("inboxwatch initial scan", link, count, box)
             plain_run = find("plain imapclient loop", link, count, box)
             out[f"time_{link}"] = scan_run.seconds / plain_run.seconds
+            # The scan's CPU time (every process) spread over every core: no overlap makes the scan quicker.
+            out[f"cpu_seconds_{link}"] = scan_run.cpu_seconds
+            out[f"cpu_floor_{link}"] = scan_run.cpu_seconds / cores / plain_run.seconds
         shaped_scan = find("inboxwatch initial scan", "shaped", count, box)
         shaped_plain = find("plain imapclient loop", "shaped", count, box)
         out["bytes_received"] = (shaped_scan.bytes_down or 0) / max(1, shaped_plain.bytes_down or 0)
@@ -401,7 +410,6 @@ def main() -> int:
     first_scan = {"bulk": ratios("bulk", n), "personal": ratios("personal", args.personal)}
     analysis_run = find("analysis alone", "loopback", args.personal, "personal")
     analysis_cpu = float(analysis_run.output.split(" analysed in ")[1].split()[0])
-    cores = os.cpu_count() or 1
     floor = analysis_cpu / cores  # the workers' share alone, on every core, nothing else running
 
     summary: dict[str, object] = {
@@ -443,17 +451,21 @@ def main() -> int:
     }
 
     print()
-    head = f"{'run':30} {'mailbox':>8} {'messages':>8} {'link':>9} {'seconds':>8} {'MB up':>8} {'MB down':>9}"
-    print(f"{head} {'peak RSS MB':>12}")
+    head = f"{'run':30} {'mailbox':>8} {'messages':>8} {'link':>9} {'seconds':>8} {'CPU-s':>7} {'MB up':>8}"
+    print(f"{head} {'MB down':>9} {'peak RSS MB':>12}")
     for r in runs:
         up = f"{r.bytes_up / 1e6:.2f}" if r.bytes_up is not None else "-"
         down = f"{r.bytes_down / 1e6:.2f}" if r.bytes_down is not None else "-"
-        print(f"{r.name:30} {r.mailbox:>8} {r.messages:>8} {r.link:>9} {r.seconds:>8.2f} {up:>8} {down:>9} "
-              f"{r.peak_rss_mb:>12.1f}")
+        print(f"{r.name:30} {r.mailbox:>8} {r.messages:>8} {r.link:>9} {r.seconds:>8.2f} {r.cpu_seconds:>7.2f} "
+              f"{up:>8} {down:>9} {r.peak_rss_mb:>12.1f}")
     print()
     for box, figures in first_scan.items():
         print(f"first scan / plain BODY.PEEK[] loop, {box} mailbox: time {figures['time_shaped']:.2f}x shaped, "
               f"{figures['time_loopback']:.2f}x loopback; bytes received {figures['bytes_received']:.2f}x")
+        print(f"  its CPU (every process): {figures['cpu_seconds_shaped']:.2f} CPU-s shaped, "
+              f"{figures['cpu_seconds_loopback']:.2f} loopback; spread over {cores} cores "
+              f"{figures['cpu_floor_shaped']:.2f}x and {figures['cpu_floor_loopback']:.2f}x the plain loop: "
+              f"a floor under those times")
     print(f"analysis alone of the personal mailbox (parse + classify, one process, no IMAP): {analysis_cpu:.2f} CPU-s;"
           f" spread over {cores} cores {floor:.2f} s = {summary['personal_analysis_floor_vs_plain_loopback']:.2f}x the "
           f"plain loop on loopback: a floor under the first scan's time there")
